@@ -1,0 +1,78 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "Mimamori",
+    platforms: [.macOS(.v14)],
+    products: [
+        .library(name: "MimamoriShared", targets: ["MimamoriShared"]),
+        .library(name: "MimamoriClient", targets: ["MimamoriClient"]),
+        .library(name: "MimamoriServer", targets: ["MimamoriServer"]),
+        .executable(name: "mimamori", targets: ["mimamori"]),
+        .executable(name: "mimamori-server", targets: ["mimamori-server"]),
+        .executable(name: "mimamori-bench", targets: ["mimamori-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // Records, code lists, validation, calendar, indicator, version vectors, merge, wire types.
+        // Foundation only, so that client and server share one definition of everything they exchange.
+        .target(name: "MimamoriShared", path: "Shared"),
+        .target(
+            name: "MimamoriClient",
+            dependencies: [
+                "MimamoriShared",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Client"
+        ),
+        .target(
+            name: "MimamoriServer",
+            dependencies: [
+                "MimamoriShared",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            path: "Server"
+        ),
+        .executableTarget(name: "mimamori", dependencies: ["MimamoriClient"], path: "Sources/mimamori"),
+        .executableTarget(name: "mimamori-server", dependencies: ["MimamoriServer"], path: "Sources/mimamori-server"),
+        .executableTarget(
+            name: "mimamori-bench",
+            dependencies: [
+                "MimamoriShared", "MimamoriClient", "MimamoriServer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            path: "Benchmarks/mimamori-bench"
+        ),
+        .testTarget(name: "SharedTests", dependencies: ["MimamoriShared"]),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: ["MimamoriClient", "MimamoriShared", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "MimamoriServer", "MimamoriShared",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "MimamoriClient", "MimamoriServer", "MimamoriShared",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ]
+)

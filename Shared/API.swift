@@ -1,0 +1,130 @@
+import Foundation
+
+/// Paths, headers and limits of the HTTP API, defined once for client and server.
+public enum API {
+    public static let version = "v1"
+    public static let healthPath = "/v1/health"
+    public static let pushPath = "/v1/push"
+    public static let changesPath = "/v1/changes"
+    public static let totalsPath = "/v1/totals"
+    /// Every push and pull names the replica making it; a visitor or office token is bound to the first one.
+    public static let replicaHeader = "Mimamori-Replica"
+    /// At most this many versions in one push batch.
+    public static let maxBatchSize = 1000
+    /// Request bodies larger than this are refused with 413.
+    public static let maxBodyBytes = 16 * 1024 * 1024
+    public static let defaultPageSize = 500
+    public static let maxPageSize = 5000
+}
+
+/// `GET /v1/health`.
+public struct HealthResponse: Codable, Sendable, Hashable {
+    public let status: String
+    /// The server database's id: a different epoch means the server was restored, and clients re-sync.
+    public let epoch: String
+    public init(status: String = "ok", epoch: String) { self.status = status; self.epoch = epoch }
+}
+
+/// `POST /v1/push`: a batch from a replica's outbox. Applied in one transaction; replaying the same `batchId`
+/// returns the first reply and changes nothing.
+public struct PushRequest: Codable, Sendable, Hashable {
+    public let batchId: String
+    public let replicaId: String
+    public let versions: [Version]
+
+    public init(batchId: String, replicaId: String, versions: [Version]) {
+        self.batchId = batchId
+        self.replicaId = replicaId
+        self.versions = versions
+    }
+
+    public enum CodingKeys: String, CodingKey, CaseIterable { case batchId, replicaId, versions }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        batchId = try c.decode(String.self, forKey: .batchId)
+        replicaId = try c.decode(String.self, forKey: .replicaId)
+        versions = try c.decode([Version].self, forKey: .versions)
+    }
+}
+
+public enum PushOutcome: String, Codable, Sendable, Hashable {
+    case new
+    case known
+    case conflict
+    /// Refused with a reason; the client keeps the record aside and the rest of the outbox moves on.
+    case rejected
+}
+
+public struct PushResult: Codable, Sendable, Hashable {
+    public let documentId: String
+    public let dot: Dot
+    public let outcome: PushOutcome
+    /// For `rejected`: a machine-readable code (`invalid_record`, `out_of_scope`, `not_own_dot`,
+    /// `unknown_counter`, `counter_reused`) and a message a person can act on.
+    public let code: String?
+    public let message: String?
+
+    public init(documentId: String, dot: Dot, outcome: PushOutcome, code: String? = nil, message: String? = nil) {
+        self.documentId = documentId
+        self.dot = dot
+        self.outcome = outcome
+        self.code = code
+        self.message = message
+    }
+}
+
+public struct PushResponse: Codable, Sendable, Hashable {
+    public let batchId: String
+    public let epoch: String
+    public let results: [PushResult]
+    public init(batchId: String, epoch: String, results: [PushResult]) {
+        self.batchId = batchId
+        self.epoch = epoch
+        self.results = results
+    }
+}
+
+/// One changed document in a pull page: its full current version set.
+public struct DocumentChange: Codable, Sendable, Hashable {
+    /// The server's sequence number of the latest change to this document.
+    public let sequence: Int64
+    public let documentId: String
+    public let type: DocumentType
+    public let versions: [Version]
+    public init(sequence: Int64, documentId: String, type: DocumentType, versions: [Version]) {
+        self.sequence = sequence
+        self.documentId = documentId
+        self.type = type
+        self.versions = versions
+    }
+}
+
+/// `GET /v1/changes?since=N&limit=M`: the documents changed after sequence N, oldest first.
+public struct ChangesResponse: Codable, Sendable, Hashable {
+    public let epoch: String
+    public let changes: [DocumentChange]
+    /// The cursor to ask from next (the last change's sequence, or `since` when the page is empty).
+    public let nextSince: Int64
+    public let hasMore: Bool
+    public init(epoch: String, changes: [DocumentChange], nextSince: Int64, hasMore: Bool) {
+        self.epoch = epoch
+        self.changes = changes
+        self.nextSince = nextSince
+        self.hasMore = hasMore
+    }
+}
+
+/// The body of every error reply: `{"error": {"code": "...", "message": "..."}}`.
+public struct APIErrorBody: Codable, Sendable, Hashable {
+    public struct Detail: Codable, Sendable, Hashable {
+        /// Machine-readable: `bad_request`, `invalid_json`, `unauthorized`, `forbidden`, `not_found`,
+        /// `payload_too_large`, `batch_too_large`, `conflict`, `internal`.
+        public let code: String
+        public let message: String
+        public init(code: String, message: String) { self.code = code; self.message = message }
+    }
+    public let error: Detail
+    public init(code: String, message: String) { self.error = Detail(code: code, message: message) }
+}

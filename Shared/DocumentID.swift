@@ -1,0 +1,36 @@
+import Foundation
+
+/// Client-generated document ids: time-ordered UUIDv7 (RFC 9562), lower-case text.
+/// Time order keeps new visits together in B-tree indexes; the 74 random bits keep ids globally unique.
+public enum DocumentID {
+    public static func make(now: Date = Date()) -> String {
+        var rng = SystemRandomNumberGenerator()
+        return make(now: now, using: &rng)
+    }
+
+    public static func make<R: RandomNumberGenerator>(now: Date, using rng: inout R) -> String {
+        let ms = UInt64(max(0, now.timeIntervalSince1970 * 1000))
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for i in 0..<6 { bytes[i] = UInt8(truncatingIfNeeded: ms >> (8 * (5 - UInt64(i)))) }
+        let r1 = rng.next() as UInt64
+        let r2 = rng.next() as UInt64
+        for i in 6..<16 {
+            let source = i < 14 ? r1 : r2
+            bytes[i] = UInt8(truncatingIfNeeded: source >> (8 * UInt64(i % 8)))
+        }
+        bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
+        bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
+        let hex = bytes.map { String(format: "%02x", $0) }.joined()
+        let c = Array(hex)
+        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+    }
+
+    /// Ids are UUIDs made by a client, or — for subjects — a short id the office already uses (e.g. `S-0042`):
+    /// 1 to 64 characters from A–Z, a–z, 0–9, `-`, `_`, `.`.
+    public static func isValid(_ id: String) -> Bool {
+        !id.isEmpty && id.count <= 64
+            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+    }
+
+    public static let acceptedDescription = "1–64 characters of A–Z, a–z, 0–9, '-', '_' or '.'"
+}

@@ -1,0 +1,149 @@
+import Foundation
+
+/// One thing wrong with a record: the field, the value given, and what is accepted.
+public struct ValidationProblem: Hashable, Sendable, Codable, CustomStringConvertible {
+    public let field: String
+    public let value: String
+    public let accepted: String
+
+    public init(field: String, value: String, accepted: String) {
+        self.field = field
+        self.value = value
+        self.accepted = accepted
+    }
+
+    /// e.g. `date: '2031-01-01' is not accepted; accepted: a date from 2000-01-01 to today (2025-06-01)`.
+    public var description: String {
+        "\(field): \(value.isEmpty ? "(empty)" : "'\(value)'") is not accepted; accepted: \(accepted)"
+    }
+}
+
+/// Every problem with a record, thrown at once so a person can fix them all in one go.
+public struct ValidationFailure: Error, LocalizedError, Hashable, Sendable {
+    public let problems: [ValidationProblem]
+    public init(_ problems: [ValidationProblem]) { self.problems = problems }
+    public var errorDescription: String? {
+        "the record was not saved:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+}
+
+/// How strict to be about code-list ids. New input from a person must use known ids; a version arriving from
+/// another replica may carry an id a newer build added, and is kept as it is.
+public enum CodePolicy: Sendable {
+    case knownOnly
+    case allowUnknown
+}
+
+/// The earliest visit date accepted: older dates are almost always typing mistakes.
+public let earliestVisitDate = LocalDate(year: 2000, month: 1, day: 1)!
+public let maxNoteLength = 4000
+public let maxNameLength = 200
+
+private struct Checker {
+    var problems: [ValidationProblem] = []
+    let codes: CodePolicy
+
+    mutating func require(_ ok: Bool, _ field: String, _ value: String, _ accepted: String) {
+        if !ok { problems.append(ValidationProblem(field: field, value: value, accepted: accepted)) }
+    }
+
+    mutating func id(_ value: String, _ field: String) {
+        require(DocumentID.isValid(value), field, value, DocumentID.acceptedDescription)
+    }
+
+    mutating func text(_ value: String, _ field: String, max: Int) {
+        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+        require(!trimmed.isEmpty && value.count <= max, field, value, "non-empty text of at most \(max) characters")
+    }
+
+    mutating func code<C: CodeList>(_ value: C) {
+        if codes == .knownOnly {
+            require(value.isKnown, C.field, value.rawValue, "one of \(C.acceptedDescription)")
+        }
+    }
+
+    mutating func codes<C: CodeList>(_ values: [C]) {
+        for v in values { code(v) }
+        let duplicates = Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        for d in duplicates {
+            problems.append(ValidationProblem(field: C.field, value: d.rawValue, accepted: "each value at most once"))
+        }
+    }
+}
+
+extension Visit {
+    /// Every problem with this visit. `today` is the current date in Japan time on the checking side.
+    public func problems(today: LocalDate, codes: CodePolicy = .knownOnly) -> [ValidationProblem] {
+        var c = Checker(codes: codes)
+        c.id(id, "id")
+        c.code(kind)
+        c.code(method)
+        c.require(date >= earliestVisitDate && date <= today, "date", date.description,
+                  "a date from \(earliestVisitDate) to today (\(today)); a visit cannot be in the future")
+        if let d = durationMinutes {
+            c.require((1...1440).contains(d), "duration-min", String(d), "whole minutes from 1 to 1440 (24 hours)")
+        }
+        c.text(visitorId, "visitor-id", max: 64)
+        c.code(visitorRole)
+        if let o = organization { c.text(o, "organization", max: maxNameLength) }
+        if kind == .kyoryokuinWatch {
+            c.require(!(assistsMinseiId ?? "").trimmingCharacters(in: .whitespaces).isEmpty, "assists",
+                      assistsMinseiId ?? "", "the id of the 民生委員 being assisted (required for kyoryokuin_watch visits)")
+        }
+        c.require(DocumentID.isValid(subjectId), "subject", subjectId, "the id of a subject: \(DocumentID.acceptedDescription)")
+        c.text(district, "district", max: 64)
+        c.code(outcome)
+        c.codes(actions)
+        c.codes(services)
+        c.codes(concerns)
+        c.codes(sharedAt)
+        if let r = referral { c.code(r) }
+        if let p = planEvent { c.code(p) }
+        if !services.isEmpty && kind != .nichijiCheckin && kind.isKnown {
+            c.require(false, "service", services.map(\.rawValue).joined(separator: ","),
+                      "no services: services are recorded on nichiji_checkin visits only")
+        }
+        if planEvent != nil && kind != .outreach && kind.isKnown {
+            c.require(false, "plan-event", planEvent!.rawValue, "no plan event: plan events are recorded on outreach visits only")
+        }
+        if let due = nextDue {
+            c.require(due >= date, "next-due", due.description, "a date on or after the visit date (\(date))")
+        }
+        if let n = note {
+            c.require(n.count <= maxNoteLength, "note", String(n.prefix(20)) + "…", "at most \(maxNoteLength) characters")
+        }
+        return c.problems
+    }
+
+    /// Throws `ValidationFailure` listing every problem, or returns quietly.
+    public func validate(today: LocalDate, codes: CodePolicy = .knownOnly) throws {
+        let p = problems(today: today, codes: codes)
+        if !p.isEmpty { throw ValidationFailure(p) }
+    }
+}
+
+extension Subject {
+    public func problems(today: LocalDate, codes: CodePolicy = .knownOnly) -> [ValidationProblem] {
+        var c = Checker(codes: codes)
+        c.id(id, "id")
+        c.text(name, "name", max: maxNameLength)
+        c.text(district, "district", max: 64)
+        c.codes(categories)
+        if let days = cadenceDays {
+            c.require((1...366).contains(days), "cadence-days", String(days), "whole days from 1 to 366")
+        }
+        if let d = consentDate {
+            c.require(consentToShare, "consent-date", d.description, "a consent date only when consent to share is given")
+            c.require(d <= today, "consent-date", d.description, "a date no later than today (\(today))")
+        }
+        if let n = note {
+            c.require(n.count <= maxNoteLength, "note", String(n.prefix(20)) + "…", "at most \(maxNoteLength) characters")
+        }
+        return c.problems
+    }
+
+    public func validate(today: LocalDate, codes: CodePolicy = .knownOnly) throws {
+        let p = problems(today: today, codes: codes)
+        if !p.isEmpty { throw ValidationFailure(p) }
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+@testable import MimamoriShared
+
+/// A seeded generator (SplitMix64), so a failing random history can be replayed from its seed.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Replicas that each hold a version set of one document, write, and exchange versions in random order:
+/// a random history of the kind SYNC.md describes.
+struct History {
+    var versions: [Version] = []   // every version any replica ever wrote
+    var replicas: [String]
+    var held: [String: VersionSet]
+    var counters: [String: UInt64]
+
+    static func visit(_ id: String, note: String, kind: VisitKind = .fureaiWatch) -> DocumentPayload {
+        .visit(Visit(id: id, kind: kind, date: LocalDate("2025-06-01")!, visitorId: "v1", visitorRole: .fureaiMember,
+                     subjectId: "S-1", district: "nishi", note: note))
+    }
+
+    /// Runs `steps` random actions: a replica writes (edit or delete) or receives what another holds.
+    init(seed: UInt64, replicaCount: Int = 3, steps: Int = 20) throws {
+        var rng = SeededRandom(seed: seed)
+        replicas = (0..<replicaCount).map { "replica-\($0)" }
+        held = Dictionary(uniqueKeysWithValues: replicas.map { ($0, VersionSet()) })
+        counters = Dictionary(uniqueKeysWithValues: replicas.map { ($0, UInt64(0)) })
+        for step in 0..<steps {
+            let r = replicas.randomElement(using: &rng)!
+            if Bool.random(using: &rng) {
+                counters[r]! += UInt64.random(in: 1...3, using: &rng)  // one counter shared by all documents
+                let v = held[r]!.write(History.visit("doc", note: "\(r) step \(step)",
+                                                     kind: Bool.random(using: &rng) ? .fureaiWatch : .minseiWatch),
+                                       deleted: Int.random(in: 0..<5, using: &rng) == 0, replica: r,
+                                       counter: counters[r]!, author: r, at: Timestamp(milliseconds: Int64(step)))
+                try held[r]!.apply(v)
+                versions.append(v)
+            } else {
+                let from = replicas.randomElement(using: &rng)!
+                held[r] = try held[r]!.merging(held[from]!)
+            }
+        }
+    }
+}
