@@ -144,3 +144,21 @@ struct MergeLawTests {
         #expect(try s.apply(back) == .known)
     }
 }
+
+@Suite("Random histories are not trivial")
+struct HistoryGeneratorTests {
+    @Test func historiesIncludeConflictsDeletesAndSupersededVersions() throws {
+        var conflicts = 0, deletes = 0, superseded = 0
+        for seed in MergeLawTests.seeds {
+            let h = try History(seed: seed)
+            let all = try VersionSet(h.versions)
+            if all.isConflict { conflicts += 1 }
+            if h.versions.contains(where: \.deleted) { deletes += 1 }
+            if all.versions.count < h.versions.count { superseded += 1 }
+        }
+        // Without these the merge-law properties above would hold vacuously.
+        #expect(conflicts > 20)
+        #expect(deletes > 20)
+        #expect(superseded > 100)
+    }
+}
