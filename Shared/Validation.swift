@@ -43,8 +43,10 @@ private struct Checker {
     var problems: [ValidationProblem] = []
     let codes: CodePolicy
 
-    mutating func require(_ ok: Bool, _ field: String, _ value: String, _ accepted: String) {
-        if !ok { problems.append(ValidationProblem(field: field, value: value, accepted: accepted)) }
+    // Messages are built only when a check fails: validation runs on every version a server receives.
+    mutating func require(_ ok: Bool, _ field: String, _ value: @autoclosure () -> String,
+                          _ accepted: @autoclosure () -> String) {
+        if !ok { problems.append(ValidationProblem(field: field, value: value(), accepted: accepted())) }
     }
 
     mutating func id(_ value: String, _ field: String) {

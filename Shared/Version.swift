@@ -86,11 +86,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
     public var date: Date { Date(timeIntervalSince1970: Double(milliseconds) / 1000) }
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.milliseconds < b.milliseconds }
 
-    public var description: String {
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
-    }
+    public var description: String { ISO8601Milliseconds.format(milliseconds: milliseconds) }
 
     /// Japan-time wall clock, "2025-04-01 10:02", for showing to people.
     public var japanTimeDescription: String {
@@ -100,15 +96,12 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        let g = ISO8601DateFormatter()
-        guard let date = f.date(from: text) ?? g.date(from: text) else {
+        guard let ms = ISO8601Milliseconds.parse(text) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
                 debugDescription: "'\(text)' is not a timestamp; expected ISO 8601, e.g. 2025-04-01T01:02:03.456Z"))
         }
-        self.init(date)
+        self.init(milliseconds: ms)
     }
 
     public func encode(to encoder: any Encoder) throws {

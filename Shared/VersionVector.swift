@@ -59,8 +59,14 @@ public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertibl
     }
 
     public init(from decoder: any Decoder) throws {
-        let raw = try decoder.singleValueContainer().decode([String: UInt64].self)
-        self.init(raw)
+        // Decoded as signed numbers so that a negative counter gets an error naming the field.
+        let raw = try decoder.singleValueContainer().decode([String: Int64].self)
+        if let bad = raw.first(where: { $0.value < 0 }) {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: decoder.codingPath,
+                debugDescription: "counter \(bad.value) for replica '\(bad.key)' is negative; accepted: whole numbers from 1 to 2^53"))
+        }
+        self.init(raw.mapValues { UInt64($0) })
     }
 
     public func encode(to encoder: any Encoder) throws {

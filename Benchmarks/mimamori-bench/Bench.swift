@@ -1,1 +1,8 @@
-print("bench")
+import Foundation
+
+@main
+struct MimamoriBench {
+    static func main() async throws {
+        print("benchmarks: not yet wired")
+    }
+}

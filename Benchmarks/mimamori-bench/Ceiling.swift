@@ -1,0 +1,33 @@
+import Foundation
+import GRDB
+import MimamoriShared
+
+/// The physical ceiling on this machine: inserting the same rows (id + the version's JSON) into a plain
+/// SQLite table in WAL mode, 1000 rows per transaction, with a prepared statement and nothing else.
+enum Ceiling {
+    static func plainInsert(_ versions: [Version], in directory: URL) throws -> Double {
+        let path = directory.appendingPathComponent("ceiling.sqlite").path
+        let pool = try DatabasePool(path: path)
+        try pool.write { db in
+            try db.execute(sql: "CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
+        }
+        let encoder = MimamoriJSON.encoder()
+        let start = ContinuousClock.now
+        for chunk in stride(from: 0, to: versions.count, by: 1000) {
+            let slice = versions[chunk..<min(chunk + 1000, versions.count)]
+            try pool.write { db in
+                let statement = try db.makeStatement(sql: "INSERT INTO rows (id, body) VALUES (?, ?)")
+                for v in slice {
+                    let body = String(decoding: try encoder.encode(v), as: UTF8.self)
+                    try statement.execute(arguments: [v.documentId, body])
+                }
+            }
+        }
+        return Double(versions.count) / (ContinuousClock.now - start).seconds
+    }
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+    var milliseconds: Double { seconds * 1000 }
+}
