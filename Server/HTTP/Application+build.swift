@@ -1,0 +1,32 @@
+import Foundation
+import Hummingbird
+import Logging
+import MimamoriShared
+
+/// Builds the HTTP application over a store: what `serve` runs, and what tests and the benchmark run
+/// in-process (`app.test(.router)`) or live on port 0 (`app.test(.live)` or `runService()` with
+/// `configuration.onListening`).
+public func buildApplication(_ configuration: ServerConfiguration, store: any SyncStore,
+                             logger: Logger = Logger(label: "mimamori-server")) -> some ApplicationProtocol {
+    let onListening = configuration.onListening
+    return Application(
+        router: buildRouter(configuration, store: store),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mimamori-server"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            await onListening(configuration.host, port)
+        },
+        logger: logger)
+}
+
+/// The routes: health without a token; everything else behind `AuthMiddleware`; every error as JSON.
+public func buildRouter(_ configuration: ServerConfiguration, store: any SyncStore) -> Router<ServerRequestContext> {
+    let router = Router(context: ServerRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let reports = ReportController(store: store, configuration: configuration)
+    reports.addPublicRoutes(to: router)
+    let authenticated = router.group().add(middleware: AuthMiddleware(store: store))
+    SyncController(store: store, configuration: configuration).addRoutes(to: authenticated)
+    reports.addRoutes(to: authenticated)
+    return router
+}
