@@ -25,7 +25,7 @@ struct SyncController {
         do {
             push = try MimamoriJSON.decode(PushRequest.self, from: Data(body.readableBytesView))
         } catch {
-            throw ServerError.invalidJSON(MimamoriJSON.describe(error))
+            throw ServerError.invalidJSON(SyncController.describe(error, body: Data(body.readableBytesView)))
         }
         if push.versions.count > API.maxBatchSize {
             throw ServerError(.contentTooLarge, code: "batch_too_large",
@@ -63,6 +63,19 @@ struct SyncController {
         }
         try await bind(caller, to: replica)
         return try JSONReply.response(try await store.changes(since: since, limit: limit, districts: caller.districts))
+    }
+
+    /// `MimamoriJSON.describe`, made precise where Foundation is not: on Linux, a negative number decoded as
+    /// an unsigned counter is reported as "not valid JSON" with no field. When the body does parse as JSON,
+    /// the only such values in a push are the counters, so say so.
+    static func describe(_ error: any Error, body: Data) -> String {
+        let described = MimamoriJSON.describe(error)
+        if case let .dataCorrupted(context)? = error as? DecodingError, context.codingPath.isEmpty,
+            context.debugDescription.contains("not valid JSON"),
+            (try? JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])) != nil {
+            return "the body is valid JSON, but a number does not fit its field: counters in 'vector' and 'dot' must be whole numbers from 0 to 2^53 (no negative or fractional numbers)"
+        }
+        return described
     }
 
     /// A visitor or office token belongs to the first replica that uses it; any other replica is refused.
