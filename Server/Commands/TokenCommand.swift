@@ -85,9 +85,9 @@ public struct TokenCommand: AsyncParsableCommand {
                 return
             }
             for t in tokens {
-                let status = t.revokedAt.map { "revoked \($0.japanTimeDescription)" } ?? "active"
+                let status = t.revokedAt.map { "revoked \($0.japanTimeDescription) JST" } ?? "active"
                 let districts = t.districts.isEmpty ? "-" : t.districts.joined(separator: ",")
-                print([t.id, t.role.rawValue, t.name, districts, t.replicaId ?? "-", "issued \(t.createdAt.japanTimeDescription)", status]
+                print([t.id, t.role.rawValue, t.name, districts, t.replicaId ?? "-", "issued \(t.createdAt.japanTimeDescription) JST", status]
                     .joined(separator: "\t"))
             }
         }

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MimamoriShared
+import ServiceLifecycle
 
 /// Builds the HTTP application over a store: what `serve` runs, and what tests and the benchmark run
 /// in-process (`app.test(.router)`) or live on port 0 (`app.test(.live)` or `runService()` with
@@ -29,4 +30,52 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any SyncSto
     SyncController(store: store, configuration: configuration).addRoutes(to: authenticated)
     reports.addRoutes(to: authenticated)
     return router
+}
+
+/// Runs the server while `body` runs, then stops it: for end-to-end tests and the benchmark.
+/// With `configuration.port` 0 the server takes a free port; `body` gets the base URL, e.g. `http://127.0.0.1:54321`.
+public func withRunningServer<T: Sendable>(
+    _ configuration: ServerConfiguration, store: any SyncStore, logger: Logger = Logger(label: "mimamori-server"),
+    _ body: @escaping @Sendable (URL) async throws -> T
+) async throws -> T {
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    var configuration = configuration
+    let onListening = configuration.onListening
+    configuration.onListening = { host, port in
+        await onListening(host, port)
+        continuation.yield(port)
+    }
+    let app = buildApplication(configuration, store: store, logger: logger)
+    let host = configuration.host
+    // Stopped by a graceful shutdown rather than cancellation, so open connections finish quietly.
+    let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+            defer { continuation.finish() }
+            try await services.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            // The server stopped before listening: surface its error (e.g. the port is taken).
+            try await group.waitForAll()
+            throw ServerStartFailure(host: host, port: configuration.port)
+        }
+        let result: T
+        do {
+            result = try await body(URL(string: "http://\(host):\(port)")!)
+        } catch {
+            await services.triggerGracefulShutdown()
+            throw error
+        }
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return result
+    }
+}
+
+/// The server stopped on its own before the caller was done with it.
+public struct ServerStartFailure: Error, LocalizedError {
+    public let host: String
+    public let port: Int
+    public var errorDescription: String? { "the server on \(host):\(port) stopped unexpectedly" }
 }
