@@ -21,11 +21,12 @@ struct SyncController {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw ServerError.payloadTooLarge
         }
+        let data = Data(body.readableBytesView)
         let push: PushRequest
         do {
-            push = try MimamoriJSON.decode(PushRequest.self, from: Data(body.readableBytesView))
+            push = try MimamoriJSON.decode(PushRequest.self, from: data)
         } catch {
-            throw ServerError.invalidJSON(SyncController.describe(error, body: Data(body.readableBytesView)))
+            throw ServerError.invalidJSON(SyncController.describe(error, body: data))
         }
         if push.versions.count > API.maxBatchSize {
             throw ServerError(.contentTooLarge, code: "batch_too_large",
@@ -38,7 +39,8 @@ struct SyncController {
             throw ServerError.badRequest("the \(API.replicaHeader) header (\(header)) and the body's replicaId (\(push.replicaId)) differ; send this replica's id in both")
         }
         try await bind(caller, to: push.replicaId)
-        let reply = try await store.push(push, by: caller, today: configuration.latestAcceptedVisitDate())
+        let reply = try await store.push(push, rawVersions: RawJSON.arrayElements(member: "versions", of: data), by: caller,
+                                         today: configuration.latestAcceptedVisitDate())
         return JSONReply.response(data: reply.body)
     }
 
@@ -62,7 +64,7 @@ struct SyncController {
             throw ServerError.badRequest("the \(API.replicaHeader) header is required: send this replica's id")
         }
         try await bind(caller, to: replica)
-        return try JSONReply.response(try await store.changes(since: since, limit: limit, districts: caller.districts))
+        return JSONReply.response(data: try await store.changesJSON(since: since, limit: limit, districts: caller.districts))
     }
 
     /// `MimamoriJSON.describe`, made precise where Foundation is not: on Linux, a negative number decoded as

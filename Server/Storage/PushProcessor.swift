@@ -7,17 +7,21 @@ public struct StoredDocument: Sendable, Hashable {
     /// 校区 of the display version: pull scoping follows it.
     public var district: String
     public var versions: VersionSet
+    /// The JSON of versions new in this push, exactly as the client sent them (by dot); the others are
+    /// encoded when saved.
+    public var rawVersions: [Dot: Data]
 
-    public init(type: DocumentType, district: String, versions: VersionSet) {
+    public init(type: DocumentType, district: String, versions: VersionSet, rawVersions: [Dot: Data] = [:]) {
         self.type = type
         self.district = district
         self.versions = versions
+        self.rawVersions = rawVersions
     }
 
     /// Builds the stored form of a non-empty version set.
-    init?(_ versions: VersionSet) {
+    init?(_ versions: VersionSet, rawVersions: [Dot: Data]) {
         guard let display = versions.display else { return nil }
-        self.init(type: display.type, district: display.payload.district, versions: versions)
+        self.init(type: display.type, district: display.payload.district, versions: versions, rawVersions: rawVersions)
     }
 }
 
@@ -30,8 +34,9 @@ public protocol PushTransaction {
     /// The highest counter of `replica`'s writes the server has accepted (0 if none).
     func highestCounter(of replica: String) throws -> UInt64
     func lastSequence() throws -> Int64
-    /// Replaces the document's row and version set; `isNew` says no row existed.
-    func saveDocument(id: String, _ document: StoredDocument, sequence: Int64, isNew: Bool) throws
+    /// Writes the document's row and its version set, given what was stored before (nil: nothing).
+    /// Versions are keyed by dot: superseded dots are deleted, new ones inserted.
+    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws
     func setLastSequence(_ sequence: Int64) throws
     /// Raises (never lowers) the highest counter seen from each replica.
     func raiseHighestCounters(_ counters: [String: UInt64]) throws
@@ -62,15 +67,17 @@ public struct PushProcessor {
         self.today = today
     }
 
-    public func run(_ request: PushRequest, in tx: some PushTransaction) throws -> PushReply {
+    /// `rawVersions`, when given, holds the JSON bytes of each of `request.versions` as sent.
+    public func run(_ request: PushRequest, rawVersions: [Data]? = nil, in tx: some PushTransaction) throws -> PushReply {
         if let stored = try tx.storedReply(replica: request.replicaId, batchId: request.batchId) {
             return PushReply(response: try MimamoriJSON.decode(PushResponse.self, from: stored), body: stored, replayed: true)
         }
         var state = BatchState()
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        for version in request.versions {
-            results.append(try apply(version, pushedBy: request.replicaId, state: &state, tx: tx))
+        let raw = rawVersions?.count == request.versions.count ? rawVersions : nil
+        for (i, version) in request.versions.enumerated() {
+            results.append(try apply(version, raw: raw?[i], pushedBy: request.replicaId, state: &state, tx: tx))
         }
 
         var sequence = try tx.lastSequence()
@@ -78,8 +85,9 @@ public struct PushProcessor {
         for id in state.changedOrder {
             guard let document = state.documents[id] ?? nil else { continue }
             sequence += 1
-            try tx.saveDocument(id: id, document, sequence: sequence, isNew: !state.existed.contains(id))
-            for (key, delta) in IndicatorCounting.deltas(before: state.displayBefore[id]!, after: document.versions.display) {
+            let previous = state.original[id] ?? nil
+            try tx.saveDocument(id: id, document, replacing: previous, sequence: sequence)
+            for (key, delta) in IndicatorCounting.deltas(before: previous?.versions.display, after: document.versions.display) {
                 deltas[key, default: 0] += delta
             }
         }
@@ -98,15 +106,15 @@ public struct PushProcessor {
     /// Documents and counters touched by this batch, held in memory and written once at the end.
     private struct BatchState {
         var documents: [String: StoredDocument?] = [:]
-        var existed: Set<String> = []
-        var displayBefore: [String: Version?] = [:]
+        /// As stored before this batch.
+        var original: [String: StoredDocument?] = [:]
         var changedOrder: [String] = []
         var changed: Set<String> = []
         var highest: [String: UInt64] = [:]
         var raisedCounters: [String: UInt64] = [:]
     }
 
-    private func apply(_ version: Version, pushedBy replica: String, state: inout BatchState,
+    private func apply(_ version: Version, raw: Data?, pushedBy replica: String, state: inout BatchState,
                        tx: some PushTransaction) throws -> PushResult {
         func reject(_ code: RejectionCode, _ message: String) -> PushResult {
             PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
@@ -132,8 +140,7 @@ public struct PushProcessor {
         if state.documents[id] == nil {
             let stored = try tx.document(id)
             state.documents[id] = .some(stored)
-            state.displayBefore[id] = .some(stored?.versions.display)
-            if stored != nil { state.existed.insert(id) }
+            state.original[id] = .some(stored)
         }
         let current = state.documents[id]!
         if let current {
@@ -154,6 +161,9 @@ public struct PushProcessor {
         }
 
         var versions = current?.versions ?? VersionSet()
+        if let held = versions.versions.first(where: { $0.dot == version.dot }), held != version {
+            return reject(.counterReused, "document \(id): two different versions carry the same dot \(version.dot); replica \(replica) reused a write counter (was its database restored from a backup without re-registering?)")
+        }
         let outcome: ApplyOutcome
         do {
             outcome = try versions.apply(version)
@@ -161,7 +171,10 @@ public struct PushProcessor {
             return reject(.counterReused, error.localizedDescription)
         }
         if outcome != .known {
-            state.documents[id] = .some(StoredDocument(versions))
+            var rawVersions = current?.rawVersions ?? [:]
+            if let raw { rawVersions[version.dot] = raw }
+            let kept = Set(versions.versions.map(\.dot))
+            state.documents[id] = .some(StoredDocument(versions, rawVersions: rawVersions.filter { kept.contains($0.key) }))
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
             let own = version.dot.counter
             if own > (state.highest[replica] ?? 0) {

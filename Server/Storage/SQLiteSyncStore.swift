@@ -43,40 +43,44 @@ public struct SQLiteSyncStore: SyncStore {
         try await writer.read { db in try SQLitePushTransaction(db: db).lastSequence() }
     }
 
-    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
+    public func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply {
         try await writer.write { db in
-            try PushProcessor(caller: caller, today: today).run(request, in: SQLitePushTransaction(db: db))
+            try PushProcessor(caller: caller, today: today).run(request, rawVersions: rawVersions, in: SQLitePushTransaction(db: db))
         }
     }
 
-    public func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse {
+    public func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {
         try await writer.read { db in
-            let tx = SQLitePushTransaction(db: db)
-            let epoch = try tx.epoch()
-            guard !districts.isEmpty else {
-                return ChangesResponse(epoch: epoch, changes: [], nextSince: since, hasMore: false)
-            }
+            let epoch = try SQLitePushTransaction(db: db).epoch()
+            var page = ChangesPageWriter(epoch: epoch, since: since)
+            guard !districts.isEmpty else { return page.finish(hasMore: false) }
             let sortedDistricts = districts.sorted()
             let placeholders = Array(repeating: "?", count: sortedDistricts.count).joined(separator: ", ")
             var arguments: StatementArguments = [since]
             arguments += StatementArguments(sortedDistricts)
             arguments += [limit + 1]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT document_id, type, sequence FROM documents
-                WHERE sequence > ? AND district IN (\(placeholders))
-                ORDER BY sequence LIMIT ?
+            // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet keeps them.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT d.document_id, d.type, d.sequence, v.version
+                FROM (SELECT document_id, type, sequence FROM documents
+                      WHERE sequence > ? AND district IN (\(placeholders))
+                      ORDER BY sequence LIMIT ?) d
+                JOIN versions v ON v.document_id = d.document_id
+                ORDER BY d.sequence, v.dot_counter, v.dot_replica
                 """, arguments: arguments)
-            let page = rows.prefix(limit)
-            var changes: [DocumentChange] = []
-            changes.reserveCapacity(page.count)
-            for row in page {
-                let id: String = row["document_id"]
-                guard let type = DocumentType(rawValue: row["type"]) else { continue }
-                changes.append(DocumentChange(sequence: row["sequence"], documentId: id, type: type,
-                                              versions: try tx.versions(of: id)))
+            var documents = 0
+            var lastSequence: Int64?
+            while let row = try rows.next() {
+                let sequence: Int64 = row["sequence"]
+                if sequence != lastSequence {
+                    documents += 1
+                    if documents > limit { return page.finish(hasMore: true) }
+                    page.beginDocument(id: row["document_id"], type: row["type"], sequence: sequence)
+                    lastSequence = sequence
+                }
+                page.addVersion(row["version"])
             }
-            return ChangesResponse(epoch: epoch, changes: changes, nextSince: changes.last?.sequence ?? since,
-                                   hasMore: rows.count > limit)
+            return page.finish(hasMore: false)
         }
     }
 
@@ -218,19 +222,24 @@ struct SQLitePushTransaction: PushTransaction {
                            arguments: [replica]).map { UInt64($0) } ?? 0
     }
 
-    func saveDocument(id: String, _ document: StoredDocument, sequence: Int64, isNew: Bool) throws {
-        if isNew {
+    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws {
+        if previous == nil {
             try db.cachedStatement(sql: "INSERT INTO documents (document_id, type, district, sequence) VALUES (?, ?, ?, ?)")
                 .execute(arguments: [id, document.type.rawValue, document.district, sequence])
         } else {
             try db.cachedStatement(sql: "UPDATE documents SET type = ?, district = ?, sequence = ? WHERE document_id = ?")
                 .execute(arguments: [document.type.rawValue, document.district, sequence, id])
-            try db.cachedStatement(sql: "DELETE FROM versions WHERE document_id = ?").execute(arguments: [id])
+        }
+        let kept = Set(document.versions.versions.map(\.dot))
+        let before = Set(previous?.versions.versions.map(\.dot) ?? [])
+        let delete = try db.cachedStatement(sql: "DELETE FROM versions WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?")
+        for dot in before.subtracting(kept) {
+            try delete.execute(arguments: [id, dot.replica, Int64(dot.counter)])
         }
         let insert = try db.cachedStatement(sql: "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES (?, ?, ?, ?)")
-        for version in document.versions.versions {
-            let json = String(decoding: try MimamoriJSON.encode(version), as: UTF8.self)
-            try insert.execute(arguments: [id, version.dot.replica, Int64(version.dot.counter), json])
+        for version in document.versions.versions where !before.contains(version.dot) {
+            let json = try document.rawVersions[version.dot] ?? MimamoriJSON.encode(version)
+            try insert.execute(arguments: [id, version.dot.replica, Int64(version.dot.counter), String(decoding: json, as: UTF8.self)])
         }
     }
 

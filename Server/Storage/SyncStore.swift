@@ -43,9 +43,12 @@ public protocol SyncStore: Sendable {
 
     /// Applies a batch in one transaction, or returns the stored reply when (replica, batchId) was seen before.
     /// `today` is the latest visit date accepted (Japan-time today plus slack for client clocks).
-    func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply
-    /// Documents changed after `since` in `districts`, oldest change first, at most `limit`.
-    func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse
+    /// `rawVersions`, when given, are the JSON bytes of each version as the client sent them: they are stored
+    /// as they are, so versions round-trip byte for byte.
+    func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply
+    /// Documents changed after `since` in `districts`, oldest change first, at most `limit`: the encoded
+    /// `ChangesResponse`, spliced from the stored version JSON without decoding it.
+    func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data
     /// The indicator counters of the given 年度 (zero counters left out).
     func counters(fiscalYears: [Int]) async throws -> [CounterKey: Int]
     /// Counts from scratch over every document's display version: what `counters` must always equal.
@@ -58,4 +61,15 @@ public protocol SyncStore: Sendable {
     func token(secret: String) async throws -> TokenInfo?
     /// Binds a token to a replica if it is not bound yet; returns the replica it is bound to afterwards.
     func bindToken(id: String, toReplica replica: String) async throws -> String
+}
+
+extension SyncStore {
+    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
+        try await push(request, rawVersions: nil, by: caller, today: today)
+    }
+
+    /// `changesJSON`, decoded.
+    public func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse {
+        try MimamoriJSON.decode(ChangesResponse.self, from: try await changesJSON(since: since, limit: limit, districts: districts))
+    }
 }
