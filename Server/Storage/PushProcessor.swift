@@ -176,16 +176,18 @@ public struct PushProcessor {
             let kept = Set(versions.versions.map(\.dot))
             state.documents[id] = .some(StoredDocument(versions, rawVersions: rawVersions.filter { kept.contains($0.key) }))
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
-            let own = version.dot.counter
-            if own > (state.highest[replica] ?? 0) {
-                state.highest[replica] = own
-            }
-            if own > (state.raisedCounters[replica] ?? 0) { state.raisedCounters[replica] = own }
+            state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
         }
+        return PushResult(documentId: id, dot: version.dot, outcome: PushOutcome(outcome))
+    }
+}
+
+extension PushOutcome {
+    init(_ outcome: ApplyOutcome) {
         switch outcome {
-        case .new: return PushResult(documentId: id, dot: version.dot, outcome: .new)
-        case .known: return PushResult(documentId: id, dot: version.dot, outcome: .known)
-        case .conflict: return PushResult(documentId: id, dot: version.dot, outcome: .conflict)
+        case .new: self = .new
+        case .known: self = .known
+        case .conflict: self = .conflict
         }
     }
 }
