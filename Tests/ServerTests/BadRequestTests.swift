@@ -81,6 +81,9 @@ struct BadRequestTests {
                 version["payload"] = payload
             }
         },
+        Case(name: "empty batch id", status: .badRequest, code: "bad_request", mentions: ["batchId"]) {
+            try spoil { $0["batchId"] = "" }
+        },
         Case(name: "bad replica id", status: .badRequest, code: "bad_request", mentions: ["replicaId"]) {
             try spoil { $0["replicaId"] = "replica a/../" }
         },
@@ -107,6 +110,19 @@ struct BadRequestTests {
             }
             #expect(try await fx.store.lastSequence() == 0)
             #expect(try await fx.store.allDocuments().isEmpty)
+            try await expectStillServing(fx, client)
+        }
+    }
+
+    @Test("a replica header that contradicts the body's replicaId is refused and binds nothing")
+    func replicaHeaderMismatch() async throws {
+        try await ServerFixture.run { fx, client in
+            let v = Fixture.create(Fixture.visit("visit-1"), replica: "replica-a", counter: 1)
+            let response = try await client.push(PushRequest(batchId: "b", replicaId: "replica-a", versions: [v]), token: fx.visitor,
+                                                 replicaHeader: "replica-b")
+            #expect(response.status == .badRequest)
+            #expect(try response.error().message.contains(API.replicaHeader))
+            #expect(try await fx.store.tokens().first { $0.id == fx.visitor.info.id }?.replicaId == nil)
             try await expectStillServing(fx, client)
         }
     }
