@@ -1,1 +1,3 @@
-// placeholder
+import MimamoriServer
+
+@main extension MimamoriServerCommand {}

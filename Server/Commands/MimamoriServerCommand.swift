@@ -1,0 +1,92 @@
+import ArgumentParser
+import Foundation
+import Logging
+import MimamoriShared
+
+/// `mimamori-server`: the sync server of Mimamori (見守り) and the administration of its tokens.
+public struct MimamoriServerCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "mimamori-server",
+        abstract: "The Mimamori sync server: laptops and district offices meet here to exchange visits.",
+        subcommands: [ServeCommand.self, TokenCommand.self])
+
+    public init() {}
+}
+
+/// Where the server keeps its database; shared by `serve` and the token commands.
+public struct DataDirectoryOptions: ParsableArguments {
+    @Option(name: .customLong("data-dir"),
+            help: ArgumentHelp("Folder of the server database; created (mode 0700) if missing. Example: --data-dir /var/lib/mimamori",
+                               valueName: "dir"))
+    public var dataDirectory: String = DataDirectoryOptions.defaultDirectory
+
+    public static let defaultDirectory = "./mimamori-server-data"
+
+    public init() {}
+
+    public func validate() throws {
+        if dataDirectory.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--data-dir: give a folder path, e.g. --data-dir ./mimamori-server-data")
+        }
+    }
+
+    public var url: URL { URL(fileURLWithPath: (dataDirectory as NSString).expandingTildeInPath, isDirectory: true) }
+
+    public func openStore() throws -> SQLiteSyncStore {
+        do {
+            return try SQLiteSyncStore(directory: url)
+        } catch {
+            throw CommandFailure("cannot open the server database in \(url.path): \(error.localizedDescription)")
+        }
+    }
+}
+
+/// A runtime failure with a message a person can act on (bad arguments are `ValidationError`s instead).
+public struct CommandFailure: Error, LocalizedError, CustomStringConvertible {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var errorDescription: String? { message }
+    public var description: String { message }
+}
+
+public struct ServeCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the sync server over HTTP, with its embedded SQLite database.",
+        discussion: "Example: mimamori-server serve --data-dir ./mimamori-server-data --host 0.0.0.0 --port 8080")
+
+    @OptionGroup public var data: DataDirectoryOptions
+
+    @Option(help: ArgumentHelp("Address to listen on; 0.0.0.0 for every interface. Example: --host 0.0.0.0", valueName: "address"))
+    public var host: String = "127.0.0.1"
+
+    @Option(help: ArgumentHelp("TCP port to listen on, 1–65535 (0 picks a free one). Example: --port 8080", valueName: "port"))
+    public var port: Int = 8080
+
+    public init() {}
+
+    public func validate() throws {
+        guard (0...65535).contains(port) else {
+            throw ValidationError("--port: '\(port)' is not accepted; accepted: a whole number from 0 to 65535, e.g. --port 8080")
+        }
+        if host.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw ValidationError("--host: give an address, e.g. --host 127.0.0.1 or --host 0.0.0.0")
+        }
+    }
+
+    public func run() async throws {
+        let logger = {
+            var logger = Logger(label: "mimamori-server")
+            logger.logLevel = .info
+            return logger
+        }()
+        let store = try data.openStore()
+        let epoch = try await store.epoch()
+        logger.info("database \(data.url.appendingPathComponent(SQLiteSyncStore.fileName).path), epoch \(epoch)")
+        let configuration = ServerConfiguration(host: host, port: port, onListening: { host, port in
+            logger.info("listening on http://\(host):\(port)")
+        })
+        let app = buildApplication(configuration, store: store, logger: logger)
+        try await app.runService()
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import Hummingbird
+import Logging
+import MimamoriShared
+import ServiceLifecycle
+
+/// Builds the HTTP application over a store: what `serve` runs, and what tests and the benchmark run
+/// in-process (`app.test(.router)`) or live on port 0 (`app.test(.live)` or `runService()` with
+/// `configuration.onListening`).
+public func buildApplication(_ configuration: ServerConfiguration, store: any SyncStore,
+                             logger: Logger = Logger(label: "mimamori-server")) -> some ApplicationProtocol {
+    let onListening = configuration.onListening
+    return Application(
+        router: buildRouter(configuration, store: store),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mimamori-server"),
+        onServerRunning: { channel in
+            let port = channel.localAddress?.port ?? configuration.port
+            await onListening(configuration.host, port)
+        },
+        logger: logger)
+}
+
+/// The routes: health without a token; everything else behind `AuthMiddleware`; every error as JSON.
+public func buildRouter(_ configuration: ServerConfiguration, store: any SyncStore) -> Router<ServerRequestContext> {
+    let router = Router(context: ServerRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    let reports = ReportController(store: store, configuration: configuration)
+    reports.addPublicRoutes(to: router)
+    let authenticated = router.group().add(middleware: AuthMiddleware(store: store))
+    SyncController(store: store, configuration: configuration).addRoutes(to: authenticated)
+    reports.addRoutes(to: authenticated)
+    return router
+}
+
+/// Runs the server while `body` runs, then stops it: for end-to-end tests and the benchmark.
+/// With `configuration.port` 0 the server takes a free port; `body` gets the base URL, e.g. `http://127.0.0.1:54321`.
+public func withRunningServer<T: Sendable>(
+    _ configuration: ServerConfiguration, store: any SyncStore, logger: Logger = Logger(label: "mimamori-server"),
+    _ body: @escaping @Sendable (URL) async throws -> T
+) async throws -> T {
+    let (ports, continuation) = AsyncStream<Int>.makeStream()
+    var configuration = configuration
+    let onListening = configuration.onListening
+    configuration.onListening = { host, port in
+        await onListening(host, port)
+        continuation.yield(port)
+    }
+    let app = buildApplication(configuration, store: store, logger: logger)
+    let host = configuration.host
+    // Stopped by a graceful shutdown rather than cancellation, so open connections finish quietly.
+    let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+    return try await withThrowingTaskGroup(of: Void.self) { group in
+        group.addTask {
+            defer { continuation.finish() }
+            try await services.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else {
+            // The server stopped before listening: surface its error (e.g. the port is taken).
+            try await group.waitForAll()
+            throw ServerStartFailure(host: host, port: configuration.port)
+        }
+        let result: T
+        do {
+            result = try await body(URL(string: "http://\(host):\(port)")!)
+        } catch {
+            await services.triggerGracefulShutdown()
+            throw error
+        }
+        await services.triggerGracefulShutdown()
+        try await group.waitForAll()
+        return result
+    }
+}
+
+/// The server stopped on its own before the caller was done with it.
+public struct ServerStartFailure: Error, LocalizedError {
+    public let host: String
+    public let port: Int
+    public var errorDescription: String? { "the server on \(host):\(port) stopped unexpectedly" }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import MimamoriShared
+
+/// `GET /v1/health`, `GET /v1/totals` and `GET /v1/tokens`: what is not document sync.
+struct ReportController {
+    let store: any SyncStore
+    let configuration: ServerConfiguration
+
+    /// Health needs no token: a client checks the server and its epoch before logging in.
+    func addPublicRoutes(to router: Router<ServerRequestContext>) {
+        router.get(RouterPath(API.healthPath)) { _, _ in
+            try JSONReply.response(HealthResponse(epoch: try await store.epoch()))
+        }
+    }
+
+    func addRoutes(to group: RouterGroup<ServerRequestContext>) {
+        group.get(RouterPath(API.totalsPath), use: totals)
+        group.get(RouterPath(ReportController.tokensPath), use: tokens)
+    }
+
+    static let tokensPath = "/v1/tokens"
+
+    /// Counts only, never names or notes: every role may read them. Built from the counters of the
+    /// year and the year before, so its cost does not grow with the number of visits.
+    @Sendable func totals(request: Request, context: ServerRequestContext) async throws -> Response {
+        _ = try context.requireCaller(Set(TokenRole.allCases), to: "read totals")
+        let query = request.uri.queryParameters
+        var asOf = configuration.today()
+        if let text = query.get("asOf") {
+            guard let date = LocalDate(text) else {
+                throw ServerError.badRequest("asOf: '\(text)' is not accepted; accepted: a date YYYY-MM-DD, e.g. 2025-09-30")
+            }
+            asOf = date
+        }
+        var fy = FiscalYear(containing: asOf)
+        if let text = query.get("fy") {
+            guard let year = Int(text), (2000...2100).contains(year) else {
+                throw ServerError.badRequest("fy: '\(text)' is not accepted; accepted: a 年度 as its starting year from 2000 to 2100, e.g. 2025 for R7年度")
+            }
+            fy = FiscalYear(year)
+        }
+        var language = Language.japanese
+        if let text = query.get("lang") {
+            guard let l = Language(rawValue: text) else {
+                throw ServerError.badRequest("lang: '\(text)' is not accepted; accepted: \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            language = l
+        }
+        let counters = try await store.counters(fiscalYears: [fy.year, fy.year - 1])
+        return try JSONReply.response(TotalsReport.make(fiscalYear: fy, asOf: asOf, counters: counters, language: language))
+    }
+
+    @Sendable func tokens(request: Request, context: ServerRequestContext) async throws -> Response {
+        _ = try context.requireCaller([.admin], to: "list tokens")
+        return try JSONReply.response(try await store.tokens())
+    }
+}

@@ -1,0 +1,193 @@
+import Foundation
+import MimamoriShared
+
+/// A document as the server holds it: its current version set and where it belongs.
+public struct StoredDocument: Sendable, Hashable {
+    public var type: DocumentType
+    /// 校区 of the display version: pull scoping follows it.
+    public var district: String
+    public var versions: VersionSet
+    /// The JSON of versions new in this push, exactly as the client sent them (by dot); the others are
+    /// encoded when saved.
+    public var rawVersions: [Dot: Data]
+
+    public init(type: DocumentType, district: String, versions: VersionSet, rawVersions: [Dot: Data] = [:]) {
+        self.type = type
+        self.district = district
+        self.versions = versions
+        self.rawVersions = rawVersions
+    }
+
+    /// Builds the stored form of a non-empty version set.
+    init?(_ versions: VersionSet, rawVersions: [Dot: Data]) {
+        guard let display = versions.display else { return nil }
+        self.init(type: display.type, district: display.payload.district, versions: versions, rawVersions: rawVersions)
+    }
+}
+
+/// The reads and writes one push needs, all inside one transaction of some backend. The SQLite store
+/// implements it today; a PostgreSQL store implements the same few statements and reuses `PushProcessor`.
+public protocol PushTransaction {
+    func epoch() throws -> String
+    func storedReply(replica: String, batchId: String) throws -> Data?
+    func document(_ id: String) throws -> StoredDocument?
+    /// The highest counter of `replica`'s writes the server has accepted (0 if none).
+    func highestCounter(of replica: String) throws -> UInt64
+    func lastSequence() throws -> Int64
+    /// Writes the document's row and its version set, given what was stored before (nil: nothing).
+    /// Versions are keyed by dot: superseded dots are deleted, new ones inserted.
+    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws
+    func setLastSequence(_ sequence: Int64) throws
+    /// Raises (never lowers) the highest counter seen from each replica.
+    func raiseHighestCounters(_ counters: [String: UInt64]) throws
+    func addToCounters(_ deltas: [CounterKey: Int]) throws
+    func storeReply(replica: String, batchId: String, body: Data) throws
+}
+
+/// Why a version was refused; the rest of its batch goes on.
+public enum RejectionCode: String, Sendable, Hashable, CaseIterable {
+    case invalidRecord = "invalid_record"
+    case outOfScope = "out_of_scope"
+    case notOwnDot = "not_own_dot"
+    case unknownCounter = "unknown_counter"
+    case counterReused = "counter_reused"
+}
+
+/// The server's side of SYNC.md's push: checks each version, applies it through the shared merge rule
+/// (`VersionSet.apply`), gives each changed document a new sequence and moves the indicator counters by
+/// the change of its display version — all in the caller's transaction. The server never writes versions
+/// of its own nor touches vectors.
+public struct PushProcessor {
+    public let caller: Caller
+    /// Latest visit date accepted: Japan-time today plus a day of slack for client clocks.
+    public let today: LocalDate
+
+    public init(caller: Caller, today: LocalDate) {
+        self.caller = caller
+        self.today = today
+    }
+
+    /// `rawVersions`, when given, holds the JSON bytes of each of `request.versions` as sent.
+    public func run(_ request: PushRequest, rawVersions: [Data]? = nil, in tx: some PushTransaction) throws -> PushReply {
+        if let stored = try tx.storedReply(replica: request.replicaId, batchId: request.batchId) {
+            return PushReply(response: try MimamoriJSON.decode(PushResponse.self, from: stored), body: stored, replayed: true)
+        }
+        var state = BatchState()
+        var results: [PushResult] = []
+        results.reserveCapacity(request.versions.count)
+        let raw = rawVersions?.count == request.versions.count ? rawVersions : nil
+        for (i, version) in request.versions.enumerated() {
+            results.append(try apply(version, raw: raw?[i], pushedBy: request.replicaId, state: &state, tx: tx))
+        }
+
+        var sequence = try tx.lastSequence()
+        var deltas: [CounterKey: Int] = [:]
+        for id in state.changedOrder {
+            guard let document = state.documents[id] ?? nil else { continue }
+            sequence += 1
+            let previous = state.original[id] ?? nil
+            try tx.saveDocument(id: id, document, replacing: previous, sequence: sequence)
+            for (key, delta) in IndicatorCounting.deltas(before: previous?.versions.display, after: document.versions.display) {
+                deltas[key, default: 0] += delta
+            }
+        }
+        if !state.changedOrder.isEmpty {
+            try tx.setLastSequence(sequence)
+            try tx.raiseHighestCounters(state.raisedCounters)
+            try tx.addToCounters(deltas.filter { $0.value != 0 })
+        }
+
+        let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
+        let body = try MimamoriJSON.encode(response)
+        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, body: body)
+        return PushReply(response: response, body: body, replayed: false)
+    }
+
+    /// Documents and counters touched by this batch, held in memory and written once at the end.
+    private struct BatchState {
+        var documents: [String: StoredDocument?] = [:]
+        /// As stored before this batch.
+        var original: [String: StoredDocument?] = [:]
+        var changedOrder: [String] = []
+        var changed: Set<String> = []
+        var highest: [String: UInt64] = [:]
+        var raisedCounters: [String: UInt64] = [:]
+    }
+
+    private func apply(_ version: Version, raw: Data?, pushedBy replica: String, state: inout BatchState,
+                       tx: some PushTransaction) throws -> PushResult {
+        func reject(_ code: RejectionCode, _ message: String) -> PushResult {
+            PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
+        }
+
+        let structural = version.structuralProblems
+        if !structural.isEmpty {
+            return reject(.invalidRecord, "the version is malformed and was not stored: " + structural.map(\.description).joined(separator: "; "))
+        }
+        let problems = version.payload.problems(today: today, codes: .allowUnknown)
+        if !problems.isEmpty {
+            return reject(.invalidRecord, "the record was not stored; fix it on the device and save it again: " + problems.map(\.description).joined(separator: "; "))
+        }
+        if version.dot.replica != replica {
+            return reject(.notOwnDot, "this version was written by replica \(version.dot.replica), but replica \(replica) pushed it; a replica pushes only its own writes (the server already has the others')")
+        }
+        let district = version.payload.district
+        if !caller.districts.contains(district) {
+            return reject(.outOfScope, "district '\(district)' is not among this token's districts (\(caller.token.districts.sorted().joined(separator: ", "))); ask the administrator for a token that covers it")
+        }
+
+        let id = version.documentId
+        if state.documents[id] == nil {
+            let stored = try tx.document(id)
+            state.documents[id] = .some(stored)
+            state.original[id] = .some(stored)
+        }
+        let current = state.documents[id]!
+        if let current {
+            if !caller.districts.contains(current.district) {
+                return reject(.outOfScope, "document \(id) belongs to district '\(current.district)', which is not among this token's districts; ask the administrator for a token that covers it")
+            }
+            if current.type != version.type {
+                return reject(.invalidRecord, "document \(id) is a \(current.type.rawValue) on the server; a \(version.type.rawValue) cannot reuse its id")
+            }
+        }
+
+        for (other, counter) in version.vector.counters where other != replica {
+            if state.highest[other] == nil { state.highest[other] = try tx.highestCounter(of: other) }
+            let seen = state.highest[other]!
+            if counter > seen {
+                return reject(.unknownCounter, "the version vector claims write #\(counter) of replica \(other), but the server has only seen up to #\(seen) from it. If this version was written over a copy received from \(other) directly, push it again after \(other) has synced; otherwise this data did not come from this server (restored backup, or another server?) — re-register the replica")
+            }
+        }
+
+        var versions = current?.versions ?? VersionSet()
+        if let held = versions.versions.first(where: { $0.dot == version.dot }), held != version {
+            return reject(.counterReused, "document \(id): two different versions carry the same dot \(version.dot); replica \(replica) reused a write counter (was its database restored from a backup without re-registering?)")
+        }
+        let outcome: ApplyOutcome
+        do {
+            outcome = try versions.apply(version)
+        } catch let error as CounterReuseError {
+            return reject(.counterReused, error.localizedDescription)
+        }
+        if outcome != .known {
+            var rawVersions = current?.rawVersions ?? [:]
+            if let raw { rawVersions[version.dot] = raw }
+            let kept = Set(versions.versions.map(\.dot))
+            state.documents[id] = .some(StoredDocument(versions, rawVersions: rawVersions.filter { kept.contains($0.key) }))
+            if state.changed.insert(id).inserted { state.changedOrder.append(id) }
+            state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
+        }
+        return PushResult(documentId: id, dot: version.dot, outcome: PushOutcome(outcome))
+    }
+}
+
+extension PushOutcome {
+    init(_ outcome: ApplyOutcome) {
+        switch outcome {
+        case .new: self = .new
+        case .known: self = .known
+        case .conflict: self = .conflict
+        }
+    }
+}

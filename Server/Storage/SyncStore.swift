@@ -1,0 +1,75 @@
+import Foundation
+import MimamoriShared
+
+/// Who is making a request, once their token has been checked.
+public struct Caller: Sendable, Hashable {
+    public let token: TokenInfo
+    public var role: TokenRole { token.role }
+    public var districts: Set<String> { Set(token.districts) }
+    public init(token: TokenInfo) { self.token = token }
+}
+
+/// A push reply and the exact bytes sent, so a replayed batch gets byte-identical bytes back.
+public struct PushReply: Sendable, Hashable {
+    public let response: PushResponse
+    public let body: Data
+    /// True when the batch had been applied before and this is the stored reply.
+    public let replayed: Bool
+}
+
+/// Errors of the storage layer that a person can act on.
+public enum StoreError: Error, LocalizedError, Sendable, Hashable {
+    case unknownToken(id: String)
+    case tokenAlreadyRevoked(id: String)
+    case invalidToken(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .unknownToken(id): return "no token has the id '\(id)'; `mimamori-server token list` shows the ids"
+        case let .tokenAlreadyRevoked(id): return "token '\(id)' was already revoked"
+        case let .invalidToken(why): return why
+        }
+    }
+}
+
+/// Everything the server keeps, behind one protocol so that a PostgreSQL backend can follow the SQLite one.
+/// Implementations run each method in one transaction; the sync rules themselves live in `PushProcessor`,
+/// which every backend shares through `PushTransaction`.
+public protocol SyncStore: Sendable {
+    /// The database's id, made when it was created: a different epoch tells clients to re-sync.
+    func epoch() async throws -> String
+    /// The highest change sequence given so far (0 for an empty database).
+    func lastSequence() async throws -> Int64
+
+    /// Applies a batch in one transaction, or returns the stored reply when (replica, batchId) was seen before.
+    /// `today` is the latest visit date accepted (Japan-time today plus slack for client clocks).
+    /// `rawVersions`, when given, are the JSON bytes of each version as the client sent them: they are stored
+    /// as they are, so versions round-trip byte for byte.
+    func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply
+    /// Documents changed after `since` in `districts`, oldest change first, at most `limit`: the encoded
+    /// `ChangesResponse`, spliced from the stored version JSON without decoding it.
+    func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data
+    /// The indicator counters of the given 年度 (zero counters left out).
+    func counters(fiscalYears: [Int]) async throws -> [CounterKey: Int]
+    /// Counts from scratch over every document's display version: what `counters` must always equal.
+    func recount() async throws -> [CounterKey: Int]
+
+    func issueToken(role: TokenRole, name: String, districts: [String]) async throws -> IssuedToken
+    func tokens() async throws -> [TokenInfo]
+    @discardableResult func revokeToken(id: String) async throws -> TokenInfo
+    /// The token whose secret is `secret`, revoked or not; nil when none matches.
+    func token(secret: String) async throws -> TokenInfo?
+    /// Binds a token to a replica if it is not bound yet; returns the replica it is bound to afterwards.
+    func bindToken(id: String, toReplica replica: String) async throws -> String
+}
+
+extension SyncStore {
+    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
+        try await push(request, rawVersions: nil, by: caller, today: today)
+    }
+
+    /// `changesJSON`, decoded.
+    public func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse {
+        try MimamoriJSON.decode(ChangesResponse.self, from: try await changesJSON(since: since, limit: limit, districts: districts))
+    }
+}

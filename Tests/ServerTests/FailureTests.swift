@@ -1,0 +1,53 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MimamoriServer
+import MimamoriShared
+import Testing
+
+/// A store whose push fails the way a full disk would, to see what a client gets.
+struct FailingPushStore: SyncStore {
+    let base: SQLiteSyncStore
+    struct DiskFull: Error {}
+
+    func epoch() async throws -> String { try await base.epoch() }
+    func lastSequence() async throws -> Int64 { try await base.lastSequence() }
+    func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply {
+        throw DiskFull()
+    }
+    func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {
+        try await base.changesJSON(since: since, limit: limit, districts: districts)
+    }
+    func counters(fiscalYears: [Int]) async throws -> [CounterKey: Int] { try await base.counters(fiscalYears: fiscalYears) }
+    func recount() async throws -> [CounterKey: Int] { try await base.recount() }
+    func issueToken(role: TokenRole, name: String, districts: [String]) async throws -> IssuedToken {
+        try await base.issueToken(role: role, name: name, districts: districts)
+    }
+    func tokens() async throws -> [TokenInfo] { try await base.tokens() }
+    func revokeToken(id: String) async throws -> TokenInfo { try await base.revokeToken(id: id) }
+    func token(secret: String) async throws -> TokenInfo? { try await base.token(secret: secret) }
+    func bindToken(id: String, toReplica replica: String) async throws -> String {
+        try await base.bindToken(id: id, toReplica: replica)
+    }
+}
+
+@Suite("Failures")
+struct FailureTests {
+    @Test("an internal failure is a 500 with a JSON body that hides the details, and the server goes on")
+    func internalError() async throws {
+        let fixture = try await ServerFixture()
+        let app = buildApplication(fixture.configuration, store: FailingPushStore(base: fixture.store))
+        try await app.test(.router) { client in
+            let v = Fixture.create(Fixture.visit("visit-1"), replica: "replica-a", counter: 1)
+            let response = try await client.push(PushRequest(batchId: "b", replicaId: "replica-a", versions: [v]), token: fixture.visitor)
+            #expect(response.status == .internalServerError)
+            let error = try response.error()
+            #expect(error.code == "internal")
+            #expect(!error.message.contains("DiskFull"))
+            #expect(error.message.contains("nothing was changed"))
+            let pull = try await client.changes(since: 0, token: fixture.visitor, replica: "replica-a")
+            #expect(pull.status == .ok)
+        }
+    }
+}
