@@ -59,14 +59,18 @@ public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertibl
     }
 
     public init(from decoder: any Decoder) throws {
-        // Decoded as signed numbers so that a negative counter gets an error naming the field.
-        let raw = try decoder.singleValueContainer().decode([String: Int64].self)
-        if let bad = raw.first(where: { $0.value < 0 }) {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath,
-                debugDescription: "counter \(bad.value) for replica '\(bad.key)' is negative; accepted: whole numbers from 1 to 2^53"))
+        let container = try decoder.singleValueContainer()
+        do {
+            self.init(try container.decode([String: UInt64].self))
+        } catch {
+            // Foundation's message for a negative counter names no field; say which entry is wrong.
+            if let signed = try? container.decode([String: Int64].self), let bad = signed.first(where: { $0.value < 0 }) {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: decoder.codingPath,
+                    debugDescription: "counter \(bad.value) for replica '\(bad.key)' is negative; accepted: whole numbers from 1 to 2^53"))
+            }
+            throw error
         }
-        self.init(raw.mapValues { UInt64($0) })
     }
 
     public func encode(to encoder: any Encoder) throws {

@@ -50,13 +50,13 @@ enum Fixture {
     /// A first write of a document by `replica`.
     static func create(_ payload: DocumentPayload, replica: String, counter: UInt64, deleted: Bool = false) -> Version {
         VersionSet().write(payload, deleted: deleted, replica: replica, counter: counter, author: "v-yamada",
-                           at: Timestamp(milliseconds: 1_750_000_000_000 + Int64(counter)))
+                           at: Timestamp(milliseconds: 1_750_000_000_000 + Int64(counter % 1_000_000)))
     }
 
     /// A write by `replica` over the versions it holds.
     static func edit(_ held: [Version], _ payload: DocumentPayload, replica: String, counter: UInt64, deleted: Bool = false) throws -> Version {
         try VersionSet(held).write(payload, deleted: deleted, replica: replica, counter: counter, author: "v-yamada",
-                                   at: Timestamp(milliseconds: 1_750_000_000_000 + Int64(counter)))
+                                   at: Timestamp(milliseconds: 1_750_000_000_000 + Int64(counter % 1_000_000)))
     }
 
     static func body<T: Encodable>(_ value: T) throws -> ByteBuffer {
