@@ -1,8 +1,155 @@
 import Foundation
+import MimamoriClient
+import MimamoriServer
+import MimamoriShared
 
+/// `swift run -c release mimamori-bench [--visits N] [--max-visits M] [--dir DIR]`
+///
+/// One run measures, on this machine: push over loopback HTTP in batches of 1000, pull-and-apply into a
+/// client database, the totals query at N, 1M and 10M visits, the whole-process time of `mimamori visit log`
+/// and `visit list --month` on a database of N visits — and, in the same run, the physical limits they are
+/// compared with: a plain SQLite insert of the same rows, and spawning a process that does nothing.
 @main
 struct MimamoriBench {
     static func main() async throws {
-        print("benchmarks: not yet wired")
+        var visits = 100_000
+        var maxVisits = 10_000_000
+        var dir = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-bench-\(UUID().uuidString)")
+        var args = CommandLine.arguments.dropFirst()
+        while let a = args.popFirst() {
+            switch a {
+            case "--visits": visits = Int(args.popFirst() ?? "") ?? visits
+            case "--max-visits": maxVisits = Int(args.popFirst() ?? "") ?? maxVisits
+            case "--dir": dir = URL(fileURLWithPath: args.popFirst() ?? dir.path)
+            default:
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--dir DIR]")
+                return
+            }
+        }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        #if DEBUG
+        log("warning: a debug build; figures mean nothing. Run: swift run -c release mimamori-bench")
+        #endif
+        log("mimamori-bench: \(visits) visits, \(Workload.subjectCount) subjects, \(Workload.replicaCount) replicas; data in \(dir.path)")
+
+        let documents = (0..<Workload.subjectCount).map(Workload.subject) + (0..<visits).map(Workload.visit)
+        var report = Report()
+
+        // The physical ceiling, in the same run.
+        let ceiling = try Ceiling.plainInsert(documents, in: dir)
+        report.add("plain SQLite insert of the same rows (ceiling)", String(format: "%.0f rows/s", ceiling))
+
+        let store = try SQLiteSyncStore(directory: dir.appendingPathComponent("server"))
+        var tokens: [IssuedToken] = []
+        for r in 0..<Workload.replicaCount {
+            tokens.append(try await store.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
+        }
+        let office = try await store.issueToken(role: .office, name: "bench-office", districts: Workload.districts)
+        let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
+        let clientDir = dir.appendingPathComponent("client")
+
+        try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { url in
+            // Push: each replica sends its own writes in batches of 1000, as `mimamori sync` does.
+            let byReplica = Dictionary(grouping: documents, by: \.dot.replica)
+            var pushed = 0
+            let pushStart = ContinuousClock.now
+            for r in 0..<Workload.replicaCount {
+                let transport = HTTPTransport(baseURL: url, token: tokens[r].secret, replicaId: Workload.replicas[r])
+                let mine = byReplica[Workload.replicas[r]] ?? []
+                for start in stride(from: 0, to: mine.count, by: API.maxBatchSize) {
+                    let batch = Array(mine[start..<min(start + API.maxBatchSize, mine.count)])
+                    let reply = try await transport.push(PushRequest(batchId: UUID().uuidString, replicaId: Workload.replicas[r], versions: batch))
+                    precondition(reply.results.allSatisfy { $0.outcome == .new }, "bench push refused: \(reply.results.first { $0.outcome != .new }!)")
+                    pushed += batch.count
+                }
+                log("pushed \(pushed)/\(documents.count)")
+            }
+            let pushRate = Double(pushed) / (ContinuousClock.now - pushStart).seconds
+            report.add("push over loopback HTTP, batches of 1000", String(format: "%.0f visits/s (%.2f of ceiling)", pushRate, pushRate / ceiling))
+
+            // Pull and apply into a fresh laptop database, through the same engine `mimamori sync` uses.
+            let client = try AppDatabase.open(directory: clientDir, create: true)
+            try client.initReplica(visitorId: "office-1", name: "西校区事務局", role: .shakyoStaff, district: Workload.district(ofReplica: 0))
+            try client.login(server: url.absoluteString, token: office.secret)
+            let pullStart = ContinuousClock.now
+            let summary = try await SyncEngine.loggedIn(client).sync { p in
+                if case let .pulled(n, _) = p, n % 20_000 < API.defaultPageSize { log("pulled \(n)") }
+            }
+            let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
+            precondition(summary.pulled == documents.count, "pulled \(summary.pulled) of \(documents.count)")
+            report.add("pull and apply into a client database", String(format: "%.0f visits/s (%.2f of ceiling)", pullRate, pullRate / ceiling))
+
+            // Totals, read by a coordinator over HTTP, at growing numbers of visits.
+            let totals = HTTPTransport(baseURL: url, token: coordinator.secret, replicaId: "bench-coordinator")
+            var loaded = visits
+            for target in [visits, 1_000_000, 10_000_000] where target <= maxVisits && target >= loaded {
+                if target > loaded {
+                    try BulkLoad.fill(store, visits: loaded..<target) { log("loaded \($0) visits") }
+                    loaded = target
+                }
+                var times: [Double] = []
+                var count = 0
+                for _ in 0..<100 {
+                    let t = ContinuousClock.now
+                    count = try await totals.totals(fiscalYear: 2025).indicators[1].count
+                    times.append((ContinuousClock.now - t).milliseconds)
+                }
+                report.add("totals query (HTTP) at \(target.formatted()) visits", String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max()!, count))
+            }
+        }
+
+        // Whole-process time of the CLI on the laptop database of `visits` visits.
+        let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori").path
+        if FileManager.default.isExecutableFile(atPath: cli) {
+            let floor = try timeProcess("/bin/true", [], runs: 20)
+            report.add("spawn /bin/true (process floor)", String(format: "%.1f ms median", floor))
+            let logTime = try timeProcess(cli, ["visit", "log", "--data-dir", clientDir.path, "--subject", Workload.subjectID(0),
+                                                "--kind", "fureai_watch", "--note", "bench"], runs: 20)
+            report.add("`mimamori visit log` (whole process, \(visits.formatted()) visits)", String(format: "%.1f ms median", logTime))
+            let listTime = try timeProcess(cli, ["visit", "list", "--data-dir", clientDir.path, "--month", "2025-06"], runs: 20)
+            report.add("`mimamori visit list --month 2025-06` (whole process)", String(format: "%.1f ms median", listTime))
+        } else {
+            log("no \(cli): build it with `swift build -c release` to time the CLI")
+        }
+        print(report.markdown)
     }
+
+    static func timeProcess(_ path: String, _ arguments: [String], runs: Int) throws -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: path)
+            p.arguments = arguments
+            p.environment = ["LANG": "C", "PATH": "/usr/bin:/bin"]
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = FileHandle.nullDevice
+            let t = ContinuousClock.now
+            try p.run()
+            p.waitUntilExit()
+            times.append((ContinuousClock.now - t).milliseconds)
+            guard p.terminationStatus == 0 else { throw BenchFailure("\(path) \(arguments.joined(separator: " ")) exited \(p.terminationStatus)") }
+        }
+        return median(times)
+    }
+}
+
+struct BenchFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ d: String) { description = d }
+}
+
+struct Report {
+    var rows: [(String, String)] = []
+    mutating func add(_ what: String, _ figure: String) {
+        rows.append((what, figure))
+        log("\(what): \(figure)")
+    }
+    var markdown: String {
+        "| measure | figure |\n|---|---|\n" + rows.map { "| \($0.0) | \($0.1) |" }.joined(separator: "\n")
+    }
+}
+
+func log(_ s: String) {
+    FileHandle.standardError.write(Data((s + "\n").utf8))
 }

@@ -3,23 +3,18 @@ import GRDB
 import MimamoriShared
 
 /// The physical ceiling on this machine: inserting the same rows (id + the version's JSON) into a plain
-/// SQLite table in WAL mode, 1000 rows per transaction, with a prepared statement and nothing else.
+/// SQLite table in WAL mode, 1000 rows per transaction, one prepared statement, nothing else.
 enum Ceiling {
     static func plainInsert(_ versions: [Version], in directory: URL) throws -> Double {
-        let path = directory.appendingPathComponent("ceiling.sqlite").path
-        let pool = try DatabasePool(path: path)
-        try pool.write { db in
-            try db.execute(sql: "CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)")
-        }
+        let pool = try DatabasePool(path: directory.appendingPathComponent("ceiling.sqlite").path)
+        try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)") }
         let encoder = MimamoriJSON.encoder()
         let start = ContinuousClock.now
         for chunk in stride(from: 0, to: versions.count, by: 1000) {
-            let slice = versions[chunk..<min(chunk + 1000, versions.count)]
             try pool.write { db in
                 let statement = try db.makeStatement(sql: "INSERT INTO rows (id, body) VALUES (?, ?)")
-                for v in slice {
-                    let body = String(decoding: try encoder.encode(v), as: UTF8.self)
-                    try statement.execute(arguments: [v.documentId, body])
+                for v in versions[chunk..<min(chunk + 1000, versions.count)] {
+                    try statement.execute(arguments: [v.documentId, String(decoding: try encoder.encode(v), as: UTF8.self)])
                 }
             }
         }
@@ -30,4 +25,9 @@ enum Ceiling {
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
     var milliseconds: Double { seconds * 1000 }
+}
+
+func median(_ xs: [Double]) -> Double {
+    let s = xs.sorted()
+    return s.isEmpty ? .nan : s[s.count / 2]
 }

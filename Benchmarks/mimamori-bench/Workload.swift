@@ -1,43 +1,52 @@
 import Foundation
 import MimamoriShared
 
-/// Deterministic visit versions shaped like a city's year of work: 46 校区, a few hundred subjects each,
-/// visitors on their own replicas, every visit written once by its visitor's replica.
+/// Deterministic documents shaped like a city's year of work: visitors on their own replicas in 20 of the
+/// 46 校区, 500 subjects, and visits to them. Any version can be made from its index alone, so 10M visits
+/// stream through without being held in memory.
 struct Workload {
     static let districts = (1...46).map { String(format: "kouku-%02d", $0) }
+    static let replicaCount = 20
+    static let subjectCount = 500
+    static let subjectsPerReplica = subjectCount / replicaCount
+    static let replicas = (0..<replicaCount).map { String(format: "bench-replica-%03d", $0) }
+    static let kinds: [VisitKind] = [.fureaiWatch, .fureaiWatch, .fureaiWatch, .minseiWatch, .kyoryokuinWatch, .outreach, .nichijiCheckin]
+    static let firstDay = FiscalYear(2025).firstDay
 
-    let versions: [Version]
-    let replicas: [String]
+    static func district(ofReplica r: Int) -> String { districts[r * 2 % districts.count] }
 
-    init(visits: Int, replicas replicaCount: Int = 20, seed: UInt64 = 42, fiscalYear: Int = 2025) {
-        var rng = SplitMix(seed: seed)
-        let replicas = (0..<replicaCount).map { String(format: "bench-replica-%03d", $0) }
-        var counters = [UInt64](repeating: 0, count: replicaCount)
-        let kinds: [VisitKind] = [.fureaiWatch, .fureaiWatch, .fureaiWatch, .minseiWatch, .kyoryokuinWatch, .outreach, .nichijiCheckin]
-        let first = FiscalYear(fiscalYear).firstDay
-        var out: [Version] = []
-        out.reserveCapacity(visits)
-        let epoch = Date(timeIntervalSince1970: 1_750_000_000)
-        for i in 0..<visits {
-            let r = Int.random(in: 0..<replicaCount, using: &rng)
-            counters[r] += 1
-            let kind = kinds.randomElement(using: &rng)!
-            let district = Workload.districts[r % Workload.districts.count]
-            let visit = Visit(
-                id: DocumentID.make(now: epoch.addingTimeInterval(Double(i)), using: &rng), kind: kind,
-                method: ContactMethod.known.randomElement(using: &rng)!,
-                date: first.adding(days: Int.random(in: 0..<180, using: &rng)),
-                durationMinutes: Int.random(in: 5...60, using: &rng), visitorId: "visitor-\(r)",
-                visitorRole: .fureaiMember, assistsMinseiId: kind == .kyoryokuinWatch ? "minsei-1" : nil,
-                subjectId: "S-\(r)-\(Int.random(in: 0..<500, using: &rng))", district: district,
-                outcome: Outcome.known.randomElement(using: &rng)!, concerns: Bool.random(using: &rng) ? ["isolation"] : [],
-                note: "定期訪問。お元気そうでした。")
-            let dot = Dot(replica: replicas[r], counter: counters[r])
-            out.append(Version(payload: .visit(visit), vector: VersionVector([replicas[r]: counters[r]]), dot: dot,
-                               author: "visitor-\(r)", writtenAt: Timestamp(milliseconds: 1_750_000_000_000 + Int64(i))))
-        }
-        self.versions = out
-        self.replicas = replicas
+    static func subjectID(_ j: Int) -> String { String(format: "S-%04d", j) }
+
+    /// Subject j, written by replica j % 20.
+    static func subject(_ j: Int) -> Version {
+        let r = j % replicaCount
+        let counter = UInt64(j / replicaCount + 1)
+        let s = Subject(id: subjectID(j), name: "見守り 太郎 \(j)", district: district(ofReplica: r),
+                        categories: ["solo_elderly"], cadenceDays: 30)
+        return Version(payload: .subject(s), vector: VersionVector([replicas[r]: counter]),
+                       dot: Dot(replica: replicas[r], counter: counter), author: "visitor-\(r)",
+                       writtenAt: Timestamp(milliseconds: 1_743_465_600_000 + Int64(j)))
+    }
+
+    /// Visit i, written by replica i % 20 about one of that replica's subjects.
+    static func visit(_ i: Int) -> Version {
+        var rng = SplitMix(seed: UInt64(i) &* 0x9E37_79B9 &+ 42)
+        let r = i % replicaCount
+        let counter = UInt64(subjectsPerReplica + i / replicaCount + 1)
+        let kind = kinds.randomElement(using: &rng)!
+        let subject = Int.random(in: 0..<subjectsPerReplica, using: &rng) * replicaCount + r
+        let visit = Visit(
+            id: DocumentID.make(now: Date(timeIntervalSince1970: 1_743_465_600 + Double(i) / 10), using: &rng),
+            kind: kind, method: ContactMethod.known.randomElement(using: &rng)!,
+            date: firstDay.adding(days: Int.random(in: 0..<180, using: &rng)),
+            durationMinutes: Int.random(in: 5...60, using: &rng), visitorId: "visitor-\(r)",
+            visitorRole: .fureaiMember, assistsMinseiId: kind == .kyoryokuinWatch ? "minsei-1" : nil,
+            subjectId: subjectID(subject), district: district(ofReplica: r),
+            outcome: Outcome.known.randomElement(using: &rng)!,
+            concerns: Bool.random(using: &rng) ? ["isolation"] : [], note: "定期訪問。お元気そうでした。")
+        return Version(payload: .visit(visit), vector: VersionVector([replicas[r]: counter]),
+                       dot: Dot(replica: replicas[r], counter: counter), author: "visitor-\(r)",
+                       writtenAt: Timestamp(milliseconds: 1_743_465_600_000 + Int64(i)))
     }
 }
 

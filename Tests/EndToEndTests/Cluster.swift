@@ -1,0 +1,123 @@
+import Foundation
+import MimamoriClient
+import MimamoriServer
+import MimamoriShared
+import Testing
+
+/// A live server on a free loopback port with several visitor laptops, each its own on-disk client database,
+/// syncing through the same `SyncEngine.loggedIn` + `HTTPTransport` path that `mimamori sync` uses.
+struct Cluster: Sendable {
+    let store: SQLiteSyncStore
+    let url: URL
+    let replicas: [AppDatabase]
+    let tokens: [IssuedToken]
+    let directory: URL
+
+    static let district = "nishi"
+
+    /// Runs `body` with a server whose data lives in `serverDirectory` (fresh if nil) and `count` laptops
+    /// (fresh if `replicas` is nil, else those given, logged in to this server).
+    static func run<T: Sendable>(
+        replicas count: Int, serverDirectory: URL? = nil, existing: [AppDatabase]? = nil,
+        _ body: @escaping @Sendable (Cluster) async throws -> T
+    ) async throws -> T {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-\(UUID().uuidString)")
+        let serverDir = serverDirectory ?? root.appendingPathComponent("server")
+        try FileManager.default.createDirectory(at: serverDir, withIntermediateDirectories: true)
+        let store = try SQLiteSyncStore(directory: serverDir)
+        return try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { url in
+            var dbs: [AppDatabase] = []
+            var tokens: [IssuedToken] = []
+            for i in 0..<count {
+                let db: AppDatabase
+                if let existing {
+                    db = existing[i]
+                } else {
+                    db = try AppDatabase.open(directory: root.appendingPathComponent("laptop-\(i)"), create: true)
+                    try db.initReplica(visitorId: "visitor-\(i)", name: "訪問者\(i)", role: .fureaiMember,
+                                       organization: "西校区ふれあいの会", district: district)
+                }
+                let token = try await store.issueToken(role: .visitor, name: "laptop-\(i)", districts: [district])
+                try db.login(server: url.absoluteString, token: token.secret)
+                dbs.append(db)
+                tokens.append(token)
+            }
+            return try await body(Cluster(store: store, url: url, replicas: dbs, tokens: tokens, directory: root))
+        }
+    }
+
+    @discardableResult
+    func sync(_ i: Int) async throws -> SyncSummary {
+        try await SyncEngine.loggedIn(replicas[i]).sync()
+    }
+
+    /// Everyone syncs twice, so the last writer's changes reach the first.
+    func syncAll(order: [Int]? = nil) async throws {
+        for _ in 0..<2 { for i in order ?? Array(replicas.indices) { try await sync(i) } }
+    }
+
+    /// Asserts every laptop holds exactly the server's documents and version sets, and that laptops' and
+    /// server's counters equal a full recount.
+    func expectConverged(sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        let server = try await store.allDocuments()
+        let serverCounters = try await store.counters(fiscalYears: Array(2000...2030))
+        #expect(serverCounters == (try await store.recount()), "server counters equal a recount", sourceLocation: sourceLocation)
+        for (i, db) in replicas.enumerated() {
+            #expect(try db.pendingCount() == 0, "laptop \(i) has nothing left to send", sourceLocation: sourceLocation)
+            for (id, versions) in server {
+                let local = try db.document(id: id)?.current
+                #expect(local == versions, "laptop \(i) document \(id)", sourceLocation: sourceLocation)
+            }
+            let localIds = Set(try db.visits(VisitFilter(includeDeleted: true)).map(\.visit.id))
+                .union(try db.subjects(includeInactive: true).map(\.subject.id))
+            #expect(localIds == Set(server.keys), "laptop \(i) holds no document the server lacks", sourceLocation: sourceLocation)
+            #expect(try db.counters() == serverCounters, "laptop \(i) totals equal the server's", sourceLocation: sourceLocation)
+        }
+    }
+
+    func addSubject(_ i: Int, _ id: String, district: String = Cluster.district) throws {
+        try replicas[i].addSubject(id: id, fields: SubjectFields(name: "対象者 \(id)", district: district, cadenceDays: 30))
+    }
+
+    @discardableResult
+    func log(_ i: Int, subject: String, kind: VisitKind = .fureaiWatch, date: String = "2025-06-02",
+             note: String? = nil) throws -> String {
+        try replicas[i].logVisit(VisitFields(subjectId: subject, kind: kind, date: LocalDate(date)!, note: note),
+                                 today: LocalDate("2025-11-23")!).id
+    }
+}
+
+/// A transport that forwards to the real one but fails on chosen calls: a reply lost after the server
+/// applied the push, or a connection dropped in the middle of a pull.
+final class FaultyTransport: SyncTransport, @unchecked Sendable {
+    let inner: any SyncTransport
+    let lock = NSLock()
+    var pushesToLose: Set<Int>
+    var pagesBeforeFailure: Int?
+    private var pushes = 0
+    private var pages = 0
+
+    struct Dropped: Error {}
+
+    init(_ inner: any SyncTransport, losePushReplies: Set<Int> = [], failAfterPages: Int? = nil) {
+        self.inner = inner
+        self.pushesToLose = losePushReplies
+        self.pagesBeforeFailure = failAfterPages
+    }
+
+    func health() async throws -> HealthResponse { try await inner.health() }
+    func totals(fiscalYear: Int) async throws -> TotalsReport { try await inner.totals(fiscalYear: fiscalYear) }
+
+    func push(_ request: PushRequest) async throws -> PushResponse {
+        let reply = try await inner.push(request)
+        let n = lock.withLock { pushes += 1; return pushes }
+        if pushesToLose.contains(n) { throw Dropped() }  // the server applied it; the reply never arrived
+        return reply
+    }
+
+    func changes(since: Int64, limit: Int) async throws -> ChangesResponse {
+        let n = lock.withLock { pages += 1; return pages }
+        if let limit = pagesBeforeFailure, n > limit { throw Dropped() }
+        return try await inner.changes(since: since, limit: limit)
+    }
+}

@@ -1,0 +1,211 @@
+import Foundation
+import MimamoriClient
+import MimamoriServer
+import MimamoriShared
+import Testing
+
+@Suite("Sync end to end: live server, several laptops", .serialized)
+struct SyncEndToEndTests {
+    @Test("three laptops working offline converge whatever the sync order",
+          arguments: [[0, 1, 2], [2, 1, 0], [1, 2, 0]])
+    func threeReplicasConverge(order: [Int]) async throws {
+        try await Cluster.run(replicas: 3) { c in
+            // Given: one laptop registers the subjects, and everyone receives them.
+            try c.addSubject(0, "S-1")
+            try c.addSubject(0, "S-2")
+            try await c.sync(0)
+            for i in [1, 2] { try await c.sync(i) }
+
+            // When: each laptop logs, edits and deletes offline, then they sync in the given order, twice over.
+            var ids: [[String]] = [[], [], []]
+            for i in 0..<3 {
+                for k in 0..<4 {
+                    ids[i].append(try c.log(i, subject: k % 2 == 0 ? "S-1" : "S-2",
+                                            kind: k == 3 ? .minseiWatch : .fureaiWatch, date: "2025-0\(4 + k)-1\(i)"))
+                }
+            }
+            _ = try c.replicas[1].editVisit(id: ids[1][0], VisitFields(note: "追記：元気そう"), today: LocalDate("2025-11-23")!)
+            try c.replicas[2].deleteVisit(id: ids[2][1])
+            for i in order { try await c.sync(i) }
+
+            // And then they edit each other's visits, some concurrently, and sync again.
+            _ = try c.replicas[0].editVisit(id: ids[1][0], VisitFields(outcome: .notAtHome), today: LocalDate("2025-11-23")!)
+            _ = try c.replicas[2].editVisit(id: ids[1][0], VisitFields(note: "再訪予定"), today: LocalDate("2025-11-23")!)
+            _ = try c.replicas[1].editVisit(id: ids[0][2], VisitFields(kind: .minseiWatch), today: LocalDate("2025-11-23")!)
+            try await c.syncAll(order: order)
+
+            // Then: identical documents and totals everywhere, equal to the server's counters.
+            try await c.expectConverged()
+            let visits = try c.replicas[0].visits(VisitFilter())
+            #expect(visits.count == 11, "12 logged, 1 deleted")
+            #expect(try c.replicas[0].conflicts().map(\.documentId) == [ids[1][0]])
+            let totals = try c.replicas[0].localTotals(fiscalYear: FiscalYear(2025), asOf: LocalDate("2025-11-23")!)
+            #expect(totals.indicators[0].count == 7, "fureai visits: 9 logged − 1 deleted − 1 changed to minsei")
+            #expect(totals.indicators[1].count == 11)
+        }
+    }
+
+    @Test("concurrent edits: every laptop sees the conflict; one resolves; all converge to one version")
+    func concurrentEditResolved() async throws {
+        try await Cluster.run(replicas: 3) { c in
+            try c.addSubject(0, "S-1")
+            let id = try c.log(0, subject: "S-1", note: "初回")
+            try await c.syncAll()
+
+            _ = try c.replicas[1].editVisit(id: id, VisitFields(note: "Aさんの追記"), today: LocalDate("2025-11-23")!)
+            _ = try c.replicas[2].editVisit(id: id, VisitFields(concerns: ["isolation"]), today: LocalDate("2025-11-23")!)
+            try await c.sync(1)
+            let summary = try await c.sync(2)
+            #expect(summary.newConflicts == 1)
+            try await c.syncAll()
+            for db in c.replicas {
+                #expect(try db.conflicts().map(\.documentId) == [id])
+                #expect(try db.document(id: id)?.current.count == 2)
+            }
+            // The office worker on laptop 0 keeps laptop 2's version.
+            let keep = try #require(try c.replicas[0].document(id: id)?.current.firstIndex { $0.author == "visitor-2" })
+            _ = try c.replicas[0].resolveConflict(id: id, keep: keep + 1)
+            try await c.syncAll()
+            try await c.expectConverged()
+            for db in c.replicas {
+                #expect(try db.conflicts().isEmpty)
+                let current = try #require(try db.document(id: id)?.current)
+                #expect(current.count == 1)
+                #expect(current[0].payload.visit?.concerns == ["isolation"])
+            }
+        }
+    }
+
+    @Test("a delete concurrent with an edit is a conflict, not a silent win; the visit still counts once")
+    func deleteVersusEdit() async throws {
+        try await Cluster.run(replicas: 2) { c in
+            try c.addSubject(0, "S-1")
+            let id = try c.log(0, subject: "S-1")
+            try await c.syncAll()
+            try c.replicas[0].deleteVisit(id: id)
+            _ = try c.replicas[1].editVisit(id: id, VisitFields(note: "電話で安否確認"), today: LocalDate("2025-11-23")!)
+            try await c.syncAll()
+            try await c.expectConverged()
+            for db in c.replicas {
+                let doc = try #require(try db.document(id: id))
+                #expect(doc.inConflict)
+                #expect(doc.current.map(\.deleted).sorted { !$0 && $1 } == [false, true])
+                #expect(doc.display.deleted == false, "the live edit is shown, not the delete")
+                #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: LocalDate("2025-11-23")!).indicators[0].count == 1)
+            }
+        }
+    }
+
+    @Test("a batch replayed after its reply was lost creates nothing new")
+    func lostReplyReplay() async throws {
+        try await Cluster.run(replicas: 1) { c in
+            try c.addSubject(0, "S-1")
+            for _ in 0..<5 { try c.log(0, subject: "S-1") }
+            let db = c.replicas[0]
+            let real = try SyncEngine.loggedIn(db)
+            let lossy = SyncEngine(database: db, transport: FaultyTransport(real.transport, losePushReplies: [1]))
+            await #expect(throws: FaultyTransport.Dropped.self) { try await lossy.sync() }
+            let sequenceAfterFirst = try await c.store.lastSequence()
+            #expect(try await c.store.allDocuments().count == 6, "the server applied the batch whose reply was lost")
+            #expect(try db.pendingCount() == 6, "the laptop does not know it arrived")
+
+            let summary = try await real.sync()
+            #expect(summary.pushed == 6)
+            #expect(try await c.store.lastSequence() == sequenceAfterFirst, "the replay changed nothing on the server")
+            #expect(try await c.store.allDocuments().count == 6)
+            try await c.expectConverged()
+        }
+    }
+
+    @Test("a pull interrupted between pages resumes without gaps or duplicates")
+    func interruptedPull() async throws {
+        try await Cluster.run(replicas: 2) { c in
+            try c.addSubject(0, "S-1")
+            var ids: [String] = []
+            for d in 1...24 { ids.append(try c.log(0, subject: "S-1", date: String(format: "2025-05-%02d", d))) }
+            try await c.sync(0)
+
+            let db = c.replicas[1]
+            let real = try SyncEngine.loggedIn(db)
+            let flaky = SyncEngine(database: db, transport: FaultyTransport(real.transport, failAfterPages: 2), pageSize: 10)
+            await #expect(throws: FaultyTransport.Dropped.self) { try await flaky.sync() }
+            #expect(try db.visits(VisitFilter()).count + db.subjects().count == 20, "two whole pages applied, cursor with them")
+
+            try await SyncEngine(database: db, transport: real.transport, pageSize: 10).sync()
+            #expect(Set(try db.visits(VisitFilter()).map(\.visit.id)) == Set(ids))
+            #expect(try db.visits(VisitFilter()).count == 24)
+            try await c.expectConverged()
+        }
+    }
+
+    @Test("a rejected record is kept aside and does not stall the rest of the outbox")
+    func rejectedRecordDoesNotStall() async throws {
+        try await Cluster.run(replicas: 1) { c in
+            try c.addSubject(0, "S-1")
+            try c.addSubject(0, "S-9", district: "higashi")   // not this token's district
+            try c.log(0, subject: "S-9")
+            let good = try c.log(0, subject: "S-1")
+            let summary = try await c.sync(0)
+            #expect(summary.rejected == 2)
+            let status = try c.replicas[0].status()
+            #expect(status.pendingChanges == 0)
+            #expect(status.rejected.map(\.code) == ["out_of_scope", "out_of_scope"])
+            #expect(status.rejected.allSatisfy { $0.message.contains("higashi") })
+            let server = try await c.store.allDocuments()
+            #expect(Set(server.keys) == ["S-1", good])
+            let again = try await c.sync(0)
+            #expect(again.pushed == 0 && again.rejected == 0, "a refused change is not resent on every sync")
+        }
+    }
+
+    @Test("sync works across a server restart, and a server restored from backup gets everything back")
+    func restartAndRestore() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-\(UUID().uuidString)")
+        let serverDir = root.appendingPathComponent("server")
+        let db = try AppDatabase.open(directory: root.appendingPathComponent("laptop"), create: true)
+        try db.initReplica(visitorId: "visitor-0", name: "訪問者", role: .fureaiMember, district: Cluster.district)
+
+        let firstEpoch = try await Cluster.run(replicas: 1, serverDirectory: serverDir, existing: [db]) { c in
+            try c.addSubject(0, "S-1")
+            try c.log(0, subject: "S-1")
+            try await c.sync(0)
+            return try await c.store.epoch()
+        }
+        // The same server data, restarted: same epoch, the laptop just carries on.
+        try await Cluster.run(replicas: 1, serverDirectory: serverDir, existing: [db]) { c in
+            #expect(try await c.store.epoch() == firstEpoch)
+            try c.log(0, subject: "S-1")
+            let s = try await c.sync(0)
+            #expect(!s.epochChanged)
+            #expect(s.pushed == 1)
+            try await c.expectConverged()
+        }
+        // A server restored from an older backup (here: empty) has a new epoch: the laptop re-sends all it wrote.
+        try await Cluster.run(replicas: 1, existing: [db]) { c in
+            #expect(try await c.store.epoch() != firstEpoch)
+            let s = try await c.sync(0)
+            #expect(s.epochChanged)
+            #expect(try await c.store.allDocuments().count == 3)
+            try await c.expectConverged()
+        }
+    }
+
+    @Test("the server's totals equal every laptop's local totals")
+    func serverTotals() async throws {
+        try await Cluster.run(replicas: 2) { c in
+            try c.addSubject(0, "S-1")
+            try await c.sync(0)
+            try c.log(0, subject: "S-1", date: "2025-04-01")
+            try c.log(1, subject: "S-1", kind: .minseiWatch, date: "2026-03-31")
+            try c.log(1, subject: "S-1", kind: .outreach, date: "2025-09-09")
+            try c.log(1, subject: "S-1", date: "2025-03-31")   // FY2024
+            try await c.syncAll()
+            let server = try await SyncEngine.loggedIn(c.replicas[0]).transport.totals(fiscalYear: 2025)
+            let local = try c.replicas[1].localTotals(fiscalYear: FiscalYear(2025), asOf: server.asOf)
+            #expect(server == local)
+            #expect(server.indicators.map(\.count) == [1, 2])
+            #expect(server.indicators[0].annualTarget == 296_000)
+            #expect(server.byMonth.first { $0.key == "2026-03" }?.broad == 1)
+        }
+    }
+}
