@@ -26,7 +26,7 @@ func dump(_ db: AppDatabase) throws -> [String] {
         let tables = try String.fetchAll(d, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         var lines: [String] = []
         for t in tables {
-            for row in try Row.fetchAll(d, sql: "SELECT * FROM \"\(t)\" ORDER BY 1, 2") {
+            for row in try Row.fetchAll(d, sql: "SELECT * FROM \"\(t)\" ORDER BY 1") {
                 lines.append("\(t): \(row.description)")
             }
         }
