@@ -86,7 +86,8 @@ extension AppDatabase {
 
     /// Adopts the server's epoch. When it differs from the one last seen (a server restored from backup, or a
     /// different server), pulls restart from zero and every current version this replica wrote is queued again:
-    /// the merge rule makes re-sending harmless, and the server may have lost them. Returns true if it differed.
+    /// the merge rule makes re-sending harmless, and the server may have lost them. The first epoch ever seen is
+    /// adopted the same way (a new server must get everything), but only a change from a known epoch returns true.
     @discardableResult
     public func adoptServerEpoch(_ epoch: String) throws -> Bool {
         try write { db in
@@ -99,7 +100,7 @@ extension AppDatabase {
                 SELECT document_id, dot_replica, dot_counter, 'pending' FROM versions WHERE dot_replica = ?
                 ORDER BY document_id, dot_counter
                 """, arguments: [replica.replicaId])
-            return true
+            return replica.serverEpoch != nil
         }
     }
 
