@@ -16,5 +16,9 @@ public struct MimamoriCommand: AsyncParsableCommand {
             StatusCommand.self, LoginCommand.self, SyncCommand.self, ConflictsCommand.self,
         ])
 
+    /// Declared here too so `mimamori --data-dir DIR visit list` works as well as `mimamori visit list --data-dir DIR`:
+    /// ArgumentParser hands values of a shared option group down to the subcommand.
+    @OptionGroup public var global: GlobalOptions
+
     public init() {}
 }
