@@ -89,10 +89,17 @@ extension AppDatabase {
     }
 
     static func liveSubject(_ db: Database, id: String) throws -> Subject {
-        let set = try loadSet(db, documentId: id)
-        guard let display = set.display, let subject = display.payload.subject else { throw ClientError.unknownSubject(id) }
+        try liveDisplay(db, id: id, unknown: .unknownSubject(id), \.subject)
+    }
+
+    /// The displayed content of a document a person wants to change: it must exist, be of the right type and
+    /// not be deleted.
+    static func liveDisplay<T>(_ db: Database, id: String, unknown: ClientError, _ content: KeyPath<DocumentPayload, T?>) throws -> T {
+        guard let display = try loadSet(db, documentId: id).display, let value = display.payload[keyPath: content] else {
+            throw unknown
+        }
         guard display.isLive else { throw ClientError.documentDeleted(id) }
-        return subject
+        return value
     }
 
     // MARK: Visits
@@ -149,10 +156,7 @@ extension AppDatabase {
     }
 
     static func liveVisit(_ db: Database, id: String) throws -> Visit {
-        let set = try loadSet(db, documentId: id)
-        guard let display = set.display, let visit = display.payload.visit else { throw ClientError.unknownVisit(id) }
-        guard display.isLive else { throw ClientError.documentDeleted(id) }
-        return visit
+        try liveDisplay(db, id: id, unknown: .unknownVisit(id), \.visit)
     }
 
     // MARK: Conflicts

@@ -4,9 +4,11 @@ import MimamoriShared
 
 /// The low-level document store shared by local writes and pulled pages: one place that keeps versions,
 /// history, projections and counters in step, so the two paths cannot drift.
+///
+/// Hot statements go through `cachedStatement`, since a pulled page runs them once per document.
 extension AppDatabase {
     static func loadSet(_ db: Database, documentId: String) throws -> VersionSet {
-        let rows = try Data.fetchAll(db, sql: "SELECT json FROM versions WHERE document_id = ?", arguments: [documentId])
+        let rows = try Data.fetchAll(db.cachedStatement(sql: "SELECT json FROM versions WHERE document_id = ?"), arguments: [documentId])
         return try VersionSet(rows.map { try MimamoriJSON.decode(Version.self, from: $0) })
     }
 
@@ -30,28 +32,28 @@ extension AppDatabase {
         let type = any.type
         let receivedAt = now.description
         for v in seen + after.versions {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO history (document_id, dot_replica, dot_counter, json, received_at)
                 VALUES (?, ?, ?, ?, ?)
-                """, arguments: [id, v.dot.replica, Int64(v.dot.counter), try MimamoriJSON.encode(v), receivedAt])
+                """).execute(arguments: [id, v.dot.replica, Int64(v.dot.counter), try MimamoriJSON.encode(v), receivedAt])
         }
         guard before != after else { return }
-        try db.execute(sql: "DELETE FROM versions WHERE document_id = ?", arguments: [id])
+        try db.cachedStatement(sql: "DELETE FROM versions WHERE document_id = ?").execute(arguments: [id])
         for v in after.versions {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO versions (document_id, type, dot_replica, dot_counter, deleted, json)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """, arguments: [id, type.rawValue, v.dot.replica, Int64(v.dot.counter), v.deleted, try MimamoriJSON.encode(v)])
+                """).execute(arguments: [id, type.rawValue, v.dot.replica, Int64(v.dot.counter), v.deleted, try MimamoriJSON.encode(v)])
         }
         try project(db, set: after)
         for (key, delta) in IndicatorCounting.deltas(before: before.display, after: after.display) {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = count + excluded.count
-                """, arguments: [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue, delta])
-            try db.execute(sql: """
+                """).execute(arguments: [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue, delta])
+            try db.cachedStatement(sql: """
                 DELETE FROM counters WHERE fiscal_year = ? AND dimension = ? AND key = ? AND kind = ? AND count = 0
-                """, arguments: [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue])
+                """).execute(arguments: [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue])
         }
     }
 
@@ -60,18 +62,18 @@ extension AppDatabase {
         guard let display = set.display else { return }
         switch display.payload {
         case let .visit(v):
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO visit_index
                   (id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [v.id, v.date.description, v.kind.rawValue, v.method.rawValue, v.outcome.rawValue,
+                """).execute(arguments: [v.id, v.date.description, v.kind.rawValue, v.method.rawValue, v.outcome.rawValue,
                                  v.subjectId, v.district, v.visitorId, display.deleted, set.isConflict,
                                  try MimamoriJSON.encode(v)])
         case let .subject(s):
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT OR REPLACE INTO subject_index (id, name, district, active, cadence_days, deleted, in_conflict, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [s.id, s.name, s.district, s.active, s.cadenceDays, display.deleted, set.isConflict,
+                """).execute(arguments: [s.id, s.name, s.district, s.active, s.cadenceDays, display.deleted, set.isConflict,
                                  try MimamoriJSON.encode(s)])
         }
     }
@@ -90,11 +92,11 @@ extension AppDatabase {
         var after = before
         try after.apply(version)
         try store(db, before: before, after: after, seen: [version], now: now)
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO outbox (document_id, dot_replica, dot_counter, state) VALUES (?, ?, ?, 'pending')
-            """, arguments: [version.documentId, version.dot.replica, Int64(version.dot.counter)])
+            """).execute(arguments: [version.documentId, version.dot.replica, Int64(version.dot.counter)])
         replica.counter = Int64(counter)
-        try db.execute(sql: "UPDATE replica SET counter = ? WHERE id = 1", arguments: [replica.counter])
+        try db.cachedStatement(sql: "UPDATE replica SET counter = ? WHERE id = 1").execute(arguments: [replica.counter])
         return version
     }
 }
