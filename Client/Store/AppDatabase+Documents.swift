@@ -26,10 +26,10 @@ extension AppDatabase {
 
     /// Replaces a document's stored sibling set `before` with `after`, records `seen` in the history, and
     /// updates the projection and the counters by the change of display version.
-    static func store(_ db: Database, before: VersionSet, after: VersionSet, seen: [Version], now: Timestamp) throws {
-        guard let any = after.versions.first ?? seen.first else { return }
-        let id = any.documentId
-        let type = any.type
+    /// (The document id and type are passed in rather than read from a version: deriving them with `??` from
+    /// two optional versions crashed the Swift 6.3 optimizer in release builds.)
+    static func store(_ db: Database, documentId id: String, type: DocumentType, before: VersionSet, after: VersionSet,
+                      seen: [Version], now: Timestamp) throws {
         let receivedAt = now.description
         for v in seen + after.versions {
             try db.cachedStatement(sql: """
@@ -91,7 +91,7 @@ extension AppDatabase {
                                    author: replica.visitorId, at: now)
         var after = before
         try after.apply(version)
-        try store(db, before: before, after: after, seen: [version], now: now)
+        try store(db, documentId: version.documentId, type: payload.type, before: before, after: after, seen: [version], now: now)
         try db.cachedStatement(sql: """
             INSERT INTO outbox (document_id, dot_replica, dot_counter, state) VALUES (?, ?, ?, 'pending')
             """).execute(arguments: [version.documentId, version.dot.replica, Int64(version.dot.counter)])

@@ -117,7 +117,8 @@ extension AppDatabase {
                 let incoming = try VersionSet(change.versions.filter { $0.documentId == change.documentId })
                 let before = try AppDatabase.loadSet(db, documentId: change.documentId)
                 let after = try before.merging(incoming)
-                try AppDatabase.store(db, before: before, after: after, seen: change.versions, now: now)
+                try AppDatabase.store(db, documentId: change.documentId, type: change.type, before: before, after: after,
+                                      seen: change.versions, now: now)
                 if after.isConflict && !before.isConflict { newConflicts += 1 }
                 for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
             }
