@@ -14,8 +14,9 @@ extension AppDatabase {
                 SELECT payload, in_conflict FROM subject_index WHERE deleted = 0 \(includeInactive ? "" : "AND active = 1")
                 ORDER BY district, id
                 """)
+            let coder = VersionCoder()
             return try rows.map { row in
-                SubjectListItem(subject: try MimamoriJSON.decode(Subject.self, from: row["payload"]),
+                SubjectListItem(subject: try coder.decodePayload(row["payload"]).subject!,
                                 inConflict: row["in_conflict"])
             }
         }
@@ -34,8 +35,9 @@ extension AppDatabase {
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
             let rows = try Row.fetchAll(db, sql: "SELECT payload, in_conflict FROM visit_index \(whereSQL) ORDER BY date, id",
                                         arguments: StatementArguments(args))
+            let coder = VersionCoder()
             return try rows.map { row in
-                VisitListItem(visit: try MimamoriJSON.decode(Visit.self, from: row["payload"]), inConflict: row["in_conflict"])
+                VisitListItem(visit: try coder.decodePayload(row["payload"]).visit!, inConflict: row["in_conflict"])
             }
         }
     }
@@ -45,8 +47,9 @@ extension AppDatabase {
         try read { db in
             let set = try AppDatabase.loadSet(db, documentId: id)
             guard let display = set.display else { return nil }
-            let history = try Data.fetchAll(db, sql: "SELECT json FROM history WHERE document_id = ?", arguments: [id])
-                .map { try MimamoriJSON.decode(Version.self, from: $0) }
+            let coder = VersionCoder()
+            let history = try Row.fetchAll(db, sql: "SELECT \(VersionCoder.columns) FROM history WHERE document_id = ?", arguments: [id])
+                .map(coder.version)
                 .sorted { ($0.writtenAt, $0.dot) < ($1.writtenAt, $1.dot) }
             return DocumentDetail(documentId: id, type: display.type, inConflict: set.isConflict, display: display,
                                   current: set.versions, history: history)
@@ -75,8 +78,9 @@ extension AppDatabase {
                 """)
         }
         var items: [DueItem] = []
+        let coder = VersionCoder()
         for row in rows {
-            let subject = try MimamoriJSON.decode(Subject.self, from: row["payload"])
+            let subject = try coder.decodePayload(row["payload"]).subject!
             let cadence: Int = row["cadence_days"]
             guard let lastText: String = row["last_visit"], let last = LocalDate(lastText) else {
                 items.append(DueItem(subject: subject, lastVisit: nil, dueDate: nil, daysOverdue: nil))

@@ -25,26 +25,34 @@ extension AppDatabase {
                 t.column("last_sync_summary", .text)
                 t.column("created_at", .text).notNull()
             }
-            // The current sibling set of each document (what the merge rule kept), as exact Version JSON.
+            // The current sibling set of each document (what the merge rule kept). Columns: see VersionCoder.
             try db.create(table: "versions") { t in
                 t.column("document_id", .text).notNull()
-                t.column("type", .text).notNull()
                 t.column("dot_replica", .text).notNull()
                 t.column("dot_counter", .integer).notNull()
                 t.column("deleted", .boolean).notNull()
-                t.column("json", .blob).notNull()
+                t.column("vector", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("author", .text).notNull()
+                t.column("written_at", .integer).notNull()
+                t.column("type", .text).notNull()
                 t.primaryKey(["document_id", "dot_replica", "dot_counter"])
             }
-            // Every version ever held, append-only: the version history `visit show` prints.
+            // Every version ever held, append-only: the version history `visit show` prints, and the exact
+            // content an outbox entry pushes.
             try db.create(table: "history") { t in
                 t.column("document_id", .text).notNull()
                 t.column("dot_replica", .text).notNull()
                 t.column("dot_counter", .integer).notNull()
-                t.column("json", .blob).notNull()
+                t.column("deleted", .boolean).notNull()
+                t.column("vector", .text).notNull()
+                t.column("payload", .blob).notNull()
+                t.column("author", .text).notNull()
+                t.column("written_at", .integer).notNull()
                 t.column("received_at", .text).notNull()
                 t.primaryKey(["document_id", "dot_replica", "dot_counter"])
             }
-            // Projection of each visit's display version, for lists and due dates without decoding JSON.
+            // Projection of each visit's display version (payload = its DocumentPayload JSON), for lists and due dates.
             try db.create(table: "visit_index") { t in
                 t.primaryKey("id", .text)
                 t.column("date", .text).notNull()

@@ -47,12 +47,14 @@ extension AppDatabase {
                                arguments: [id])
                 batchId = id
             }
+            let coder = VersionCoder()
             let rows = try Row.fetchAll(db, sql: """
-                SELECT h.json FROM outbox o JOIN history h
+                SELECT \(VersionCoder.columns(of: "h"))
+                FROM outbox o JOIN history h
                   ON h.document_id = o.document_id AND h.dot_replica = o.dot_replica AND h.dot_counter = o.dot_counter
                 WHERE o.batch_id = ? ORDER BY o.seq
                 """, arguments: [batchId])
-            let versions = try rows.map { try MimamoriJSON.decode(Version.self, from: $0["json"] as Data) }
+            let versions = try rows.map(coder.version)
             return PushBatch(request: PushRequest(batchId: batchId!, replicaId: replica.replicaId, versions: versions))
         }
     }
@@ -113,12 +115,14 @@ extension AppDatabase {
             let replica = try AppDatabase.requireReplica(db)
             var newConflicts = 0
             var highestOwn = UInt64(replica.counter)
+            let coder = VersionCoder()
+            let receivedAt = now.description
             for change in page.changes {
                 let incoming = try VersionSet(change.versions.filter { $0.documentId == change.documentId })
-                let before = try AppDatabase.loadSet(db, documentId: change.documentId)
+                let before = try AppDatabase.loadSet(db, documentId: change.documentId, coder: coder)
                 let after = try before.merging(incoming)
                 try AppDatabase.store(db, documentId: change.documentId, type: change.type, before: before, after: after,
-                                      seen: change.versions, now: now)
+                                      seen: change.versions, receivedAt: receivedAt, coder: coder)
                 if after.isConflict && !before.isConflict { newConflicts += 1 }
                 for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
             }

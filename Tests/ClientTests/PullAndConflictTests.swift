@@ -130,3 +130,25 @@ struct PullAndConflictTests {
         #expect(try db.visitDetail(id: mine.id).display.dot.counter == 41)
     }
 }
+
+@Suite("Stored versions round-trip exactly")
+struct VersionStorageTests {
+    @Test("a version read back equals the one written, so re-applying the same page is harmless")
+    func roundTrip() throws {
+        let db = try makeDatabase()
+        let r1 = DocumentID.make(), r2 = DocumentID.make()
+        let visit = Visit(id: DocumentID.make(), kind: "future_kind", date: LocalDate("2025-05-05")!, time: LocalTime("09:05"),
+                          visitorId: "V-2", visitorRole: .minseiIin, subjectId: "S-0001", district: "nishi",
+                          concerns: ["isolation", "newer_concern"], urgent: true, note: "改行\nと \"引用\"")
+        let v = Version(payload: .visit(visit), vector: VersionVector([r1: 3, r2: (1 << 53)]), dot: Dot(replica: r2, counter: 1 << 53),
+                        author: "V-2", writtenAt: Timestamp(milliseconds: 1_748_000_000_123))
+        let page = ChangesResponse(epoch: "e", changes: [DocumentChange(sequence: 1, documentId: visit.id, type: .visit, versions: [v])],
+                                   nextSince: 1, hasMore: false)
+        try db.applyPulledPage(page)
+        #expect(try db.visitDetail(id: visit.id).current == [v])
+        let before = try dump(db).filter { !$0.hasPrefix("history") }
+        try db.applyPulledPage(page)
+        #expect(try dump(db).filter { !$0.hasPrefix("history") } == before)
+        #expect(try db.visitDetail(id: visit.id).history == [v])
+    }
+}
