@@ -50,22 +50,28 @@ public struct SyncEngine: Sendable {
     }
 
     /// Pulls until the server has no more. Returns false when the epoch changed meanwhile (push again first).
+    /// While a page is being applied, the next one is already being fetched and decoded (its cursor is the
+    /// page's `nextSince`, known before applying), so the network, JSON decoding and SQLite overlap. Pages are
+    /// still applied strictly in order, each in its own transaction with its cursor.
     func pull(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws -> Bool {
+        let transport = self.transport
+        let limit = pageSize
+        var page = try await transport.changes(since: try database.pullCursor(), limit: limit)
         while true {
-            let cursor = try database.pullCursor()
-            let page = try await transport.changes(since: cursor, limit: pageSize)
-            let epoch = try database.requireReplica().serverEpoch
-            if page.epoch != epoch {
+            if page.epoch != (try database.requireReplica().serverEpoch) {
                 try database.adoptServerEpoch(page.epoch)
                 summary.epochChanged = true
                 progress(.epochChanged(epoch: page.epoch))
                 return false
             }
+            let since = page.nextSince, hasMore = page.hasMore
+            async let prefetched: ChangesResponse? = hasMore ? transport.changes(since: since, limit: limit) : nil
             let result = try database.applyPulledPage(page)
             summary.pulled += result.documents
             summary.newConflicts += result.newConflicts
             progress(.pulled(documents: summary.pulled, cursor: page.nextSince))
-            if !page.hasMore { return true }
+            guard let next = try await prefetched else { return true }
+            page = next
         }
     }
 }
