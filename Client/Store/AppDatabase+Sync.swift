@@ -86,6 +86,24 @@ extension AppDatabase {
         }
     }
 
+    /// The server refused a whole batch without applying it: its entries go back to the queue, to be sent again
+    /// in smaller batches under new ids (the refused id is never reused with other contents).
+    public func releaseBatch(_ batchId: String) throws {
+        try write { db in
+            try db.execute(sql: "UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", arguments: [batchId])
+        }
+    }
+
+    /// The server refused a batch of one version: that version is set aside with the server's reason, like a
+    /// per-record rejection, so it cannot stall the queue.
+    public func rejectBatch(_ batchId: String, code: String, message: String) throws {
+        try write { db in
+            try db.execute(sql: """
+                UPDATE outbox SET state = 'rejected', batch_id = NULL, reject_code = ?, reject_message = ? WHERE batch_id = ?
+                """, arguments: [code, message, batchId])
+        }
+    }
+
     /// Adopts the server's epoch. When it differs from the one last seen (a server restored from backup, or a
     /// different server), pulls restart from zero and every current version this replica wrote is queued again:
     /// the merge rule makes re-sending harmless, and the server may have lost them. The first epoch ever seen is

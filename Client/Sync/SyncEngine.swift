@@ -31,16 +31,35 @@ public struct SyncEngine: Sendable {
         return summary
     }
 
+    /// Pushes the outbox. If the server refuses a whole batch as malformed (400/422) instead of answering per
+    /// record, the batch is split in halves until the offending version is alone, and that one is set aside as
+    /// rejected: one bad record never stalls the queue.
     func push(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws {
         let total = try database.pendingCount()
         var done = 0
-        while let batch = try database.nextPushBatch(limit: API.maxBatchSize) {
-            let reply = try await transport.push(batch.request)
+        var limit = API.maxBatchSize
+        while let batch = try database.nextPushBatch(limit: limit) {
+            let request = batch.request
+            let reply: PushResponse
+            do {
+                reply = try await transport.push(request)
+            } catch let ClientError.server(status, code, message) where status == 400 || status == 422 {
+                if request.versions.count == 1 {
+                    try database.rejectBatch(request.batchId, code: code, message: message)
+                    summary.rejected += 1
+                    done += 1
+                    limit = API.maxBatchSize
+                } else {
+                    try database.releaseBatch(request.batchId)
+                    limit = max(1, request.versions.count / 2)
+                }
+                continue
+            }
             let result = try database.recordPushReply(reply)
             summary.pushed += result.acknowledged
             summary.newConflicts += result.conflicts
             summary.rejected += result.rejected
-            done += batch.request.versions.count
+            done += request.versions.count
             progress(.pushed(done: done, total: max(total, done)))
             if try database.adoptServerEpoch(reply.epoch) {
                 summary.epochChanged = true

@@ -58,7 +58,11 @@ actor FakeServer {
     /// Document ids whose pushes are rejected.
     var rejectIds: Set<String> = []
 
+    /// Document ids that make the whole batch fail with 400, as a server that cannot decode a record might.
+    var poisonIds: Set<String> = []
+
     func setLoseNextReply() { loseNextReply = true }
+    func poison(_ id: String) { poisonIds.insert(id) }
     func reject(_ id: String) { rejectIds.insert(id) }
 
     /// Simulates a restore from an empty backup: a new epoch and nothing held.
@@ -69,6 +73,9 @@ actor FakeServer {
 
     func push(_ request: PushRequest) throws -> PushResponse {
         batchesReceived.append(request)
+        if request.versions.contains(where: { poisonIds.contains($0.documentId) }) {
+            throw ClientError.server(status: 400, code: "invalid_json", message: "versions[0].payload: cannot decode")
+        }
         if let previous = replies[request.batchId] { return previous }
         var results: [PushResult] = []
         for v in request.versions {

@@ -122,6 +122,25 @@ struct SyncEngineTests {
         #expect(await server.batchesReceived.count == 1)
     }
 
+    @Test("a record that makes the server refuse a whole batch is isolated and set aside; the rest goes through")
+    func poisonedBatch() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        var ids: [String] = []
+        for _ in 0..<9 { ids.append(try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today).id) }
+        await server.poison(ids[4])
+        let summary = try await sync(db, server)
+        #expect(summary.rejected == 1)
+        #expect(summary.pushed == 9)
+        #expect(await server.documents.count == 9)
+        #expect(try db.rejectedChanges().map(\.documentId) == [ids[4]])
+        #expect(try db.rejectedChanges().first?.code == "invalid_json")
+        #expect(try db.pendingCount() == 0)
+        // every batch id was sent with one content only
+        let batches = await server.batchesReceived
+        #expect(Dictionary(grouping: batches, by: \.batchId).values.allSatisfy { Set($0).count == 1 })
+    }
+
     @Test("after the server is restored from an empty backup, a client re-pushes what it wrote and re-pulls")
     func epochChange() async throws {
         let server = FakeServer()
