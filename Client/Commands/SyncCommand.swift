@@ -15,8 +15,7 @@ public struct SyncCommand: AsyncParsableCommand {
     public func run() async throws {
         let config = global.configuration
         let db = try config.openDatabase()
-        guard let s = try db.serverSettings() else { throw ClientError.notLoggedIn }
-        let engine = SyncEngine(database: db, transport: HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId))
+        let engine = try SyncEngine.forLogin(database: db)
         let summary = try await engine.sync { progress in
             switch progress {
             case let .pushed(done, total): Output.error("pushed \(done)/\(total)")

@@ -75,7 +75,8 @@ public struct VisitCommand: AsyncParsableCommand {
                                    fields.kind == nil ? "--kind (one of \(VisitKind.acceptedDescription))" : nil]
                     throw ValidationError("missing " + missing.compactMap { $0 }.joined(separator: " and "))
                 }
-                let prompter = VisitPrompter(readLine: { Swift.readLine() }, write: { print($0) })
+                let prompter = VisitPrompter(readLine: { Swift.readLine() },
+                                             write: { print($0, terminator: $0.hasSuffix(": ") ? "" : "\n") })
                 guard let completed = prompter.complete(fields, subjects: try db.subjects()) else {
                     throw ValidationError("no visit logged: input ended before --subject and --kind were given")
                 }

@@ -15,6 +15,12 @@ public struct SyncEngine: Sendable {
         self.pageSize = pageSize
     }
 
+    /// The engine for the server saved by `login` (what `mimamori sync` runs).
+    public static func forLogin(database: AppDatabase) throws -> SyncEngine {
+        guard let s = try database.serverSettings() else { throw ClientError.notLoggedIn }
+        return SyncEngine(database: database, transport: HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId))
+    }
+
     public func sync(progress: (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
         var summary = SyncSummary()
         let health = try await transport.health()
