@@ -25,8 +25,8 @@ extension AppDatabase {
                 t.column("last_sync_summary", .text)
                 t.column("created_at", .text).notNull()
             }
-            // The current sibling set of each document (what the merge rule kept). Columns: see VersionCoder.
-            try db.create(table: "versions") { t in
+            // The columns VersionCoder reads and writes, and the key of one version.
+            func versionColumns(_ t: TableDefinition) {
                 t.column("document_id", .text).notNull()
                 t.column("dot_replica", .text).notNull()
                 t.column("dot_counter", .integer).notNull()
@@ -35,22 +35,18 @@ extension AppDatabase {
                 t.column("payload", .blob).notNull()
                 t.column("author", .text).notNull()
                 t.column("written_at", .integer).notNull()
-                t.column("type", .text).notNull()
                 t.primaryKey(["document_id", "dot_replica", "dot_counter"])
+            }
+            // The current sibling set of each document (what the merge rule kept). Columns: see VersionCoder.
+            try db.create(table: "versions") { t in
+                versionColumns(t)
+                t.column("type", .text).notNull()
             }
             // Every version ever held, append-only: the version history `visit show` prints, and the exact
             // content an outbox entry pushes.
             try db.create(table: "history") { t in
-                t.column("document_id", .text).notNull()
-                t.column("dot_replica", .text).notNull()
-                t.column("dot_counter", .integer).notNull()
-                t.column("deleted", .boolean).notNull()
-                t.column("vector", .text).notNull()
-                t.column("payload", .blob).notNull()
-                t.column("author", .text).notNull()
-                t.column("written_at", .integer).notNull()
+                versionColumns(t)
                 t.column("received_at", .text).notNull()
-                t.primaryKey(["document_id", "dot_replica", "dot_counter"])
             }
             // Projection of each visit's display version (payload = its DocumentPayload JSON), for lists and due dates.
             try db.create(table: "visit_index") { t in
