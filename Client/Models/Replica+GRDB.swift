@@ -3,7 +3,6 @@ import GRDB
 extension Replica: FetchableRecord, PersistableRecord {
     public static let databaseTableName = "replica"
     public static var databaseColumnDecodingStrategy: DatabaseColumnDecodingStrategy { .convertFromSnakeCase }
-    public static var databaseColumnEncodingStrategy: DatabaseColumnEncodingStrategy { .convertToSnakeCase }
 
     public func encode(to container: inout PersistenceContainer) throws {
         container["id"] = 1

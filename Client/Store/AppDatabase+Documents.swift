@@ -41,7 +41,8 @@ extension AppDatabase {
         let history = try db.cachedStatement(sql: """
             INSERT OR IGNORE INTO history (\(VersionCoder.columns), received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        for v in seen + after.versions {
+        var recorded = Set<Dot>()
+        for v in seen + after.versions where recorded.insert(v.dot).inserted {
             try history.execute(arguments: coder.arguments(v, payload: try payload(v)) + [receivedAt])
         }
         guard before != after else { return }
@@ -61,6 +62,8 @@ extension AppDatabase {
                 INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?)
                 ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = count + excluded.count
                 """).execute(arguments: args + [delta])
+            // Only a decrease can bring a counter to zero.
+            guard delta < 0 else { continue }
             try db.cachedStatement(sql: """
                 DELETE FROM counters WHERE fiscal_year = ? AND dimension = ? AND key = ? AND kind = ? AND count = 0
                 """).execute(arguments: args)
