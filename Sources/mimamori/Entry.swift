@@ -1,1 +1,3 @@
-// placeholder
+import MimamoriClient
+
+@main extension MimamoriCommand {}

@@ -1,0 +1,56 @@
+import Foundation
+
+/// Every runtime failure of the client that a person must act on. Bad arguments are `ValidationError`s
+/// (ArgumentParser) or `ValidationFailure`s (Shared); everything else ends up here.
+public enum ClientError: Error, LocalizedError, Equatable, Sendable {
+    case notInitialized(path: String)
+    case dataDirectoryNotWritable(path: String, reason: String)
+    case databaseUnusable(path: String, reason: String)
+    case databaseLocked(path: String)
+    case unknownSubject(String)
+    case unknownVisit(String)
+    case unknownDocument(String)
+    case documentDeleted(String)
+    case notInConflict(String)
+    case noSuchSibling(documentId: String, keep: Int, count: Int)
+    case notLoggedIn
+    case invalidServerURL(String)
+    case server(status: Int, code: String, message: String)
+    case network(String)
+    case badServerReply(String)
+
+    public var errorDescription: String? {
+        switch self {
+        case let .notInitialized(path):
+            return "no local database at \(path); run `mimamori init --visitor-id ID --name NAME --role ROLE` first (or pass --data-dir)"
+        case let .dataDirectoryNotWritable(path, reason):
+            return "data folder \(path) is not usable (\(reason)); accepted: a folder you can write to, set with --data-dir or MIMAMORI_HOME"
+        case let .databaseUnusable(path, reason):
+            return "the local database \(path) cannot be read (\(reason)); it may be damaged or not a Mimamori database. Nothing was changed."
+        case let .databaseLocked(path):
+            return "the local database \(path) is locked by another program (another mimamori still running?); try again in a moment. Nothing was changed."
+        case let .unknownSubject(id):
+            return "subject: '\(id)' does not exist; accepted: the id of an existing subject (see `mimamori subject list`)"
+        case let .unknownVisit(id):
+            return "visit: '\(id)' does not exist; accepted: the id of an existing visit (see `mimamori visit list`)"
+        case let .unknownDocument(id):
+            return "id: '\(id)' is neither a visit nor a subject held here; accepted: an id from `mimamori conflicts list`"
+        case let .documentDeleted(id):
+            return "'\(id)' has been deleted; accepted: the id of a visit or subject that is not deleted"
+        case let .notInConflict(id):
+            return "'\(id)' is not in conflict; nothing to resolve (see `mimamori conflicts list`)"
+        case let .noSuchSibling(id, keep, count):
+            return "--keep: '\(keep)' is not accepted for \(id); accepted: a version number from 1 to \(count) (see `mimamori conflicts show \(id)`)"
+        case .notLoggedIn:
+            return "no server configured; run `mimamori login --server URL --token TOKEN` first"
+        case let .invalidServerURL(text):
+            return "--server: '\(text)' is not accepted; accepted: an http:// or https:// URL, e.g. https://office.example.jp:8080"
+        case let .server(status, code, message):
+            return "the server refused the request (HTTP \(status), \(code)): \(message)"
+        case let .network(reason):
+            return "could not reach the server: \(reason). Your data is safe locally; run `mimamori sync` again later."
+        case let .badServerReply(reason):
+            return "the server's reply could not be understood: \(reason)"
+        }
+    }
+}

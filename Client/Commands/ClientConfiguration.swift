@@ -1,0 +1,48 @@
+import Foundation
+import MimamoriShared
+
+/// Everything the commands take from the environment, resolved once at start-up so that library code never
+/// reads environment variables or the terminal itself.
+public struct ClientConfiguration: Sendable, Hashable {
+    public var dataDirectory: URL
+    public var language: Language
+    /// Standard input is a terminal: `visit log` may ask for missing fields.
+    public var interactive: Bool
+
+    public init(dataDirectory: URL, language: Language, interactive: Bool) {
+        self.dataDirectory = dataDirectory
+        self.language = language
+        self.interactive = interactive
+    }
+
+    /// `--data-dir` wins, then `MIMAMORI_HOME`, then the platform's per-user data folder.
+    public static func resolve(dataDir: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+                               interactive: Bool = isatty(STDIN_FILENO) == 1) -> ClientConfiguration {
+        let directory: URL
+        if let dataDir, !dataDir.isEmpty {
+            directory = URL(fileURLWithPath: (dataDir as NSString).expandingTildeInPath)
+        } else if let home = environment["MIMAMORI_HOME"], !home.isEmpty {
+            directory = URL(fileURLWithPath: (home as NSString).expandingTildeInPath)
+        } else {
+            directory = defaultDataDirectory(environment: environment)
+        }
+        return ClientConfiguration(dataDirectory: directory, language: Language.from(environment: environment),
+                                   interactive: interactive)
+    }
+
+    public static func defaultDataDirectory(environment: [String: String]) -> URL {
+        let home = environment["HOME"].map { URL(fileURLWithPath: $0) } ?? FileManager.default.homeDirectoryForCurrentUser
+        #if os(macOS)
+        return home.appendingPathComponent("Library/Application Support/Mimamori")
+        #else
+        if let xdg = environment["XDG_DATA_HOME"], !xdg.isEmpty {
+            return URL(fileURLWithPath: xdg).appendingPathComponent("mimamori")
+        }
+        return home.appendingPathComponent(".local/share/mimamori")
+        #endif
+    }
+
+    public func openDatabase(create: Bool = false) throws -> AppDatabase {
+        try AppDatabase.open(directory: dataDirectory, create: create)
+    }
+}

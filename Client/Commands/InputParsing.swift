@@ -1,0 +1,46 @@
+import ArgumentParser
+import MimamoriShared
+
+/// Turns command-line text into domain values, with messages that name the option and what it accepts.
+/// Code-list text is matched by id or label; unknown text is kept as an unknown code so that validation
+/// reports it together with every other problem of the record.
+enum InputParsing {
+    static func date(_ text: String?, option: String) throws -> LocalDate? {
+        guard let text else { return nil }
+        guard let date = LocalDate(text) else {
+            throw ValidationError("--\(option): '\(text)' is not accepted; accepted: a date written YYYY-MM-DD, e.g. 2025-04-01")
+        }
+        return date
+    }
+
+    static func time(_ text: String?, option: String) throws -> LocalTime? {
+        guard let text else { return nil }
+        guard let time = LocalTime(text) else {
+            throw ValidationError("--\(option): '\(text)' is not accepted; accepted: a time written HH:MM (24-hour), e.g. 14:30")
+        }
+        return time
+    }
+
+    static func month(_ text: String) throws -> (year: Int, month: Int) {
+        guard let d = LocalDate(text + "-01") else {
+            throw ValidationError("--month: '\(text)' is not accepted; accepted: a month written YYYY-MM, e.g. 2025-06")
+        }
+        return (d.year, d.month)
+    }
+
+    static func code<C: CodeList>(_ text: String?) -> C? {
+        text.map { C.parse($0) ?? C(rawValue: $0) }
+    }
+
+    static func codes<C: CodeList>(_ texts: [String]) -> [C]? {
+        texts.isEmpty ? nil : texts.map { C.parse($0) ?? C(rawValue: $0) }
+    }
+
+    /// Refuses an unknown code straight away, for options that are not part of a record (filters, roles).
+    static func knownCode<C: CodeList>(_ text: String) throws -> C {
+        guard let value = C.parse(text) else {
+            throw ValidationError("--\(C.field): '\(text)' is not accepted; accepted: one of \(C.acceptedDescription)")
+        }
+        return value
+    }
+}

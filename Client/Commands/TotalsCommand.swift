@@ -1,0 +1,56 @@
+import ArgumentParser
+import Foundation
+import MimamoriShared
+
+/// `mimamori totals` — 見守り訪問活動件数 from local counters or from the server.
+public struct TotalsCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "totals",
+        abstract: "Visit counts by month and kind, and 見守り訪問活動件数 (official and broad), locally or from the server.",
+        discussion: "Example: mimamori totals --fy 2025 --server")
+    @OptionGroup public var global: GlobalOptions
+    @OptionGroup public var output: OutputOptions
+    @Option(help: "年度 (fiscal year starting in April), e.g. 2025 (default: the current one).") public var fy: Int?
+    @Flag(help: "Ask the server for the district office's figures, with target and progress.") public var server = false
+    public init() {}
+
+    public func validate() throws {
+        if let fy, !(2000...2100).contains(fy) {
+            throw ValidationError("--fy: '\(fy)' is not accepted; accepted: a year from 2000 to 2100, e.g. 2025")
+        }
+    }
+
+    public func run() async throws {
+        let config = global.configuration
+        let db = try config.openDatabase()
+        let year = FiscalYear(fy ?? FiscalYear(containing: .today()).year)
+        let report: TotalsReport
+        if server {
+            guard let s = try db.serverSettings() else { throw ClientError.notLoggedIn }
+            report = try await HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId).totals(fiscalYear: year.year)
+        } else {
+            report = try db.localTotals(fiscalYear: year, language: config.language)
+        }
+        if output.json { return try Output.json(report) }
+        TotalsCommand.text(report, language: config.language, fromServer: server).forEach { print($0) }
+    }
+
+    static func text(_ r: TotalsReport, language: Language, fromServer: Bool) -> [String] {
+        let ja = language == .japanese
+        var lines = ["\(r.label) \(r.wareki) — \(ja ? (fromServer ? "サーバー集計" : "この端末の集計") : (fromServer ? "server" : "this device")), \(ja ? "基準日" : "as of") \(r.asOf)"]
+        for i in r.indicators {
+            var line = "\(i.name): \(i.count)"
+            if let t = i.annualTarget, let p = i.proratedTarget {
+                let pct = p > 0 ? String(format: "%.1f%%", Double(i.count) * 100 / Double(p)) : "-"
+                line += ja ? "（年間目標 \(t)、経過月数按分 \(p)、達成率 \(pct)）" : " (annual target \(t), pro-rated \(p), \(pct))"
+            }
+            line += ja ? " 前年同期 \(i.lastYearSamePeriod)" : ", same period last year \(i.lastYearSamePeriod)"
+            lines.append(line)
+        }
+        lines.append(ja ? "月別（全件 / 公式 / 広義）:" : "by month (all / official / broad):")
+        for row in r.byMonth where row.all > 0 { lines.append("  \(row.key)  \(row.all) / \(row.official) / \(row.broad)") }
+        lines.append(ja ? "種類別:" : "by kind:")
+        for row in r.byKind where row.all > 0 { lines.append("  \(row.label)  \(row.all)") }
+        return lines
+    }
+}

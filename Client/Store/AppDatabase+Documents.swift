@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import MimamoriShared
+
+/// The low-level document store shared by local writes and pulled pages: one place that keeps versions,
+/// history, projections and counters in step, so the two paths cannot drift.
+///
+/// Hot statements go through `cachedStatement`, since a pulled page runs them once per document.
+extension AppDatabase {
+    static func loadSet(_ db: Database, documentId: String, coder: VersionCoder = VersionCoder()) throws -> VersionSet {
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(VersionCoder.columns) FROM versions WHERE document_id = ?"),
+                                    arguments: [documentId])
+        return try VersionSet(rows.map(coder.version))
+    }
+
+    static func loadVersion(_ db: Database, documentId: String, dot: Dot, coder: VersionCoder = VersionCoder()) throws -> Version? {
+        let row = try Row.fetchOne(db, sql: """
+            SELECT \(VersionCoder.columns) FROM history WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?
+            """, arguments: [documentId, dot.replica, Int64(dot.counter)])
+        return try row.map(coder.version)
+    }
+
+    static func requireReplica(_ db: Database) throws -> Replica {
+        guard let replica = try Replica.fetchOne(db) else { throw ClientError.notInitialized(path: "this data folder") }
+        return replica
+    }
+
+    /// Replaces a document's stored sibling set `before` with `after`, records `seen` in the history, and
+    /// updates the projection and the counters by the change of display version.
+    /// (The document id and type are passed in rather than read from a version: deriving them with `??` from
+    /// two optional versions crashed the Swift 6.3 optimizer in release builds.)
+    static func store(_ db: Database, documentId id: String, type: DocumentType, before: VersionSet, after: VersionSet,
+                      seen: [Version], receivedAt: String, coder: VersionCoder) throws {
+        var payloads: [Dot: Data] = [:]
+        func payload(_ v: Version) throws -> Data {
+            if let p = payloads[v.dot] { return p }
+            let p = try coder.encode(v.payload)
+            payloads[v.dot] = p
+            return p
+        }
+        let history = try db.cachedStatement(sql: """
+            INSERT OR IGNORE INTO history (\(VersionCoder.columns), received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        var recorded = Set<Dot>()
+        for v in seen + after.versions where recorded.insert(v.dot).inserted {
+            try history.execute(arguments: coder.arguments(v, payload: try payload(v)) + [receivedAt])
+        }
+        guard before != after else { return }
+        try db.cachedStatement(sql: "DELETE FROM versions WHERE document_id = ?").execute(arguments: [id])
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO versions (\(VersionCoder.columns), type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for v in after.versions {
+            try insert.execute(arguments: coder.arguments(v, payload: try payload(v)) + [type.rawValue])
+        }
+        if let display = after.display {
+            try project(db, display: display, payload: try payload(display), inConflict: after.isConflict)
+        }
+        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: after.display) {
+            let args: StatementArguments = [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue]
+            try db.cachedStatement(sql: """
+                INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = count + excluded.count
+                """).execute(arguments: args + [delta])
+            // Only a decrease can bring a counter to zero.
+            guard delta < 0 else { continue }
+            try db.cachedStatement(sql: """
+                DELETE FROM counters WHERE fiscal_year = ? AND dimension = ? AND key = ? AND kind = ? AND count = 0
+                """).execute(arguments: args)
+        }
+    }
+
+    /// Writes the query projection of the document's display version.
+    static func project(_ db: Database, display: Version, payload: Data, inConflict: Bool) throws {
+        switch display.payload {
+        case let .visit(v):
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO visit_index
+                  (id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [v.id, v.date.description, v.kind.rawValue, v.method.rawValue, v.outcome.rawValue,
+                                         v.subjectId, v.district, v.visitorId, display.deleted, inConflict, payload])
+        case let .subject(s):
+            try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO subject_index (id, name, district, active, cadence_days, deleted, in_conflict, payload)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """).execute(arguments: [s.id, s.name, s.district, s.active, s.cadenceDays, display.deleted, inConflict, payload])
+        }
+    }
+
+    /// One local write (create, edit, delete, resolve): the new version supersedes everything held for the
+    /// document, goes into the outbox, and the replica's counter advances — all in the caller's transaction.
+    static func writeLocal(_ db: Database, _ payload: DocumentPayload, deleted: Bool = false,
+                           now: Timestamp) throws -> Version {
+        let coder = VersionCoder()
+        let replica = try requireReplica(db)
+        let before = try loadSet(db, documentId: payload.id, coder: coder)
+        // Never below a counter this replica is already known to have used (e.g. seen again in a pulled page).
+        let used = max(UInt64(replica.counter), before.mergedVector[replica.replicaId])
+        let counter = used + 1
+        let version = before.write(payload, deleted: deleted, replica: replica.replicaId, counter: counter,
+                                   author: replica.visitorId, at: now)
+        var after = before
+        try after.apply(version)
+        try store(db, documentId: version.documentId, type: payload.type, before: before, after: after, seen: [version],
+                  receivedAt: now.description, coder: coder)
+        try db.cachedStatement(sql: """
+            INSERT INTO outbox (document_id, dot_replica, dot_counter, state) VALUES (?, ?, ?, 'pending')
+            """).execute(arguments: [version.documentId, version.dot.replica, Int64(version.dot.counter)])
+        try db.cachedStatement(sql: "UPDATE replica SET counter = ? WHERE id = 1").execute(arguments: [Int64(counter)])
+        return version
+    }
+}

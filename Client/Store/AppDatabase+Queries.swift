@@ -1,0 +1,197 @@
+import Foundation
+import GRDB
+import MimamoriShared
+
+/// Read-only queries behind the read commands. They read projections and counters, never scan versions.
+extension AppDatabase {
+    public func replica() throws -> Replica? { try read { try Replica.fetchOne($0) } }
+
+    public func requireReplica() throws -> Replica { try read { try AppDatabase.requireReplica($0) } }
+
+    public func subjects(includeInactive: Bool = false) throws -> [SubjectListItem] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT payload, in_conflict FROM subject_index WHERE deleted = 0 \(includeInactive ? "" : "AND active = 1")
+                ORDER BY district, id
+                """)
+            let coder = VersionCoder()
+            return try rows.map { row in
+                SubjectListItem(subject: try coder.decodePayload(row["payload"]).subject!,
+                                inConflict: row["in_conflict"])
+            }
+        }
+    }
+
+    /// Visits as displayed, oldest date first (then by id, which is time-ordered).
+    public func visits(_ filter: VisitFilter = VisitFilter()) throws -> [VisitListItem] {
+        try read { db in
+            var clauses: [String] = []
+            var args: [any DatabaseValueConvertible] = []
+            if !filter.includeDeleted { clauses.append("deleted = 0") }
+            if let f = filter.from { clauses.append("date >= ?"); args.append(f.description) }
+            if let t = filter.to { clauses.append("date <= ?"); args.append(t.description) }
+            if let s = filter.subjectId { clauses.append("subject_id = ?"); args.append(s) }
+            if let k = filter.kind { clauses.append("kind = ?"); args.append(k.rawValue) }
+            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            let rows = try Row.fetchAll(db, sql: "SELECT payload, in_conflict FROM visit_index \(whereSQL) ORDER BY date, id",
+                                        arguments: StatementArguments(args))
+            let coder = VersionCoder()
+            return try rows.map { row in
+                VisitListItem(visit: try coder.decodePayload(row["payload"]).visit!, inConflict: row["in_conflict"])
+            }
+        }
+    }
+
+    /// Everything held about one document; nil when it is not held at all.
+    public func document(id: String) throws -> DocumentDetail? {
+        try read { db in
+            let set = try AppDatabase.loadSet(db, documentId: id)
+            guard let display = set.display else { return nil }
+            let coder = VersionCoder()
+            let history = try Row.fetchAll(db, sql: "SELECT \(VersionCoder.columns) FROM history WHERE document_id = ?", arguments: [id])
+                .map(coder.version)
+                .sorted { ($0.writtenAt, $0.dot) < ($1.writtenAt, $1.dot) }
+            return DocumentDetail(documentId: id, type: display.type, inConflict: set.isConflict, display: display,
+                                  current: set.versions, history: history)
+        }
+    }
+
+    public func visitDetail(id: String) throws -> DocumentDetail {
+        guard let d = try document(id: id), d.type == .visit else { throw ClientError.unknownVisit(id) }
+        return d
+    }
+
+    public func subjectDetail(id: String) throws -> DocumentDetail {
+        guard let d = try document(id: id), d.type == .subject else { throw ClientError.unknownSubject(id) }
+        return d
+    }
+
+    /// `mimamori due`: active subjects with a cadence whose last visit (any outcome: a 不在 visit is an effort too)
+    /// is older than the cadence; never-visited subjects first, then the most overdue.
+    public func due(today: LocalDate = .today()) throws -> [DueItem] {
+        let rows = try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT s.payload, s.cadence_days,
+                       (SELECT MAX(v.date) FROM visit_index v WHERE v.subject_id = s.id AND v.deleted = 0) AS last_visit
+                FROM subject_index s
+                WHERE s.deleted = 0 AND s.active = 1 AND s.cadence_days IS NOT NULL
+                """)
+        }
+        var items: [DueItem] = []
+        let coder = VersionCoder()
+        for row in rows {
+            let subject = try coder.decodePayload(row["payload"]).subject!
+            let cadence: Int = row["cadence_days"]
+            guard let lastText: String = row["last_visit"], let last = LocalDate(lastText) else {
+                items.append(DueItem(subject: subject, lastVisit: nil, dueDate: nil, daysOverdue: nil))
+                continue
+            }
+            let dueDate = last.adding(days: cadence)
+            if dueDate < today {
+                items.append(DueItem(subject: subject, lastVisit: last, dueDate: dueDate, daysOverdue: dueDate.days(until: today)))
+            }
+        }
+        return items.sorted { a, b in
+            switch (a.daysOverdue, b.daysOverdue) {
+            case (nil, nil): return a.subject.id < b.subject.id
+            case (nil, _): return true
+            case (_, nil): return false
+            case let (x?, y?): return x != y ? x > y : a.subject.id < b.subject.id
+            }
+        }
+    }
+
+    /// The local indicator counters, as maintained write by write.
+    public func counters() throws -> [CounterKey: Int] {
+        try read { db in
+            var result: [CounterKey: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT fiscal_year, dimension, key, kind, count FROM counters") {
+                guard let dim = CounterDimension(rawValue: row["dimension"]) else { continue }
+                result[CounterKey(fiscalYear: row["fiscal_year"], dimension: dim, key: row["key"],
+                                  kind: VisitKind(rawValue: row["kind"]))] = row["count"]
+            }
+            return result
+        }
+    }
+
+    /// Counts from the stored versions, from scratch: what `counters()` must always equal.
+    public func recount() throws -> [CounterKey: Int] {
+        let displays = try read { db in
+            let ids = try String.fetchAll(db, sql: "SELECT DISTINCT document_id FROM versions WHERE type = 'visit'")
+            return try ids.compactMap { try AppDatabase.loadSet(db, documentId: $0).display }
+        }
+        return IndicatorCounting.recount(displays: displays)
+    }
+
+    /// `mimamori totals`: the local 見守り訪問活動件数 report for a 年度, from the counters.
+    public func localTotals(fiscalYear: FiscalYear, asOf: LocalDate = .today(),
+                            language: Language = .japanese) throws -> TotalsReport {
+        let counters = try counters().filter { $0.key.fiscalYear == fiscalYear.year || $0.key.fiscalYear == fiscalYear.year - 1 }
+        return TotalsReport.make(fiscalYear: fiscalYear, asOf: asOf, counters: counters, language: language)
+    }
+
+    public func conflicts() throws -> [ConflictItem] {
+        try read { db in
+            var items: [ConflictItem] = []
+            let visits = try Row.fetchAll(db, sql: """
+                SELECT id, date, kind, subject_id, (SELECT COUNT(*) FROM versions WHERE document_id = visit_index.id) AS n
+                FROM visit_index WHERE in_conflict = 1 ORDER BY date, id
+                """)
+            for r in visits {
+                items.append(ConflictItem(documentId: r["id"], type: .visit, versions: r["n"],
+                                          summary: "\(r["date"] as String) \(r["kind"] as String) \(r["subject_id"] as String)"))
+            }
+            let subjects = try Row.fetchAll(db, sql: """
+                SELECT id, name, (SELECT COUNT(*) FROM versions WHERE document_id = subject_index.id) AS n
+                FROM subject_index WHERE in_conflict = 1 ORDER BY id
+                """)
+            for r in subjects {
+                items.append(ConflictItem(documentId: r["id"], type: .subject, versions: r["n"], summary: r["name"]))
+            }
+            return items
+        }
+    }
+
+    /// Own writes not yet acknowledged by the server (pending, including a batch in flight).
+    public func pendingChanges() throws -> [Version] {
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT document_id, dot_replica, dot_counter FROM outbox WHERE state = 'pending' ORDER BY seq")
+            return try rows.compactMap { r in
+                try AppDatabase.loadVersion(db, documentId: r["document_id"],
+                                            dot: Dot(replica: r["dot_replica"], counter: UInt64(r["dot_counter"] as Int64)))
+            }
+        }
+    }
+
+    public func rejectedChanges() throws -> [RejectedChange] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT document_id, dot_replica, dot_counter, reject_code, reject_message FROM outbox
+                WHERE state = 'rejected' ORDER BY seq
+                """).map { r in
+                RejectedChange(documentId: r["document_id"],
+                               dot: Dot(replica: r["dot_replica"], counter: UInt64(r["dot_counter"] as Int64)),
+                               code: r["reject_code"] ?? "rejected", message: r["reject_message"] ?? "")
+            }
+        }
+    }
+
+    public func status() throws -> StatusReport {
+        let rejected = try rejectedChanges()
+        return try read { db in
+            let r = try AppDatabase.requireReplica(db)
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+            let conflicts = try Int.fetchOne(db, sql: """
+                SELECT (SELECT COUNT(*) FROM visit_index WHERE in_conflict = 1) + (SELECT COUNT(*) FROM subject_index WHERE in_conflict = 1)
+                """) ?? 0
+            let visits = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit_index WHERE deleted = 0") ?? 0
+            let subjects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject_index WHERE deleted = 0") ?? 0
+            let last = try r.lastSyncSummary.map { try MimamoriJSON.decode(SyncSummary.self, from: Data($0.utf8)) }
+            return StatusReport(replicaId: r.replicaId, visitorId: r.visitorId, name: r.name, role: r.role,
+                                dataFile: writer.path, counter: r.counter, pendingChanges: pending, rejected: rejected,
+                                conflicts: conflicts, visits: visits, subjects: subjects, server: r.serverUrl,
+                                serverEpoch: r.serverEpoch, pullCursor: r.pullCursor, lastSyncAt: r.lastSyncAt,
+                                lastSync: last)
+        }
+    }
+}

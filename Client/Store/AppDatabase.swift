@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import MimamoriShared
+
+/// The visitor's local store: every version held, the outbox of own writes, query projections and the
+/// indicator counters, all kept consistent by doing each user action or pulled page in one write transaction.
+public struct AppDatabase: Sendable {
+    /// The file name inside the data folder.
+    public static let fileName = "mimamori.sqlite"
+
+    public let writer: any DatabaseWriter
+
+    /// Wraps an open connection and brings its schema up to date.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try AppDatabase.migrator.migrate(writer)
+    }
+
+    /// An empty in-memory database, for tests and previews.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(configuration: configuration()))
+    }
+
+    /// Opens (creating if `create`) the database in `directory`, in WAL mode, readable by its owner only.
+    /// Without `create`, a missing database is an error, so a typo in --data-dir never leaves an empty file behind.
+    public static func open(directory: URL, create: Bool = false) throws -> AppDatabase {
+        let fm = FileManager.default
+        let file = directory.appendingPathComponent(fileName)
+        if !fm.fileExists(atPath: file.path) {
+            guard create else { throw ClientError.notInitialized(path: file.path) }
+            do {
+                try fm.createDirectory(at: directory, withIntermediateDirectories: true,
+                                       attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw ClientError.dataDirectoryNotWritable(path: directory.path, reason: error.localizedDescription)
+            }
+            guard fm.isWritableFile(atPath: directory.path) else {
+                throw ClientError.dataDirectoryNotWritable(path: directory.path, reason: "permission denied")
+            }
+            // Create the file with owner-only permissions before SQLite opens it, so names and notes are never
+            // readable by others, not even for a moment.
+            guard fm.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
+                throw ClientError.dataDirectoryNotWritable(path: directory.path, reason: "cannot create \(fileName)")
+            }
+        }
+        do {
+            let pool = try DatabasePool(path: file.path, configuration: configuration())
+            let db = try AppDatabase(pool)
+            for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: file.path + suffix) {
+                try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path + suffix)
+            }
+            return db
+        } catch let error as DatabaseError {
+            throw AppDatabase.describe(error, path: file.path)
+        }
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        // A second mimamori process (a sync running while a visit is logged) waits briefly instead of failing.
+        config.busyMode = .timeout(3)
+        return config
+    }
+
+    /// Turns SQLite's codes into a message a visitor can act on.
+    static func describe(_ error: DatabaseError, path: String) -> ClientError {
+        switch error.resultCode {
+        case .SQLITE_BUSY, .SQLITE_LOCKED: return .databaseLocked(path: path)
+        case .SQLITE_READONLY, .SQLITE_CANTOPEN, .SQLITE_PERM:
+            return .dataDirectoryNotWritable(path: (path as NSString).deletingLastPathComponent, reason: error.message ?? "\(error.resultCode)")
+        default: return .databaseUnusable(path: path, reason: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Runs one write transaction, translating SQLite failures into `ClientError`.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.write(body) } catch let error as DatabaseError {
+            throw AppDatabase.describe(error, path: writer.path)
+        }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do { return try writer.read(body) } catch let error as DatabaseError {
+            throw AppDatabase.describe(error, path: writer.path)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import MimamoriShared
+
+/// One sync with the server: check the epoch, push the outbox in batches, pull pages until done.
+/// Every step commits before the next begins, so it is safe to interrupt at any moment and run again:
+/// an unacknowledged batch is resent with the same id, and pulls resume from the last applied page.
+public struct SyncEngine: Sendable {
+    public let database: AppDatabase
+    public let transport: any SyncTransport
+    public let pageSize: Int
+
+    public init(database: AppDatabase, transport: any SyncTransport, pageSize: Int = API.defaultPageSize) {
+        self.database = database
+        self.transport = transport
+        self.pageSize = pageSize
+    }
+
+    /// The engine for the server saved by `login` (what `mimamori sync` runs).
+    public static func forLogin(database: AppDatabase) throws -> SyncEngine {
+        guard let s = try database.serverSettings() else { throw ClientError.notLoggedIn }
+        return SyncEngine(database: database, transport: HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId))
+    }
+
+    public func sync(progress: (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
+        var summary = SyncSummary()
+        let health = try await transport.health()
+        if try database.adoptServerEpoch(health.epoch) {
+            summary.epochChanged = true
+            progress(.epochChanged(epoch: health.epoch))
+        }
+        // A second round only when the epoch changed under us mid-sync (the server was restored meanwhile).
+        for _ in 0..<2 {
+            try await push(&summary, progress: progress)
+            if try await pull(&summary, progress: progress) { break }
+        }
+        try database.recordSync(summary)
+        return summary
+    }
+
+    /// Pushes the outbox. If the server refuses a whole batch as malformed (400/422) instead of answering per
+    /// record, the batch is split in halves until the offending version is alone, and that one is set aside as
+    /// rejected: one bad record never stalls the queue.
+    func push(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws {
+        let total = try database.pendingCount()
+        var done = 0
+        var limit = API.maxBatchSize
+        while let batch = try database.nextPushBatch(limit: limit) {
+            let request = batch.request
+            let reply: PushResponse
+            do {
+                reply = try await transport.push(request)
+            } catch let ClientError.server(status, code, message) where status == 400 || status == 422 {
+                if request.versions.count == 1 {
+                    try database.rejectBatch(request.batchId, code: code, message: message)
+                    summary.rejected += 1
+                    done += 1
+                    limit = API.maxBatchSize
+                } else {
+                    try database.releaseBatch(request.batchId)
+                    limit = max(1, request.versions.count / 2)
+                }
+                continue
+            }
+            let result = try database.recordPushReply(reply)
+            summary.pushed += result.acknowledged
+            summary.newConflicts += result.conflicts
+            summary.rejected += result.rejected
+            done += request.versions.count
+            progress(.pushed(done: done, total: max(total, done)))
+            if try database.adoptServerEpoch(reply.epoch) {
+                summary.epochChanged = true
+                progress(.epochChanged(epoch: reply.epoch))
+            }
+        }
+    }
+
+    /// Pulls until the server has no more. Returns false when the epoch changed meanwhile (push again first).
+    /// While a page is being applied, the next one is already being fetched and decoded (its cursor is the
+    /// page's `nextSince`, known before applying), so the network, JSON decoding and SQLite overlap. Pages are
+    /// still applied strictly in order, each in its own transaction with its cursor.
+    func pull(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws -> Bool {
+        let transport = self.transport
+        let limit = pageSize
+        var page = try await transport.changes(since: try database.pullCursor(), limit: limit)
+        while true {
+            if page.epoch != (try database.requireReplica().serverEpoch) {
+                try database.adoptServerEpoch(page.epoch)
+                summary.epochChanged = true
+                progress(.epochChanged(epoch: page.epoch))
+                return false
+            }
+            let since = page.nextSince, hasMore = page.hasMore
+            async let prefetched: ChangesResponse? = hasMore ? transport.changes(since: since, limit: limit) : nil
+            let result = try database.applyPulledPage(page)
+            summary.pulled += result.documents
+            summary.newConflicts += result.newConflicts
+            progress(.pulled(documents: summary.pulled, cursor: page.nextSince))
+            guard let next = try await prefetched else { return true }
+            page = next
+        }
+    }
+}

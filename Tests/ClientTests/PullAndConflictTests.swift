@@ -1,0 +1,154 @@
+import Foundation
+import GRDB
+@testable import MimamoriClient
+import MimamoriShared
+import Testing
+
+@Suite("Pulled pages, conflicts and resolution")
+struct PullAndConflictTests {
+    /// Another replica's version of `visit`, concurrent with everything held locally.
+    func remoteEdit(of visit: Visit, base: VersionVector, replica: String, counter: UInt64, change: (inout Visit) -> Void,
+                    deleted: Bool = false) -> Version {
+        var v = visit
+        change(&v)
+        return Version(payload: .visit(v), deleted: deleted, vector: base.setting(replica, to: counter),
+                       dot: Dot(replica: replica, counter: counter), author: "V-002",
+                       writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
+    }
+
+    @Test("a concurrent remote edit becomes a conflict; resolving keeps the chosen version and supersedes both")
+    func conflictAndResolve() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: LocalDate("2025-06-01")), today: today)
+        let base = try db.visitDetail(id: visit.id).display
+        try db.editVisit(id: visit.id, VisitFields(outcome: .notAtHome), today: today)
+        let other = DocumentID.make()
+        let remote = remoteEdit(of: visit, base: base.vector, replica: other, counter: 1) { $0.kind = .minseiWatch }
+
+        let page = ChangesResponse(epoch: "e1", changes: [DocumentChange(sequence: 7, documentId: visit.id, type: .visit,
+                                                                            versions: [base, remote])],
+                                   nextSince: 7, hasMore: false)
+        let result = try db.applyPulledPage(page)
+
+        #expect(result.newConflicts == 1)
+        #expect(try db.pullCursor() == 7)
+        #expect(try db.conflicts().map(\.documentId) == [visit.id])
+        #expect(try db.status().conflicts == 1)
+        let detail = try db.visitDetail(id: visit.id)
+        #expect(detail.inConflict)
+        #expect(detail.current.count == 2)
+        // counted once, by the display version
+        #expect(try db.counters() == db.recount())
+        #expect(try db.visits().count == 1)
+
+        let keepIndex = detail.current.firstIndex { $0.dot.replica == other }! + 1
+        let resolution = try db.resolveConflict(id: visit.id, keep: keepIndex)
+        #expect(resolution.payload.visit?.kind == .minseiWatch)
+        for sibling in detail.current { #expect(resolution.vector.descends(from: sibling.vector)) }
+        #expect(try db.conflicts().isEmpty)
+        #expect(try db.visitDetail(id: visit.id).current == [resolution])
+        #expect(try db.pendingChanges().last == resolution)
+        #expect(try db.counters() == db.recount())
+    }
+
+    @Test("editing a visit in conflict resolves it")
+    func resolveByEditing() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        let base = try db.visitDetail(id: visit.id).display
+        try db.editVisit(id: visit.id, VisitFields(note: "local"), today: today)
+        let remote = remoteEdit(of: visit, base: base.vector, replica: DocumentID.make(), counter: 1) { $0.note = "remote" }
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [DocumentChange(sequence: 1, documentId: visit.id, type: .visit, versions: [remote])],
+                                               nextSince: 1, hasMore: false))
+        #expect(try db.visitDetail(id: visit.id).inConflict)
+        try db.editVisit(id: visit.id, VisitFields(note: "both"), today: today)
+        let after = try db.visitDetail(id: visit.id)
+        #expect(!after.inConflict)
+        #expect(after.display.payload.visit?.note == "both")
+    }
+
+    @Test("a remote delete concurrent with a local edit is a conflict, not a silent win")
+    func deleteVersusEdit() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        let base = try db.visitDetail(id: visit.id).display
+        try db.editVisit(id: visit.id, VisitFields(note: "edited"), today: today)
+        let tombstone = remoteEdit(of: visit, base: base.vector, replica: DocumentID.make(), counter: 1, change: { _ in }, deleted: true)
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [DocumentChange(sequence: 1, documentId: visit.id, type: .visit, versions: [tombstone])],
+                                               nextSince: 1, hasMore: false))
+        #expect(try db.conflicts().count == 1)
+        // the live version is displayed and still counts
+        #expect(try db.visits().first?.visit.note == "edited")
+        #expect(try db.counters() == db.recount())
+        let keepDelete = try db.visitDetail(id: visit.id).current.firstIndex { $0.deleted }! + 1
+        try db.resolveConflict(id: visit.id, keep: keepDelete)
+        #expect(try db.visits().isEmpty)
+        #expect(try db.counters().isEmpty)
+    }
+
+    @Test("a page is applied all or nothing: a bad document leaves cursor and data unchanged")
+    func pageIsAtomic() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        let held = try db.visitDetail(id: visit.id).display
+        let newVisit = Visit(id: DocumentID.make(), kind: .fureaiWatch, date: today, visitorId: "V-002",
+                             visitorRole: .fureaiMember, subjectId: "S-0001", district: "nishi")
+        let other = DocumentID.make()
+        let good = Version(payload: .visit(newVisit), vector: VersionVector([other: 1]), dot: Dot(replica: other, counter: 1),
+                           author: "V-002", writtenAt: .now())
+        // Same vector as the held version, different content: a reused counter.
+        var changed = visit
+        changed.note = "different"
+        let reused = Version(payload: .visit(changed), vector: held.vector, dot: held.dot, author: "V-001", writtenAt: held.writtenAt)
+        let before = try dump(db)
+        #expect(throws: CounterReuseError.self) {
+            try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [
+                DocumentChange(sequence: 1, documentId: newVisit.id, type: .visit, versions: [good]),
+                DocumentChange(sequence: 2, documentId: visit.id, type: .visit, versions: [reused]),
+            ], nextSince: 2, hasMore: false))
+        }
+        #expect(try dump(db) == before)
+    }
+
+    @Test("pulled visits of another replica appear in lists and totals, and our counter skips any value seen")
+    func pulledVisitsAndCounter() throws {
+        let db = try makeDatabase()
+        let me = try db.requireReplica().replicaId
+        let other = DocumentID.make()
+        let visit = Visit(id: DocumentID.make(), kind: .fureaiWatch, date: LocalDate("2025-04-02")!, visitorId: "V-002",
+                          visitorRole: .fureaiMember, subjectId: "S-0001", district: "nishi")
+        // A version that (as after a restore from backup) already carries our counter 40.
+        let v = Version(payload: .visit(visit), vector: VersionVector([other: 3, me: 40]), dot: Dot(replica: other, counter: 3),
+                        author: "V-002", writtenAt: .now())
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [DocumentChange(sequence: 3, documentId: visit.id, type: .visit, versions: [v])],
+                                               nextSince: 3, hasMore: false))
+        #expect(try db.visits().map(\.visit.id) == [visit.id])
+        #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: today).indicators[0].count == 1)
+        // pulled versions are not ours to push
+        #expect(try db.pendingChanges().allSatisfy { $0.dot.replica == me })
+        let mine = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        #expect(try db.visitDetail(id: mine.id).display.dot.counter == 41)
+    }
+}
+
+@Suite("Stored versions round-trip exactly")
+struct VersionStorageTests {
+    @Test("a version read back equals the one written, so re-applying the same page is harmless")
+    func roundTrip() throws {
+        let db = try makeDatabase()
+        let r1 = DocumentID.make(), r2 = DocumentID.make()
+        let visit = Visit(id: DocumentID.make(), kind: "future_kind", date: LocalDate("2025-05-05")!, time: LocalTime("09:05"),
+                          visitorId: "V-2", visitorRole: .minseiIin, subjectId: "S-0001", district: "nishi",
+                          concerns: ["isolation", "newer_concern"], urgent: true, note: "改行\nと \"引用\"")
+        let v = Version(payload: .visit(visit), vector: VersionVector([r1: 3, r2: (1 << 53)]), dot: Dot(replica: r2, counter: 1 << 53),
+                        author: "V-2", writtenAt: Timestamp(milliseconds: 1_748_000_000_123))
+        let page = ChangesResponse(epoch: "e", changes: [DocumentChange(sequence: 1, documentId: visit.id, type: .visit, versions: [v])],
+                                   nextSince: 1, hasMore: false)
+        try db.applyPulledPage(page)
+        #expect(try db.visitDetail(id: visit.id).current == [v])
+        let before = try dump(db).filter { !$0.hasPrefix("history") }
+        try db.applyPulledPage(page)
+        #expect(try dump(db).filter { !$0.hasPrefix("history") } == before)
+        #expect(try db.visitDetail(id: visit.id).history == [v])
+    }
+}

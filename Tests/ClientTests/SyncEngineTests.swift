@@ -1,0 +1,178 @@
+import Foundation
+@testable import MimamoriClient
+import MimamoriShared
+import Testing
+
+@Suite("Sync engine (against an in-test server double)")
+struct SyncEngineTests {
+    func sync(_ db: AppDatabase, _ server: FakeServer, pageSize: Int = 500) async throws -> SyncSummary {
+        try await SyncEngine(database: db, transport: FakeTransport(server: server), pageSize: pageSize).sync()
+    }
+
+    /// Visible state of a replica: every document's current versions and the counters.
+    func state(_ db: AppDatabase) throws -> ([String: [Version]], [CounterKey: Int]) {
+        let ids = try db.visits(VisitFilter(includeDeleted: true)).map(\.visit.id) + db.subjects(includeInactive: true).map(\.subject.id)
+        var docs: [String: [Version]] = [:]
+        for id in ids { docs[id] = try db.document(id: id)?.current }
+        return (docs, try db.counters())
+    }
+
+    @Test("three replicas converge to identical documents and totals, whatever the sync order")
+    func convergence() async throws {
+        let server = FakeServer()
+        let a = try makeDatabase(visitor: "V-A")
+        let b = try AppDatabase.inMemory()
+        try b.initReplica(visitorId: "V-B", name: "b", role: .minseiIin)
+        let c = try AppDatabase.inMemory()
+        try c.initReplica(visitorId: "V-C", name: "c", role: .fureaiMember)
+        _ = try await sync(a, server)
+        _ = try await sync(b, server)
+        _ = try await sync(c, server)
+        for i in 0..<5 {
+            try a.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: today.adding(days: -i)), today: today)
+            try b.logVisit(VisitFields(subjectId: "S-0001", kind: .minseiWatch, date: today.adding(days: -i)), today: today)
+        }
+        let shared = try c.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        _ = try await sync(c, server)
+        _ = try await sync(a, server)
+        try a.editVisit(id: shared.id, VisitFields(note: "from a"), today: today)
+        #expect(throws: ClientError.unknownVisit(shared.id)) {  // b has not received it yet
+            try b.editVisit(id: shared.id, VisitFields(outcome: .declined), today: today)
+        }
+        _ = try await sync(b, server, pageSize: 3)
+        try b.editVisit(id: shared.id, VisitFields(outcome: .declined), today: today)  // concurrent with a's edit
+        for db in [a, b, c, a, b, c] { _ = try await sync(db, server, pageSize: 4) }
+
+        let (docsA, countersA) = try state(a)
+        #expect(try state(b).0 == docsA)
+        #expect(try state(c).0 == docsA)
+        #expect(try state(b).1 == countersA)
+        #expect(try state(c).1 == countersA)
+        #expect(countersA == (await server.counters()))
+        #expect(try a.conflicts().map(\.documentId) == [shared.id])
+        #expect(try a.pendingCount() == 0)
+
+        // one replica resolves; everyone converges to one version
+        try c.resolveConflict(id: shared.id, keep: 1)
+        for db in [c, a, b] { _ = try await sync(db, server) }
+        for db in [a, b, c] {
+            #expect(try db.conflicts().isEmpty)
+            #expect(try db.visitDetail(id: shared.id).current.count == 1)
+        }
+        #expect(try state(b).0 == state(a).0)
+    }
+
+    @Test("a batch whose reply was lost is resent with the same id and contents, and creates nothing new")
+    func lostReply() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        for _ in 0..<3 { try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today) }
+        await server.setLoseNextReply()
+        await #expect(throws: ClientError.self) { _ = try await sync(db, server) }
+        #expect(try db.pendingCount() == 4)
+
+        let summary = try await sync(db, server)
+        let batches = await server.batchesReceived
+        #expect(batches.count == 2)
+        #expect(batches[0] == batches[1])
+        #expect(summary.pushed == 4)
+        #expect(try db.pendingCount() == 0)
+        #expect(await server.documents.count == 4)
+    }
+
+    @Test("large outboxes go in batches of at most API.maxBatchSize, with progress")
+    func batching() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        try await db.writer.write { d in
+            for _ in 0..<(API.maxBatchSize + 10) {
+                let v = Visit(id: DocumentID.make(), kind: .fureaiWatch, date: today, visitorId: "V-001",
+                              visitorRole: .fureaiMember, subjectId: "S-0001", district: "nishi")
+                _ = try AppDatabase.writeLocal(d, .visit(v), now: .now())
+            }
+        }
+        var progress: [SyncProgress] = []
+        let summary = try await SyncEngine(database: db, transport: FakeTransport(server: server)).sync { progress.append($0) }
+        let sizes = await server.batchesReceived.map(\.versions.count)
+        #expect(sizes == [API.maxBatchSize, 11])
+        #expect(summary.pushed == API.maxBatchSize + 11)
+        #expect(progress.first == .pushed(done: API.maxBatchSize, total: API.maxBatchSize + 11))
+        #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: today).indicators[0].count == API.maxBatchSize + 10)
+    }
+
+    @Test("a rejected change is set aside with its reason and does not stall the rest")
+    func rejected() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        let bad = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        let good = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        await server.reject(bad.id)
+        let summary = try await sync(db, server)
+        #expect(summary.rejected == 1)
+        #expect(summary.pushed == 2)
+        #expect(await server.documents[good.id] != nil)
+        let status = try db.status()
+        #expect(status.pendingChanges == 0)
+        #expect(status.rejected.map(\.documentId) == [bad.id])
+        #expect(status.rejected.first?.code == "out_of_scope")
+        #expect(status.lastSync?.rejected == 1)
+        #expect(status.lastSyncAt != nil)
+        // a second sync does not resend it forever
+        _ = try await sync(db, server)
+        #expect(await server.batchesReceived.count == 1)
+    }
+
+    @Test("a record that makes the server refuse a whole batch is isolated and set aside; the rest goes through")
+    func poisonedBatch() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        var ids: [String] = []
+        for _ in 0..<9 { ids.append(try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today).id) }
+        await server.poison(ids[4])
+        let summary = try await sync(db, server)
+        #expect(summary.rejected == 1)
+        #expect(summary.pushed == 9)
+        #expect(await server.documents.count == 9)
+        #expect(try db.rejectedChanges().map(\.documentId) == [ids[4]])
+        #expect(try db.rejectedChanges().first?.code == "invalid_json")
+        #expect(try db.pendingCount() == 0)
+        // every batch id was sent with one content only
+        let batches = await server.batchesReceived
+        #expect(Dictionary(grouping: batches, by: \.batchId).values.allSatisfy { Set($0).count == 1 })
+    }
+
+    @Test("after the server is restored from an empty backup, a client re-pushes what it wrote and re-pulls")
+    func epochChange() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        let v = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        _ = try await sync(db, server)
+        #expect(try db.pendingCount() == 0)
+        await server.restoreEmpty()
+        let summary = try await sync(db, server)
+        #expect(summary.epochChanged)
+        #expect(summary.pushed == 2)
+        #expect(await server.documents[v.id] != nil)
+        #expect(await server.documents["S-0001"] != nil)
+        #expect(try db.requireReplica().serverEpoch == (await server.epoch))
+    }
+
+    @Test("an interrupted pull resumes from the last applied page without gaps")
+    func resumePull() async throws {
+        let server = FakeServer()
+        let writer = try makeDatabase(visitor: "V-W")
+        for i in 0..<9 { try writer.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: today.adding(days: -i)), today: today) }
+        _ = try await sync(writer, server)
+
+        let reader = try AppDatabase.inMemory()
+        try reader.initReplica(visitorId: "V-R", name: "r", role: .fureaiMember)
+        try reader.adoptServerEpoch(await server.epoch)
+        // apply only the first page, as if the process was killed afterwards
+        let first = await server.changes(since: 0, limit: 4)
+        try reader.applyPulledPage(first)
+        #expect(try reader.pullCursor() == first.nextSince)
+        _ = try await sync(reader, server, pageSize: 4)
+        #expect(try reader.visits().count == 9)
+        #expect(try reader.counters() == writer.counters())
+    }
+}
