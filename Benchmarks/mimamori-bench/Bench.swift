@@ -48,14 +48,16 @@ struct MimamoriBench {
         let office = try await store.issueToken(role: .office, name: "bench-office", districts: Workload.districts)
         let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
         let clientDir = dir.appendingPathComponent("client")
+        let (visitCount, maxCount, visitorTokens) = (visits, maxVisits, tokens)
 
-        try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { url in
+        report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { [report] url in
+            var report = report
             // Push: each replica sends its own writes in batches of 1000, as `mimamori sync` does.
             let byReplica = Dictionary(grouping: documents, by: \.dot.replica)
             var pushed = 0
             let pushStart = ContinuousClock.now
             for r in 0..<Workload.replicaCount {
-                let transport = HTTPTransport(baseURL: url, token: tokens[r].secret, replicaId: Workload.replicas[r])
+                let transport = HTTPTransport(baseURL: url, token: visitorTokens[r].secret, replicaId: Workload.replicas[r])
                 let mine = byReplica[Workload.replicas[r]] ?? []
                 for start in stride(from: 0, to: mine.count, by: API.maxBatchSize) {
                     let batch = Array(mine[start..<min(start + API.maxBatchSize, mine.count)])
@@ -70,10 +72,10 @@ struct MimamoriBench {
 
             // Pull and apply into a fresh laptop database, through the same engine `mimamori sync` uses.
             let client = try AppDatabase.open(directory: clientDir, create: true)
-            try client.initReplica(visitorId: "office-1", name: "西校区事務局", role: .shakyoStaff, district: Workload.district(ofReplica: 0))
+            try client.initReplica(visitorId: "office-1", name: "西校区事務局", role: "shakyo_staff", district: Workload.district(ofReplica: 0))
             try client.login(server: url.absoluteString, token: office.secret)
             let pullStart = ContinuousClock.now
-            let summary = try await SyncEngine.loggedIn(client).sync { p in
+            let summary = try await SyncEngine.forLogin(database: client).sync { p in
                 if case let .pulled(n, _) = p, n % 20_000 < API.defaultPageSize { log("pulled \(n)") }
             }
             let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
@@ -82,8 +84,8 @@ struct MimamoriBench {
 
             // Totals, read by a coordinator over HTTP, at growing numbers of visits.
             let totals = HTTPTransport(baseURL: url, token: coordinator.secret, replicaId: "bench-coordinator")
-            var loaded = visits
-            for target in [visits, 1_000_000, 10_000_000] where target <= maxVisits && target >= loaded {
+            var loaded = visitCount
+            for target in [visitCount, 1_000_000, 10_000_000] where target <= maxCount && target >= loaded {
                 if target > loaded {
                     try BulkLoad.fill(store, visits: loaded..<target) { log("loaded \($0) visits") }
                     loaded = target
@@ -97,6 +99,7 @@ struct MimamoriBench {
                 }
                 report.add("totals query (HTTP) at \(target.formatted()) visits", String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max()!, count))
             }
+            return report
         }
 
         // Whole-process time of the CLI on the laptop database of `visits` visits.
@@ -139,7 +142,7 @@ struct BenchFailure: Error, CustomStringConvertible {
     init(_ d: String) { description = d }
 }
 
-struct Report {
+struct Report: Sendable {
     var rows: [(String, String)] = []
     mutating func add(_ what: String, _ figure: String) {
         rows.append((what, figure))

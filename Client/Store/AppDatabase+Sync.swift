@@ -16,7 +16,6 @@ public struct PulledPageResult: Sendable, Hashable {
 /// What a push reply did to the outbox.
 public struct PushReplyResult: Sendable, Hashable {
     public let acknowledged: Int
-    public let conflicts: Int
     public let rejected: Int
 }
 
@@ -64,7 +63,7 @@ extension AppDatabase {
     @discardableResult
     public func recordPushReply(_ reply: PushResponse) throws -> PushReplyResult {
         try write { db in
-            var acknowledged = 0, conflicts = 0, rejected = 0
+            var acknowledged = 0, rejected = 0
             for r in reply.results {
                 let args: StatementArguments = [r.documentId, r.dot.replica, Int64(r.dot.counter)]
                 if r.outcome == .rejected {
@@ -77,12 +76,11 @@ extension AppDatabase {
                     try db.execute(sql: "DELETE FROM outbox WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?",
                                    arguments: args)
                     acknowledged += 1
-                    if r.outcome == .conflict { conflicts += 1 }
                 }
             }
             // Anything of the batch the reply did not mention goes back to the queue under a new batch.
             try db.execute(sql: "UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", arguments: [reply.batchId])
-            return PushReplyResult(acknowledged: acknowledged, conflicts: conflicts, rejected: rejected)
+            return PushReplyResult(acknowledged: acknowledged, rejected: rejected)
         }
     }
 

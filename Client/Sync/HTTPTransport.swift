@@ -28,11 +28,10 @@ public struct HTTPTransport: SyncTransport {
     }
 
     public func changes(since: Int64, limit: Int) async throws -> ChangesResponse {
-        let page: ChangesPage = try await send(
+        try await send(
             path: API.changesPath,
             query: [URLQueryItem(name: "since", value: String(since)), URLQueryItem(name: "limit", value: String(limit))],
             body: nil)
-        return page.response
     }
 
     public func totals(fiscalYear: Int) async throws -> TotalsReport {

@@ -63,7 +63,7 @@ public struct SyncEngine: Sendable {
             }
             let result = try database.recordPushReply(reply)
             summary.pushed += result.acknowledged
-            summary.newConflicts += result.conflicts
+            // New conflicts are counted when the pull brings the concurrent version here, once per document.
             summary.rejected += result.rejected
             done += request.versions.count
             progress(.pushed(done: done, total: max(total, done)))

@@ -48,7 +48,7 @@ struct Cluster: Sendable {
 
     @discardableResult
     func sync(_ i: Int) async throws -> SyncSummary {
-        try await SyncEngine.loggedIn(replicas[i]).sync()
+        try await SyncEngine.forLogin(database: replicas[i]).sync()
     }
 
     /// Everyone syncs twice, so the last writer's changes reach the first.
@@ -83,7 +83,7 @@ struct Cluster: Sendable {
     func log(_ i: Int, subject: String, kind: VisitKind = .fureaiWatch, date: String = "2025-06-02",
              note: String? = nil) throws -> String {
         try replicas[i].logVisit(VisitFields(subjectId: subject, kind: kind, date: LocalDate(date)!, note: note),
-                                 today: LocalDate("2025-11-23")!).id
+                                 today: .today()).id
     }
 }
 

@@ -26,7 +26,7 @@ struct SyncEndToEndTests {
             }
             _ = try c.replicas[1].editVisit(id: ids[1][0], VisitFields(note: "追記：元気そう"), today: LocalDate("2025-11-23")!)
             try c.replicas[2].deleteVisit(id: ids[2][1])
-            for i in order { try await c.sync(i) }
+            try await c.syncAll(order: order)
 
             // And then they edit each other's visits, some concurrently, and sync again.
             _ = try c.replicas[0].editVisit(id: ids[1][0], VisitFields(outcome: .notAtHome), today: LocalDate("2025-11-23")!)
@@ -102,7 +102,7 @@ struct SyncEndToEndTests {
             try c.addSubject(0, "S-1")
             for _ in 0..<5 { try c.log(0, subject: "S-1") }
             let db = c.replicas[0]
-            let real = try SyncEngine.loggedIn(db)
+            let real = try SyncEngine.forLogin(database: db)
             let lossy = SyncEngine(database: db, transport: FaultyTransport(real.transport, losePushReplies: [1]))
             await #expect(throws: FaultyTransport.Dropped.self) { try await lossy.sync() }
             let sequenceAfterFirst = try await c.store.lastSequence()
@@ -126,7 +126,7 @@ struct SyncEndToEndTests {
             try await c.sync(0)
 
             let db = c.replicas[1]
-            let real = try SyncEngine.loggedIn(db)
+            let real = try SyncEngine.forLogin(database: db)
             let flaky = SyncEngine(database: db, transport: FaultyTransport(real.transport, failAfterPages: 2), pageSize: 10)
             await #expect(throws: FaultyTransport.Dropped.self) { try await flaky.sync() }
             #expect(try db.visits(VisitFilter()).count + db.subjects().count == 20, "two whole pages applied, cursor with them")
@@ -194,13 +194,13 @@ struct SyncEndToEndTests {
     func serverTotals() async throws {
         try await Cluster.run(replicas: 2) { c in
             try c.addSubject(0, "S-1")
-            try await c.sync(0)
+            try await c.syncAll()
             try c.log(0, subject: "S-1", date: "2025-04-01")
             try c.log(1, subject: "S-1", kind: .minseiWatch, date: "2026-03-31")
             try c.log(1, subject: "S-1", kind: .outreach, date: "2025-09-09")
             try c.log(1, subject: "S-1", date: "2025-03-31")   // FY2024
             try await c.syncAll()
-            let server = try await SyncEngine.loggedIn(c.replicas[0]).transport.totals(fiscalYear: 2025)
+            let server = try await SyncEngine.forLogin(database: c.replicas[0]).transport.totals(fiscalYear: 2025)
             let local = try c.replicas[1].localTotals(fiscalYear: FiscalYear(2025), asOf: server.asOf)
             #expect(server == local)
             #expect(server.indicators.map(\.count) == [1, 2])
