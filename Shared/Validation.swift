@@ -58,6 +58,12 @@ private struct Checker {
         require(!trimmed.isEmpty && value.count <= max, field, value, "non-empty text of at most \(max) characters")
     }
 
+    mutating func note(_ value: String?) {
+        if let n = value {
+            require(n.count <= maxNoteLength, "note", String(n.prefix(20)) + "…", "at most \(maxNoteLength) characters")
+        }
+    }
+
     mutating func code<C: CodeList>(_ value: C) {
         if codes == .knownOnly {
             require(value.isKnown, C.field, value.rawValue, "one of \(C.acceptedDescription)")
@@ -111,9 +117,7 @@ extension Visit {
         if let due = nextDue {
             c.require(due >= date, "next-due", due.description, "a date on or after the visit date (\(date))")
         }
-        if let n = note {
-            c.require(n.count <= maxNoteLength, "note", String(n.prefix(20)) + "…", "at most \(maxNoteLength) characters")
-        }
+        c.note(note)
         return c.problems
     }
 
@@ -138,9 +142,7 @@ extension Subject {
             c.require(consentToShare, "consent-date", d.description, "a consent date only when consent to share is given")
             c.require(d <= today, "consent-date", d.description, "a date no later than today (\(today))")
         }
-        if let n = note {
-            c.require(n.count <= maxNoteLength, "note", String(n.prefix(20)) + "…", "at most \(maxNoteLength) characters")
-        }
+        c.note(note)
         return c.problems
     }
 

@@ -94,7 +94,7 @@ struct MimamoriBench {
                 var count = 0
                 for _ in 0..<100 {
                     let t = ContinuousClock.now
-                    count = try await totals.totals(fiscalYear: 2025).indicators[1].count
+                    count = try await totals.totals(fiscalYear: 2025, language: .japanese).indicators[1].count
                     times.append((ContinuousClock.now - t).milliseconds)
                 }
                 report.add("totals query (HTTP) at \(target.formatted()) visits", String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max()!, count))

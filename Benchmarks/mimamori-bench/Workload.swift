@@ -30,7 +30,7 @@ struct Workload {
 
     /// Visit i, written by replica i % 20 about one of that replica's subjects.
     static func visit(_ i: Int) -> Version {
-        var rng = SplitMix(seed: UInt64(i) &* 0x9E37_79B9 &+ 42)
+        var rng = SeededRandom(seed: UInt64(i) &* 0x9E37_79B9 &+ 42)
         let r = i % replicaCount
         let counter = UInt64(subjectsPerReplica + i / replicaCount + 1)
         let kind = kinds.randomElement(using: &rng)!
@@ -50,14 +50,3 @@ struct Workload {
     }
 }
 
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

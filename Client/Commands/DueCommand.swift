@@ -16,6 +16,7 @@ public struct DueCommand: AsyncParsableCommand {
         let items = try config.openDatabase().due()
         if output.json { return try Output.json(items) }
         let ja = config.language == .japanese
+        if items.isEmpty { print(ja ? "訪問予定を過ぎた訪問先はありません" : "nobody is overdue for a visit") }
         for item in items {
             let when = item.lastVisit.map { last in
                 ja ? "最終訪問 \(last)・\(item.daysOverdue ?? 0)日超過" : "last visit \(last), \(item.daysOverdue ?? 0) days overdue"

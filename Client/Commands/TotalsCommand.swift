@@ -27,7 +27,7 @@ public struct TotalsCommand: AsyncParsableCommand {
         let report: TotalsReport
         if server {
             guard let s = try db.serverSettings() else { throw ClientError.notLoggedIn }
-            report = try await HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId).totals(fiscalYear: year.year)
+            report = try await HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId).totals(fiscalYear: year.year, language: config.language)
         } else {
             report = try db.localTotals(fiscalYear: year, language: config.language)
         }

@@ -34,8 +34,8 @@ public struct HTTPTransport: SyncTransport {
             body: nil)
     }
 
-    public func totals(fiscalYear: Int) async throws -> TotalsReport {
-        try await send(path: API.totalsPath, query: [URLQueryItem(name: "fy", value: String(fiscalYear))], body: nil)
+    public func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {
+        try await send(path: API.totalsPath, query: [URLQueryItem(name: "fy", value: String(fiscalYear)), URLQueryItem(name: "lang", value: language.rawValue)], body: nil)
     }
 
     func url(path: String, query: [URLQueryItem]) throws -> URL {

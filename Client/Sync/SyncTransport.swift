@@ -5,5 +5,5 @@ public protocol SyncTransport: Sendable {
     func health() async throws -> HealthResponse
     func push(_ request: PushRequest) async throws -> PushResponse
     func changes(since: Int64, limit: Int) async throws -> ChangesResponse
-    func totals(fiscalYear: Int) async throws -> TotalsReport
+    func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport
 }

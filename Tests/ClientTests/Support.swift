@@ -121,7 +121,7 @@ struct FakeTransport: SyncTransport {
     func health() async throws -> HealthResponse { await server.health() }
     func push(_ request: PushRequest) async throws -> PushResponse { try await server.push(request) }
     func changes(since: Int64, limit: Int) async throws -> ChangesResponse { await server.changes(since: since, limit: limit) }
-    func totals(fiscalYear: Int) async throws -> TotalsReport {
-        TotalsReport.make(fiscalYear: FiscalYear(fiscalYear), asOf: today, counters: await server.counters())
+    func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {
+        TotalsReport.make(fiscalYear: FiscalYear(fiscalYear), asOf: today, counters: await server.counters(), language: language)
     }
 }

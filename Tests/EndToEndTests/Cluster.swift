@@ -106,7 +106,7 @@ final class FaultyTransport: SyncTransport, @unchecked Sendable {
     }
 
     func health() async throws -> HealthResponse { try await inner.health() }
-    func totals(fiscalYear: Int) async throws -> TotalsReport { try await inner.totals(fiscalYear: fiscalYear) }
+    func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport { try await inner.totals(fiscalYear: fiscalYear, language: language) }
 
     func push(_ request: PushRequest) async throws -> PushResponse {
         let reply = try await inner.push(request)

@@ -200,7 +200,7 @@ struct SyncEndToEndTests {
             try c.log(1, subject: "S-1", kind: .outreach, date: "2025-09-09")
             try c.log(1, subject: "S-1", date: "2025-03-31")   // FY2024
             try await c.syncAll()
-            let server = try await SyncEngine.forLogin(database: c.replicas[0]).transport.totals(fiscalYear: 2025)
+            let server = try await SyncEngine.forLogin(database: c.replicas[0]).transport.totals(fiscalYear: 2025, language: .japanese)
             let local = try c.replicas[1].localTotals(fiscalYear: FiscalYear(2025), asOf: server.asOf)
             #expect(server == local)
             #expect(server.indicators.map(\.count) == [1, 2])

@@ -1,18 +1,6 @@
 import Foundation
 @testable import MimamoriShared
 
-/// A seeded generator (SplitMix64), so a failing random history can be replayed from its seed.
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 /// Replicas that each hold a version set of one document, write, and exchange versions in random order:
 /// a random history of the kind SYNC.md describes.
