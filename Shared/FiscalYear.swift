@@ -20,7 +20,7 @@ public struct FiscalYear: Hashable, Comparable, Sendable, Codable, CustomStringC
     public var monthKeys: [String] {
         (0..<12).map { i in
             let m = (3 + i) % 12 + 1
-            return String(format: "%04d-%02d", m >= 4 ? year : year + 1, m)
+            return "\((m >= 4 ? year : year + 1).zeroPadded(4))-\(m.zeroPadded(2))"
         }
     }
 

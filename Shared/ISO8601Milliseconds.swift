@@ -12,9 +12,9 @@ public enum ISO8601Milliseconds {
         let h = ms / 3_600_000, m = ms / 60_000 % 60, s = ms / 1000 % 60, f = ms % 1000
         var out = ""
         out.reserveCapacity(24)
-        out += pad(date.year, 4); out += "-"; out += pad(date.month, 2); out += "-"; out += pad(date.day, 2)
-        out += "T"; out += pad(h, 2); out += ":"; out += pad(m, 2); out += ":"; out += pad(s, 2)
-        out += "."; out += pad(f, 3); out += "Z"
+        out += date.year.zeroPadded(4); out += "-"; out += date.month.zeroPadded(2); out += "-"; out += date.day.zeroPadded(2)
+        out += "T"; out += h.zeroPadded(2); out += ":"; out += m.zeroPadded(2); out += ":"; out += s.zeroPadded(2)
+        out += "."; out += f.zeroPadded(3); out += "Z"
         return out
     }
 
@@ -66,11 +66,6 @@ public enum ISO8601Milliseconds {
         utf8.removeAll()
         let seconds = Int64(date.dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
         return seconds * 1000 + Int64(fraction)
-    }
-
-    private static func pad(_ n: Int, _ width: Int) -> String {
-        let s = String(n)
-        return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s
     }
 
     private static func floorDivide(_ a: Int64, _ b: Int64) -> (Int64, Int64) {

@@ -62,9 +62,11 @@ public struct AnyCodingKey: CodingKey, Hashable {
 extension Decoder {
     /// Rejects fields this build does not know: a typo like `"kindd"` must not be silently dropped.
     public func rejectUnknownKeys<Keys: CodingKey & CaseIterable>(_ keys: Keys.Type) throws {
-        let container = try self.container(keyedBy: AnyCodingKey.self)
+        // Runs on every object a server or client decodes: no set is built unless a key is unknown.
+        let present = try self.container(keyedBy: AnyCodingKey.self).allKeys
+        guard present.contains(where: { Keys(stringValue: $0.stringValue) == nil }) else { return }
         let allowed = Set(Keys.allCases.map(\.stringValue))
-        let unknown = container.allKeys.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
+        let unknown = present.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
         if !unknown.isEmpty {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath,

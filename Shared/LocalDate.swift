@@ -27,11 +27,11 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public var description: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
     }
 
     /// `YYYY-MM`, the key of a month in reports.
-    public var monthKey: String { String(format: "%04d-%02d", year, month) }
+    public var monthKey: String { "\(year.zeroPadded(4))-\(month.zeroPadded(2))" }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
@@ -117,7 +117,7 @@ public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.init(hour: h, minute: m)
     }
 
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { "\(hour.zeroPadded(2)):\(minute.zeroPadded(2))" }
     public static func < (a: LocalTime, b: LocalTime) -> Bool { (a.hour, a.minute) < (b.hour, b.minute) }
 
     public init(from decoder: any Decoder) throws {

@@ -21,6 +21,9 @@ struct MimamoriBench {
             case "--visits": visits = Int(args.popFirst() ?? "") ?? visits
             case "--max-visits": maxVisits = Int(args.popFirst() ?? "") ?? maxVisits
             case "--dir": dir = URL(fileURLWithPath: args.popFirst() ?? dir.path)
+            case "--codec":
+                try codec()
+                return
             default:
                 print("usage: mimamori-bench [--visits N] [--max-visits M] [--dir DIR]")
                 return
@@ -116,6 +119,20 @@ struct MimamoriBench {
             log("no \(cli): build it with `swift build -c release` to time the CLI")
         }
         print(report.markdown)
+    }
+
+    /// The JSON cost of one version alone: the floor under push and pull, whatever the database does.
+    static func codec() throws {
+        let versions = (0..<20_000).map(Workload.visit)
+        let encoder = MimamoriJSON.encoder()
+        var t = ContinuousClock.now
+        let encoded = try versions.map { try encoder.encode($0) }
+        let encode = (ContinuousClock.now - t).seconds / Double(versions.count) * 1e6
+        let decoder = MimamoriJSON.decoder()
+        t = ContinuousClock.now
+        for data in encoded { _ = try decoder.decode(Version.self, from: data) }
+        let decode = (ContinuousClock.now - t).seconds / Double(versions.count) * 1e6
+        print(String(format: "encode %.1f µs, decode %.1f µs per version (%d bytes)", encode, decode, encoded[0].count))
     }
 
     static func timeProcess(_ path: String, _ arguments: [String], runs: Int) throws -> Double {

@@ -48,17 +48,17 @@ public enum TokenSecret {
     public static func make() -> String {
         var rng = SystemRandomNumberGenerator()
         let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-        return "mmr_" + bytes.map { String(format: "%02x", $0) }.joined()
+        return "mmr_" + bytes.map { $0.zeroPadded(2, radix: 16) }.joined()
     }
 
     /// A short public id used by `token list` and `token revoke`.
     public static func makeID() -> String {
         var rng = SystemRandomNumberGenerator()
-        return "tok-" + (0..<5).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &rng)) }.joined()
+        return "tok-" + (0..<5).map { _ in UInt8.random(in: .min ... .max, using: &rng).zeroPadded(2, radix: 16) }.joined()
     }
 
     /// SHA-256 of the secret, hex: what the database keeps.
     public static func hash(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        SHA256.hash(data: Data(secret.utf8)).map { $0.zeroPadded(2, radix: 16) }.joined()
     }
 }
