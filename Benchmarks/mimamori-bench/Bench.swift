@@ -55,23 +55,10 @@ struct MimamoriBench {
 
         report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { [report] url in
             var report = report
-            // Push: each replica sends its own writes in batches of 1000, as `mimamori sync` does.
-            let byReplica = Dictionary(grouping: documents, by: \.dot.replica)
-            var pushed = 0
-            let pushStart = ContinuousClock.now
-            for r in 0..<Workload.replicaCount {
-                let transport = HTTPTransport(baseURL: url, token: visitorTokens[r].secret, replicaId: Workload.replicas[r])
-                let mine = byReplica[Workload.replicas[r]] ?? []
-                for start in stride(from: 0, to: mine.count, by: API.maxBatchSize) {
-                    let batch = Array(mine[start..<min(start + API.maxBatchSize, mine.count)])
-                    let reply = try await transport.push(PushRequest(batchId: UUID().uuidString, replicaId: Workload.replicas[r], versions: batch))
-                    precondition(reply.results.allSatisfy { $0.outcome == .new }, "bench push refused: \(reply.results.first { $0.outcome != .new }!)")
-                    pushed += batch.count
-                }
-                log("pushed \(pushed)/\(documents.count)")
-            }
-            let pushRate = Double(pushed) / (ContinuousClock.now - pushStart).seconds
-            report.add("push over loopback HTTP, batches of 1000", String(format: "%.0f visits/s (%.2f of ceiling)", pushRate, pushRate / ceiling))
+            // Push: each replica sends its own writes in batches of 1000, as `mimamori sync` does; one laptop at a time.
+            let pushRate = try await pushAll(documents, to: url, tokens: visitorTokens, laptopsAtOnce: 1)
+            report.add("push over loopback HTTP, batches of 1000, one laptop at a time",
+                       String(format: "%.0f visits/s (%.3f of ceiling)", pushRate, pushRate / ceiling))
 
             // Pull and apply into a fresh laptop database, through the same engine `mimamori sync` uses.
             let client = try AppDatabase.open(directory: clientDir, create: true)
@@ -83,7 +70,7 @@ struct MimamoriBench {
             }
             let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
             precondition(summary.pulled == documents.count, "pulled \(summary.pulled) of \(documents.count)")
-            report.add("pull and apply into a client database", String(format: "%.0f visits/s (%.2f of ceiling)", pullRate, pullRate / ceiling))
+            report.add("pull and apply into a client database", String(format: "%.0f visits/s (%.3f of ceiling)", pullRate, pullRate / ceiling))
 
             // Totals, read by a coordinator over HTTP, at growing numbers of visits.
             let totals = HTTPTransport(baseURL: url, token: coordinator.secret, replicaId: "bench-coordinator")
@@ -104,6 +91,19 @@ struct MimamoriBench {
             }
             return report
         }
+
+        // The same push from four laptops at once, into a second, fresh server.
+        let store2 = try SQLiteSyncStore(directory: dir.appendingPathComponent("server-concurrent"))
+        var tokens2: [IssuedToken] = []
+        for r in 0..<Workload.replicaCount {
+            tokens2.append(try await store2.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
+        }
+        let concurrentTokens = tokens2
+        let concurrentRate = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store2) { url in
+            try await pushAll(documents, to: url, tokens: concurrentTokens, laptopsAtOnce: 4)
+        }
+        report.add("push over loopback HTTP, batches of 1000, four laptops at once",
+                   String(format: "%.0f visits/s (%.3f of ceiling)", concurrentRate, concurrentRate / ceiling))
 
         // Whole-process time of the CLI on the laptop database of `visits` visits.
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori").path
@@ -133,6 +133,34 @@ struct MimamoriBench {
         for data in encoded { _ = try decoder.decode(Version.self, from: data) }
         let decode = (ContinuousClock.now - t).seconds / Double(versions.count) * 1e6
         print(String(format: "encode %.1f µs, decode %.1f µs per version (%d bytes)", encode, decode, encoded[0].count))
+    }
+
+    /// Pushes every replica's writes in batches of 1000 through `HTTPTransport`, `laptopsAtOnce` replicas at a
+    /// time, and returns versions per second.
+    static func pushAll(_ documents: [Version], to url: URL, tokens: [IssuedToken], laptopsAtOnce: Int) async throws -> Double {
+        let byReplica = Dictionary(grouping: documents, by: \.dot.replica)
+        let start = ContinuousClock.now
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for lane in 0..<laptopsAtOnce {
+                group.addTask {
+                    for r in stride(from: lane, to: Workload.replicaCount, by: laptopsAtOnce) {
+                        let replica = Workload.replicas[r]
+                        let transport = HTTPTransport(baseURL: url, token: tokens[r].secret, replicaId: replica)
+                        let mine = byReplica[replica] ?? []
+                        for start in stride(from: 0, to: mine.count, by: API.maxBatchSize) {
+                            let batch = Array(mine[start..<min(start + API.maxBatchSize, mine.count)])
+                            let reply = try await transport.push(PushRequest(batchId: UUID().uuidString, replicaId: replica, versions: batch))
+                            if let refused = reply.results.first(where: { $0.outcome != .new }) {
+                                throw BenchFailure("bench push refused: \(refused)")
+                            }
+                        }
+                        log("pushed replica \(r + 1)/\(Workload.replicaCount) (\(laptopsAtOnce) at once)")
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        return Double(documents.count) / (ContinuousClock.now - start).seconds
     }
 
     static func timeProcess(_ path: String, _ arguments: [String], runs: Int) throws -> Double {

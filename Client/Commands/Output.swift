@@ -75,8 +75,14 @@ enum Output {
         if d.inConflict {
             lines.append(ja ? "競合しています：\(d.current.count) 版 — `mimamori conflicts resolve \(d.documentId) --keep N` で解決"
                             : "IN CONFLICT: \(d.current.count) versions — resolve with `mimamori conflicts resolve \(d.documentId) --keep N`")
+            // Name the fields the versions disagree on, so a person need not compare them line by line.
+            let bodies = d.current.map { v in Dictionary(body(v).map { (String($0.prefix { $0 != ":" }), $0) }, uniquingKeysWith: { a, _ in a }) }
+            let fields = Set(bodies.flatMap(\.keys)).filter { f in Set(bodies.map { $0[f] ?? "" }).count > 1 }.sorted()
+            let deletedDiffers = Set(d.current.map(\.deleted)).count > 1
+            let differs = (deletedDiffers ? [ja ? "削除" : "deleted"] : []) + fields
+            if !differs.isEmpty { lines.append((ja ? "異なる項目: " : "differs in: ") + differs.joined(separator: ", ")) }
             for (i, v) in d.current.enumerated() {
-                lines.append("--- [\(i + 1)] " + versionHeader(v, language: language))
+                lines.append("--- [\(i + 1)] " + versionHeader(v, language: language) + (v.deleted ? (ja ? "（削除）" : " (deleted)") : ""))
                 lines += body(v).map { "    " + $0 }
             }
         } else {
