@@ -97,9 +97,9 @@ struct BadRequestTests {
         },
     ]
 
-    @Test("bad push bodies", arguments: cases)
-    func badPush(_ c: Case) async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("bad push bodies, in process and over a live connection", arguments: cases, [false, true])
+    func badPush(_ c: Case, live: Bool) async throws {
+        try await ServerFixture.run(live: live) { fx, client in
             let response = try await client.send(.post, API.pushPath, token: fx.visitor.secret, body: try c.body())
             #expect(response.status == c.status, "\(response.text)")
             #expect(response.headers[.contentType]?.hasPrefix("application/json") == true)

@@ -29,10 +29,11 @@ struct ServerFixture: Sendable {
     }
 
     /// Runs `body` against the application in-process.
-    static func run(_ body: @escaping @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
+    /// In-process through the router, or `live` over a real loopback connection on a free port.
+    static func run(live: Bool = false, _ body: @escaping @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
         let fixture = try await ServerFixture()
         let app = buildApplication(fixture.configuration, store: fixture.store)
-        try await app.test(.router) { client in try await body(fixture, client) }
+        try await app.test(live ? .live : .router) { client in try await body(fixture, client) }
     }
 }
 
