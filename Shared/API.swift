@@ -57,6 +57,24 @@ public enum PushOutcome: String, Codable, Sendable, Hashable {
     case rejected
 }
 
+/// Why the server refused one version of a push (`PushResult.code`).
+public enum RejectionCode: String, Codable, Sendable, Hashable, CaseIterable {
+    /// Structurally broken or invalid content; sending it again cannot help.
+    case invalidRecord = "invalid_record"
+    /// The document or version is in a district the token does not cover.
+    case outOfScope = "out_of_scope"
+    /// The dot belongs to another replica: a replica pushes only its own writes.
+    case notOwnDot = "not_own_dot"
+    /// The vector claims writes of another replica the server has not received yet — typically after the
+    /// server was restored from a backup and that replica has not re-sent its work. Worth sending again later.
+    case unknownCounter = "unknown_counter"
+    /// Equal vectors, different content: a counter was reused.
+    case counterReused = "counter_reused"
+
+    /// Whether the same version may be accepted later, once other replicas have synced.
+    public var isRetryable: Bool { self == .unknownCounter }
+}
+
 public struct PushResult: Codable, Sendable, Hashable {
     public let documentId: String
     public let dot: Dot

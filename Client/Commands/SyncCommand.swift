@@ -27,6 +27,10 @@ public struct SyncCommand: AsyncParsableCommand {
         let ja = config.language == .japanese
         print(ja ? "同期しました：送信 \(summary.pushed)・受信 \(summary.pulled)・新しい競合 \(summary.newConflicts)・拒否 \(summary.rejected)"
                  : "synced: pushed \(summary.pushed), pulled \(summary.pulled), new conflicts \(summary.newConflicts), rejected \(summary.rejected)")
+        if summary.deferred > 0 {
+            print(ja ? "\(summary.deferred) 件は他の端末の同期を待っています。後でもう一度同期してください"
+                     : "\(summary.deferred) changes wait for other laptops to sync first; run sync again later")
+        }
         if summary.rejected > 0 { print(ja ? "拒否された変更は `mimamori status` で確認できます" : "see `mimamori status` for the refused changes") }
     }
 }

@@ -180,7 +180,7 @@ extension AppDatabase {
         let rejected = try rejectedChanges()
         return try read { db in
             let r = try AppDatabase.requireReplica(db)
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0
+            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'deferred')") ?? 0
             let conflicts = try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM visit_index WHERE in_conflict = 1) + (SELECT COUNT(*) FROM subject_index WHERE in_conflict = 1)
                 """) ?? 0

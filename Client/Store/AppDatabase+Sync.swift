@@ -16,6 +16,8 @@ public struct PulledPageResult: Sendable, Hashable {
 /// What a push reply did to the outbox.
 public struct PushReplyResult: Sendable, Hashable {
     public let acknowledged: Int
+    /// Refused for now, sent again at the next sync.
+    public let deferred: Int
     public let rejected: Int
 }
 
@@ -59,19 +61,22 @@ extension AppDatabase {
     }
 
     /// Records the server's reply to a batch: acknowledged versions leave the outbox; rejected ones are set aside
-    /// with their reason (shown by `status`) so they never stall the rest of the queue.
+    /// with their reason (shown by `status`) so they never stall the rest of the queue. A refusal that may pass
+    /// later (`unknown_counter`: the server has not yet received writes this version builds on, e.g. after it
+    /// was restored from a backup) is deferred to the next sync instead of set aside for good.
     @discardableResult
     public func recordPushReply(_ reply: PushResponse) throws -> PushReplyResult {
         try write { db in
-            var acknowledged = 0, rejected = 0
+            var acknowledged = 0, rejected = 0, deferred = 0
             for r in reply.results {
                 let args: StatementArguments = [r.documentId, r.dot.replica, Int64(r.dot.counter)]
                 if r.outcome == .rejected {
+                    let retryable = r.code.flatMap(RejectionCode.init(rawValue:))?.isRetryable == true
                     try db.execute(sql: """
-                        UPDATE outbox SET state = 'rejected', batch_id = NULL, reject_code = ?, reject_message = ?
+                        UPDATE outbox SET state = ?, batch_id = NULL, reject_code = ?, reject_message = ?
                         WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?
-                        """, arguments: [r.code ?? "rejected", r.message ?? ""] + args)
-                    rejected += 1
+                        """, arguments: [retryable ? "deferred" : "rejected", r.code ?? "rejected", r.message ?? ""] + args)
+                    if retryable { deferred += 1 } else { rejected += 1 }
                 } else {
                     try db.execute(sql: "DELETE FROM outbox WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?",
                                    arguments: args)
@@ -80,7 +85,7 @@ extension AppDatabase {
             }
             // Anything of the batch the reply did not mention goes back to the queue under a new batch.
             try db.execute(sql: "UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", arguments: [reply.batchId])
-            return PushReplyResult(acknowledged: acknowledged, rejected: rejected)
+            return PushReplyResult(acknowledged: acknowledged, deferred: deferred, rejected: rejected)
         }
     }
 
@@ -152,8 +157,14 @@ extension AppDatabase {
 
     public func pullCursor() throws -> Int64 { try requireReplica().pullCursor }
 
+    /// Changes not yet accepted by the server: queued, or deferred to the next sync.
     public func pendingCount() throws -> Int {
-        try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox WHERE state = 'pending'") ?? 0 }
+        try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'deferred')") ?? 0 }
+    }
+
+    /// At the start of a sync, changes deferred by the last one join the queue again.
+    public func requeueDeferred() throws {
+        try write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'deferred'") }
     }
 
     func recordSync(_ summary: SyncSummary, at now: Timestamp = .now()) throws {

@@ -24,6 +24,7 @@ public struct SyncEngine: Sendable {
     public func sync(progress: (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
         var summary = SyncSummary()
         let health = try await transport.health()
+        try database.requeueDeferred()
         if try database.adoptServerEpoch(health.epoch) {
             summary.epochChanged = true
             progress(.epochChanged(epoch: health.epoch))
@@ -65,6 +66,7 @@ public struct SyncEngine: Sendable {
             summary.pushed += result.acknowledged
             // New conflicts are counted when the pull brings the concurrent version here, once per document.
             summary.rejected += result.rejected
+            summary.deferred += result.deferred
             done += request.versions.count
             progress(.pushed(done: done, total: max(total, done)))
             if try database.adoptServerEpoch(reply.epoch) {

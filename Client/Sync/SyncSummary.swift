@@ -4,9 +4,11 @@ import MimamoriShared
 public struct SyncSummary: Codable, Sendable, Hashable {
     public var pushed: Int = 0
     public var pulled: Int = 0
-    /// Documents that became conflicts: reported by the server on push, or appearing in pulled pages.
+    /// Documents that became conflicts on this laptop (counted when the pull brings the concurrent version).
     public var newConflicts: Int = 0
     public var rejected: Int = 0
+    /// Refused for now because the server lacks writes they build on; sent again at the next sync.
+    public var deferred: Int = 0
     /// True when the server's epoch differed from the one last seen (restored server, or a different server).
     public var epochChanged: Bool = false
     public init() {}

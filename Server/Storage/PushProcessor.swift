@@ -44,15 +44,6 @@ public protocol PushTransaction {
     func storeReply(replica: String, batchId: String, body: Data) throws
 }
 
-/// Why a version was refused; the rest of its batch goes on.
-public enum RejectionCode: String, Sendable, Hashable, CaseIterable {
-    case invalidRecord = "invalid_record"
-    case outOfScope = "out_of_scope"
-    case notOwnDot = "not_own_dot"
-    case unknownCounter = "unknown_counter"
-    case counterReused = "counter_reused"
-}
-
 /// The server's side of SYNC.md's push: checks each version, applies it through the shared merge rule
 /// (`VersionSet.apply`), gives each changed document a new sequence and moves the indicator counters by
 /// the change of its display version — all in the caller's transaction. The server never writes versions

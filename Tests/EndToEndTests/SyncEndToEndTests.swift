@@ -190,6 +190,43 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test("after a restore to an empty server, an edit that builds on another laptop's write waits for it, then lands")
+    func restoreWithDependentEdits() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-\(UUID().uuidString)")
+        var laptops: [AppDatabase] = []
+        for i in 0..<2 {
+            let db = try AppDatabase.open(directory: root.appendingPathComponent("laptop-\(i)"), create: true)
+            try db.initReplica(visitorId: "visitor-\(i)", name: "訪問者\(i)", role: .fureaiMember, district: Cluster.district)
+            laptops.append(db)
+        }
+        let dbs = laptops
+        let visitId = try await Cluster.run(replicas: 2, existing: dbs) { c in
+            try c.addSubject(0, "S-1")
+            try await c.sync(0)
+            try await c.sync(1)
+            let id = try c.log(1, subject: "S-1", note: "laptop 1 wrote this")
+            try await c.sync(1)
+            try await c.sync(0)
+            _ = try c.replicas[0].editVisit(id: id, VisitFields(outcome: .declined), today: .today())  // builds on laptop 1's write
+            return id
+        }
+        // The server is restored from a backup older than all of it. Laptop 0 syncs first: its edit names a
+        // write of laptop 1 the new server has not seen, so it is deferred, not thrown away.
+        try await Cluster.run(replicas: 2, existing: dbs) { c in
+            let first = try await c.sync(0)
+            #expect(first.epochChanged)
+            #expect(first.deferred == 1)
+            #expect(first.rejected == 0)
+            #expect(try c.replicas[0].pendingCount() == 1)
+            try await c.sync(1)        // laptop 1 re-sends its original write
+            let second = try await c.sync(0)
+            #expect(second.deferred == 0)
+            try await c.syncAll()
+            try await c.expectConverged()
+            #expect(try await c.store.allDocuments()[visitId]?.map { $0.payload.visit?.outcome } == [.declined])
+        }
+    }
+
     @Test("the server's totals equal every laptop's local totals")
     func serverTotals() async throws {
         try await Cluster.run(replicas: 2) { c in
