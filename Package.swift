@@ -29,7 +29,6 @@ let package = Package(
                 "MimamoriShared",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Client"
         ),
