@@ -150,6 +150,43 @@ extension MimamoriJSON {
     }
 }
 
+extension MimamoriJSON {
+    /// `encode(response)`, byte for byte (a push reply holds one result per version).
+    public static func encodePushResponse(_ response: PushResponse) -> Data {
+        var w = FastJSONWriter(out: [])
+        w.out.reserveCapacity(64 + response.results.count * 120)
+        w.lit(#"{"batchId":"#); w.string(response.batchId)
+        w.lit(#","epoch":"#); w.string(response.epoch)
+        w.lit(#","results":["#)
+        for (i, r) in response.results.enumerated() {
+            w.lit(i > 0 ? ",{" : "{")
+            // Synthesized encode(to:): nil optionals left out.
+            if let code = r.code { w.lit(#""code":"#); w.string(code); w.byte(UInt8(ascii: ",")) }
+            w.lit(#""documentId":"#); w.string(r.documentId)
+            w.lit(#","dot":{"counter":"#); w.uint(r.dot.counter)
+            w.lit(#","replica":"#); w.string(r.dot.replica)
+            w.byte(UInt8(ascii: "}"))
+            if let message = r.message { w.lit(#","message":"#); w.string(message) }
+            w.lit(#","outcome":"#); w.string(r.outcome.rawValue)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.lit("]}")
+        return Data(w.out)
+    }
+
+    /// `decode(PushResponse.self, from:)`, through the fast path when the reply is plainly well formed.
+    public static func decodePushResponse(_ data: Data) throws -> PushResponse {
+        let fast: PushResponse? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return nil }
+            var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            guard let r = p.pushResponse(), p.atEnd() else { return nil }
+            return r
+        }
+        if let fast { return fast }
+        return try decode(PushResponse.self, from: data)
+    }
+}
+
 // MARK: - FastJSONWriter
 
 /// Writes JSON as `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` does.
@@ -892,6 +929,69 @@ struct FastJSONParser {
     }
 
     mutating func int64() -> Int64? { int().map(Int64.init) }
+
+    mutating func pushResult() -> PushResult? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var documentId: String?, dot: Dot?, outcome: PushOutcome?, code: String?, message: String?
+        while true {
+            guard let k = key() else { return nil }
+            if eq(k, "documentId") {
+                guard documentId == nil, let x = string() else { return nil }
+                documentId = x
+            } else if eq(k, "dot") {
+                guard dot == nil, let x = self.dot() else { return nil }
+                dot = x
+            } else if eq(k, "outcome") {
+                guard outcome == nil, let x = string().flatMap(PushOutcome.init(rawValue:)) else { return nil }
+                outcome = x
+            } else if eq(k, "code") {
+                guard code == nil, let x = string() else { return nil }
+                code = x
+            } else if eq(k, "message") {
+                guard message == nil, let x = string() else { return nil }
+                message = x
+            } else {
+                return nil
+            }
+            guard let more = more(UInt8(ascii: "}")) else { return nil }
+            if !more { break }
+        }
+        guard let documentId, let dot, let outcome else { return nil }
+        return PushResult(documentId: documentId, dot: dot, outcome: outcome, code: code, message: message)
+    }
+
+    mutating func pushResponse() -> PushResponse? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var batchId: String?, epoch: String?, results: [PushResult]?
+        while true {
+            guard let k = key() else { return nil }
+            if eq(k, "batchId") {
+                guard batchId == nil, let x = string() else { return nil }
+                batchId = x
+            } else if eq(k, "epoch") {
+                guard epoch == nil, let x = string() else { return nil }
+                epoch = x
+            } else if eq(k, "results") {
+                guard results == nil, take(UInt8(ascii: "[")) else { return nil }
+                var list: [PushResult] = []
+                if !take(UInt8(ascii: "]")) {
+                    while true {
+                        guard let r = pushResult() else { return nil }
+                        list.append(r)
+                        guard let more = more(UInt8(ascii: "]")) else { return nil }
+                        if !more { break }
+                    }
+                }
+                results = list
+            } else {
+                return nil
+            }
+            guard let more = more(UInt8(ascii: "}")) else { return nil }
+            if !more { break }
+        }
+        guard let batchId, let epoch, let results else { return nil }
+        return PushResponse(batchId: batchId, epoch: epoch, results: results)
+    }
 
     mutating func documentChange() -> DocumentChange? {
         guard take(UInt8(ascii: "{")) else { return nil }

@@ -24,7 +24,7 @@ public struct HTTPTransport: SyncTransport {
     }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try await send(path: API.pushPath, query: [], body: MimamoriJSON.encodePush(request))
+        try await send(path: API.pushPath, query: [], body: MimamoriJSON.encodePush(request), decode: MimamoriJSON.decodePushResponse)
     }
 
     public func changes(since: Int64, limit: Int) async throws -> ChangesResponse {

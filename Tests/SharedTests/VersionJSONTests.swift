@@ -240,6 +240,15 @@ struct VersionJSONTests {
                                versions: [$0.element, random.version()])
             },
             nextSince: Int64(seed) * 1000, hasMore: seed % 2 == 0)
+        let reply = PushResponse(batchId: random.text(), epoch: random.text(), results: versions.map {
+            PushResult(documentId: $0.documentId, dot: $0.dot, outcome: [.new, .known, .conflict, .rejected].randomElement(using: &random.rng)!,
+                       code: random.maybe { $0.text() }, message: random.maybe { $0.text(max: 20) })
+        })
+        let replyJSON = try MimamoriJSON.encode(reply)
+        #expect(MimamoriJSON.encodePushResponse(reply) == replyJSON)
+        #expect(try MimamoriJSON.decodePushResponse(replyJSON) == reply)
+        #expect(try MimamoriJSON.decodePushResponse(try MimamoriJSON.encode(reply, pretty: true)) == reply)
+
         let changesJSON = try MimamoriJSON.encode(changes)
         #expect(MimamoriJSON.encodeChanges(changes) == changesJSON)
         #expect(try MimamoriJSON.decodeChanges(changesJSON) == changes)
