@@ -21,7 +21,12 @@ public enum ISO8601Milliseconds {
     /// Parses `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; the fraction is cut to milliseconds.
     /// Nil for anything else (callers may fall back to `ISO8601DateFormatter`).
     public static func parse(_ text: String) -> Int64? {
-        var utf8 = Array(text.utf8)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0) }
+    }
+
+    /// `parse(_:)` on UTF-8 bytes (the fast JSON decoder's path: no String is made).
+    public static func parse(utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard utf8.count >= 20 else { return nil }
         func digits(_ range: Range<Int>) -> Int? {
             var n = 0
@@ -63,7 +68,6 @@ public enum ISO8601Milliseconds {
             return nil
         }
         guard i == utf8.count else { return nil }
-        utf8.removeAll()
         let seconds = Int64(date.dayNumber) * 86_400 + Int64(hour * 3600 + minute * 60 + second) - Int64(offsetMinutes * 60)
         return seconds * 1000 + Int64(fraction)
     }

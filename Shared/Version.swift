@@ -135,6 +135,19 @@ public struct Version: Hashable, Sendable, Codable {
         self.writtenAt = writtenAt
     }
 
+    /// Every field as given (the decoders' path: `documentId` may differ from the payload's id, which
+    /// `structuralProblems` reports).
+    init(documentId: String, payload: DocumentPayload, deleted: Bool, vector: VersionVector, dot: Dot, author: String,
+         writtenAt: Timestamp) {
+        self.documentId = documentId
+        self.payload = payload
+        self.deleted = deleted
+        self.vector = vector
+        self.dot = dot
+        self.author = author
+        self.writtenAt = writtenAt
+    }
+
     public var type: DocumentType { payload.type }
     public var isLive: Bool { !deleted }
 

@@ -8,7 +8,6 @@ import MimamoriShared
 /// counters are exactly what push would have written (counters through the shared `IndicatorCounting`).
 enum BulkLoad {
     static func fill(_ store: SQLiteSyncStore, visits range: Range<Int>, progress: (Int) -> Void) throws {
-        let encoder = MimamoriJSON.encoder()
         let chunk = 50_000
         for start in stride(from: range.lowerBound, to: range.upperBound, by: chunk) {
             let end = min(start + chunk, range.upperBound)
@@ -23,7 +22,7 @@ enum BulkLoad {
                     sequence += 1
                     try doc.execute(arguments: [v.documentId, v.payload.district, sequence])
                     try ver.execute(arguments: [v.documentId, v.dot.replica, Int64(v.dot.counter),
-                                                String(decoding: try encoder.encode(v), as: UTF8.self)])
+                                                String(decoding: VersionJSON.encode(v), as: UTF8.self)])
                     IndicatorCounting.apply(IndicatorCounting.deltas(before: nil, after: v), to: &counters)
                     highest[v.dot.replica] = max(highest[v.dot.replica] ?? 0, v.dot.counter)
                 }

@@ -10,8 +10,7 @@ enum Ceiling {
     static func plainInsert(_ versions: [Version], in directory: URL) throws -> Double {
         let pool = try DatabasePool(path: directory.appendingPathComponent("ceiling.sqlite").path)
         try pool.write { db in try db.execute(sql: "CREATE TABLE rows (id TEXT PRIMARY KEY, body TEXT NOT NULL)") }
-        let encoder = MimamoriJSON.encoder()
-        let rows = try versions.map { ($0.documentId, String(decoding: try encoder.encode($0), as: UTF8.self)) }
+        let rows = versions.map { ($0.documentId, String(decoding: VersionJSON.encode($0), as: UTF8.self)) }
         let start = ContinuousClock.now
         for chunk in stride(from: 0, to: rows.count, by: 1000) {
             try pool.write { db in

@@ -9,7 +9,7 @@ import MimamoriShared
 /// two for every decode, which made pulling 100,000 visits take minutes. Every field of `Version` is stored
 /// exactly (the time is kept to the millisecond, as `Timestamp` itself is), so a version read back is `==` to
 /// the one written — which the merge rule's counter-reuse check relies on.
-/// One coder per transaction: it holds a reusable encoder and decoder, which are not thread-safe.
+/// The payload JSON goes through `VersionJSON` (the same bytes as `MimamoriJSON`, without Codable's cost).
 final class VersionCoder {
     static let columns = columns(of: nil)
 
@@ -19,12 +19,11 @@ final class VersionCoder {
             .map { column in alias.map { "\($0).\(column)" } ?? column }.joined(separator: ", ")
     }
 
-    private let encoder = MimamoriJSON.encoder()
-    private let decoder = MimamoriJSON.decoder()
+    /// The payload as `MimamoriJSON.encode` writes it, byte for byte, through the fast writer.
+    func encode(_ payload: DocumentPayload) throws -> Data { VersionJSON.encodePayload(payload) }
 
-    func encode(_ payload: DocumentPayload) throws -> Data { try encoder.encode(payload) }
-
-    func decodePayload(_ data: Data) throws -> DocumentPayload { try decoder.decode(DocumentPayload.self, from: data) }
+    /// The fast reader, falling back to Codable on anything unusual (so errors are Codable's).
+    func decodePayload(_ data: Data) throws -> DocumentPayload { try VersionJSON.decodePayload(data) }
 
     /// The arguments for `columns`, with the payload already encoded (so callers can reuse it).
     func arguments(_ v: Version, payload: Data) -> StatementArguments {

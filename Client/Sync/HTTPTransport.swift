@@ -24,14 +24,14 @@ public struct HTTPTransport: SyncTransport {
     }
 
     public func push(_ request: PushRequest) async throws -> PushResponse {
-        try await send(path: API.pushPath, query: [], body: try MimamoriJSON.encode(request))
+        try await send(path: API.pushPath, query: [], body: MimamoriJSON.encodePush(request), decode: MimamoriJSON.decodePushResponse)
     }
 
     public func changes(since: Int64, limit: Int) async throws -> ChangesResponse {
         try await send(
             path: API.changesPath,
             query: [URLQueryItem(name: "since", value: String(since)), URLQueryItem(name: "limit", value: String(limit))],
-            body: nil)
+            body: nil, decode: MimamoriJSON.decodeChanges)
     }
 
     public func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {
@@ -50,6 +50,11 @@ public struct HTTPTransport: SyncTransport {
     }
 
     func send<T: Decodable>(path: String, query: [URLQueryItem], body: Data?) async throws -> T {
+        try await send(path: path, query: query, body: body) { try MimamoriJSON.decode(T.self, from: $0) }
+    }
+
+    /// `decode` reads a 2xx reply: Codable, or a fast path with the same behaviour (pull pages).
+    func send<T>(path: String, query: [URLQueryItem], body: Data?, decode: (Data) throws -> T) async throws -> T {
         var request = URLRequest(url: try url(path: path, query: query), timeoutInterval: timeout)
         request.httpMethod = body == nil ? "GET" : "POST"
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
@@ -68,7 +73,7 @@ public struct HTTPTransport: SyncTransport {
             throw ClientError.server(status: http.statusCode, code: "http_\(http.statusCode)",
                                      message: String(decoding: data.prefix(300), as: UTF8.self))
         }
-        do { return try MimamoriJSON.decode(T.self, from: data) } catch {
+        do { return try decode(data) } catch {
             throw ClientError.badServerReply(MimamoriJSON.describe(error))
         }
     }

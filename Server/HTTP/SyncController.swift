@@ -23,8 +23,11 @@ struct SyncController {
         }
         let data = Data(body.readableBytesView)
         let push: PushRequest
+        let rawVersions: [Data]?
         do {
-            push = try MimamoriJSON.decode(PushRequest.self, from: data)
+            // The fast reader, falling back to Codable on any surprise (so errors are Codable's); when it reads
+            // the body it also gives each version's bytes as sent.
+            (push, rawVersions) = try MimamoriJSON.decodePushKeepingRaw(data)
         } catch {
             throw ServerError.invalidJSON(SyncController.describe(error, body: data))
         }
@@ -39,7 +42,7 @@ struct SyncController {
             throw ServerError.badRequest("the \(API.replicaHeader) header (\(header)) and the body's replicaId (\(push.replicaId)) differ; send this replica's id in both")
         }
         try await bind(caller, to: push.replicaId)
-        let reply = try await store.push(push, rawVersions: RawJSON.arrayElements(member: "versions", of: data), by: caller,
+        let reply = try await store.push(push, rawVersions: rawVersions ?? RawJSON.arrayElements(member: "versions", of: data), by: caller,
                                          today: configuration.latestAcceptedVisitDate())
         return JSONReply.response(data: reply.body)
     }

@@ -55,6 +55,12 @@ struct ChangesPageWriter {
     /// A JSON string literal; ids and epochs are plain ASCII, but escape anyway.
     private mutating func appendString(_ s: String) {
         out.append(UInt8(ascii: "\""))
+        // The usual case, ids and epochs needing no escape, without a String per scalar.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            out.append(contentsOf: s.utf8)
+            out.append(UInt8(ascii: "\""))
+            return
+        }
         for scalar in s.unicodeScalars {
             switch scalar {
             case "\"": out.append(contentsOf: #"\""#.utf8)

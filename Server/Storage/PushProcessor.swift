@@ -61,7 +61,7 @@ public struct PushProcessor {
     /// `rawVersions`, when given, holds the JSON bytes of each of `request.versions` as sent.
     public func run(_ request: PushRequest, rawVersions: [Data]? = nil, in tx: some PushTransaction) throws -> PushReply {
         if let stored = try tx.storedReply(replica: request.replicaId, batchId: request.batchId) {
-            return PushReply(response: try MimamoriJSON.decode(PushResponse.self, from: stored), body: stored, replayed: true)
+            return PushReply(response: try MimamoriJSON.decodePushResponse(stored), body: stored, replayed: true)
         }
         var state = BatchState()
         var results: [PushResult] = []
@@ -89,7 +89,7 @@ public struct PushProcessor {
         }
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
-        let body = try MimamoriJSON.encode(response)
+        let body = MimamoriJSON.encodePushResponse(response)
         try tx.storeReply(replica: request.replicaId, batchId: request.batchId, body: body)
         return PushReply(response: response, body: body, replayed: false)
     }

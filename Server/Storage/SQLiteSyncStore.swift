@@ -187,7 +187,9 @@ struct SQLitePushTransaction: PushTransaction {
     let db: Database
 
     static func decodeVersion(_ text: String) throws -> Version {
-        try MimamoriJSON.decode(Version.self, from: Data(text.utf8))
+        var text = text
+        if let v = text.withUTF8({ VersionJSON.parse(UnsafeRawBufferPointer($0)) }) { return v }
+        return try MimamoriJSON.decode(Version.self, from: Data(text.utf8))
     }
 
     func epoch() throws -> String {
@@ -238,7 +240,7 @@ struct SQLitePushTransaction: PushTransaction {
         }
         let insert = try db.cachedStatement(sql: "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES (?, ?, ?, ?)")
         for version in document.versions.versions where !before.contains(version.dot) {
-            let json = try document.rawVersions[version.dot] ?? MimamoriJSON.encode(version)
+            let json = document.rawVersions[version.dot] ?? VersionJSON.encode(version)
             try insert.execute(arguments: [id, version.dot.replica, Int64(version.dot.counter), String(decoding: json, as: UTF8.self)])
         }
     }

@@ -70,6 +70,6 @@ extension SyncStore {
 
     /// `changesJSON`, decoded.
     public func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse {
-        try MimamoriJSON.decode(ChangesResponse.self, from: try await changesJSON(since: since, limit: limit, districts: districts))
+        try MimamoriJSON.decodeChanges(try await changesJSON(since: since, limit: limit, districts: districts))
     }
 }
