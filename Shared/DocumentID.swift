@@ -28,8 +28,12 @@ public enum DocumentID {
     /// Ids are UUIDs made by a client, or — for subjects — a short id the office already uses (e.g. `S-0042`):
     /// 1 to 64 characters from A–Z, a–z, 0–9, `-`, `_`, `.`.
     public static func isValid(_ id: String) -> Bool {
-        !id.isEmpty && id.count <= 64
-            && id.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.".unicodeScalars.contains($0)) }
+        // Byte checks, not CharacterSet: this runs for every id of every version a server receives.
+        let bytes = id.utf8
+        return !bytes.isEmpty && bytes.count <= 64 && bytes.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
+        }
     }
 
     public static let acceptedDescription = "1–64 characters of A–Z, a–z, 0–9, '-', '_' or '.'"

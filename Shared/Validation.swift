@@ -54,8 +54,8 @@ private struct Checker {
     }
 
     mutating func text(_ value: String, _ field: String, max: Int) {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        require(!trimmed.isEmpty && value.count <= max, field, value, "non-empty text of at most \(max) characters")
+        let blank = !value.unicodeScalars.contains { !$0.properties.isWhitespace }
+        require(!blank && value.count <= max, field, value, "non-empty text of at most \(max) characters")
     }
 
     mutating func note(_ value: String?) {
@@ -95,7 +95,7 @@ extension Visit {
         c.code(visitorRole)
         if let o = organization { c.text(o, "organization", max: maxNameLength) }
         if kind == .kyoryokuinWatch {
-            c.require(!(assistsMinseiId ?? "").trimmingCharacters(in: .whitespaces).isEmpty, "assists",
+            c.require((assistsMinseiId ?? "").unicodeScalars.contains { !$0.properties.isWhitespace }, "assists",
                       assistsMinseiId ?? "", "the id of the 民生委員 being assisted (required for kyoryokuin_watch visits)")
         }
         c.require(DocumentID.isValid(subjectId), "subject", subjectId, "the id of a subject: \(DocumentID.acceptedDescription)")

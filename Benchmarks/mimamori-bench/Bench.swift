@@ -21,6 +21,12 @@ struct MimamoriBench {
             case "--visits": visits = Int(args.popFirst() ?? "") ?? visits
             case "--max-visits": maxVisits = Int(args.popFirst() ?? "") ?? maxVisits
             case "--dir": dir = URL(fileURLWithPath: args.popFirst() ?? dir.path)
+            case "--store-push":
+                try await storePush(dir: dir)
+                return
+            case "--client-apply":
+                try clientApply(dir: dir)
+                return
             case "--codec":
                 try codec()
                 return
@@ -184,6 +190,41 @@ struct MimamoriBench {
             try await group.waitForAll()
         }
         return Double(documents.count) / (ContinuousClock.now - start).seconds
+    }
+
+    /// The server's push work alone, in process (no HTTP): where push time goes.
+    static func storePush(dir: URL) async throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteSyncStore(directory: dir)
+        let token = try await store.issueToken(role: .office, name: "bench", districts: Workload.districts)
+        let versions = (0..<100_000).map(Workload.visit)
+        let byReplica = Dictionary(grouping: versions, by: \.dot.replica)
+        let start = ContinuousClock.now
+        for (replica, mine) in byReplica {
+            for s in stride(from: 0, to: mine.count, by: 1000) {
+                let request = PushRequest(batchId: UUID().uuidString, replicaId: replica, versions: Array(mine[s..<min(s + 1000, mine.count)]))
+                _ = try await store.push(request, rawVersions: nil, by: Caller(token: token.info), today: .today())
+            }
+        }
+        print(String(format: "store.push in process: %.0f visits/s", Double(versions.count) / (ContinuousClock.now - start).seconds))
+    }
+
+    /// The laptop's apply work alone, in process (no HTTP): pages of 500 through `applyPulledPage`.
+    static func clientApply(dir: URL) throws {
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let db = try AppDatabase.open(directory: dir, create: true)
+        try db.initReplica(visitorId: "office-1", name: "bench", role: "shakyo_staff")
+        let versions = (0..<Workload.subjectCount).map(Workload.subject) + (0..<100_000).map(Workload.visit)
+        let pages = stride(from: 0, to: versions.count, by: API.defaultPageSize).map { start in
+            let slice = versions[start..<min(start + API.defaultPageSize, versions.count)]
+            return ChangesResponse(epoch: "bench", changes: slice.enumerated().map { i, v in
+                DocumentChange(sequence: Int64(start + i + 1), documentId: v.documentId, type: v.type, versions: [v])
+            }, nextSince: Int64(start + slice.count), hasMore: true)
+        }
+        let start = ContinuousClock.now
+        for page in pages { try db.applyPulledPage(page) }
+        print(String(format: "applyPulledPage in process: %.0f visits/s", Double(versions.count) / (ContinuousClock.now - start).seconds))
     }
 
     static func timeProcess(_ path: String, _ arguments: [String], runs: Int) throws -> Double {
