@@ -126,13 +126,8 @@ public struct Version: Hashable, Sendable, Codable {
 
     public init(payload: DocumentPayload, deleted: Bool = false, vector: VersionVector, dot: Dot, author: String,
                 writtenAt: Timestamp) {
-        self.documentId = payload.id
-        self.payload = payload
-        self.deleted = deleted
-        self.vector = vector
-        self.dot = dot
-        self.author = author
-        self.writtenAt = writtenAt
+        self.init(documentId: payload.id, payload: payload, deleted: deleted, vector: vector, dot: dot, author: author,
+                  writtenAt: writtenAt)
     }
 
     /// Every field as given (the decoders' path: `documentId` may differ from the payload's id, which
