@@ -25,12 +25,14 @@ extension AppDatabase {
         return replica
     }
 
-    /// Replaces a document's stored sibling set `before` with `after`, records `seen` in the history, and
-    /// updates the projection and the counters by the change of display version.
+    /// Replaces a document's stored sibling set `before` with `after`, records `seen` in the history, updates
+    /// the projection, and adds the change of display version to `counterDeltas` — which the caller writes with
+    /// `addToCounters` once per transaction (a pulled page touches the same few counters hundreds of times).
     /// (The document id and type are passed in rather than read from a version: deriving them with `??` from
     /// two optional versions crashed the Swift 6.3 optimizer in release builds.)
     static func store(_ db: Database, documentId id: String, type: DocumentType, before: VersionSet, after: VersionSet,
-                      seen: [Version], receivedAt: String, coder: VersionCoder) throws {
+                      seen: [Version], receivedAt: String, coder: VersionCoder,
+                      counterDeltas: inout [CounterKey: Int]) throws {
         var payloads: [Dot: Data] = [:]
         func payload(_ v: Version) throws -> Data {
             if let p = payloads[v.dot] { return p }
@@ -57,6 +59,13 @@ extension AppDatabase {
             try project(db, display: display, payload: try payload(display), inConflict: after.isConflict)
         }
         for (key, delta) in IndicatorCounting.deltas(before: before.display, after: after.display) {
+            counterDeltas[key, default: 0] += delta
+        }
+    }
+
+    /// Adds counter deltas, dropping counters that reach zero.
+    static func addToCounters(_ db: Database, _ deltas: [CounterKey: Int]) throws {
+        for (key, delta) in deltas where delta != 0 {
             let args: StatementArguments = [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue]
             try db.cachedStatement(sql: """
                 INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?)
@@ -102,8 +111,10 @@ extension AppDatabase {
                                    author: replica.visitorId, at: now)
         var after = before
         try after.apply(version)
+        var deltas: [CounterKey: Int] = [:]
         try store(db, documentId: version.documentId, type: payload.type, before: before, after: after, seen: [version],
-                  receivedAt: now.description, coder: coder)
+                  receivedAt: now.description, coder: coder, counterDeltas: &deltas)
+        try addToCounters(db, deltas)
         try db.cachedStatement(sql: """
             INSERT INTO outbox (document_id, dot_replica, dot_counter, state) VALUES (?, ?, ?, 'pending')
             """).execute(arguments: [version.documentId, version.dot.replica, Int64(version.dot.counter)])

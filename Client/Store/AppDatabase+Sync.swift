@@ -138,15 +138,17 @@ extension AppDatabase {
             var highestOwn = UInt64(replica.counter)
             let coder = VersionCoder()
             let receivedAt = now.description
+            var counterDeltas: [CounterKey: Int] = [:]
             for change in page.changes {
                 let incoming = try VersionSet(change.versions.filter { $0.documentId == change.documentId })
                 let before = try AppDatabase.loadSet(db, documentId: change.documentId, coder: coder)
                 let after = try before.merging(incoming)
                 try AppDatabase.store(db, documentId: change.documentId, type: change.type, before: before, after: after,
-                                      seen: change.versions, receivedAt: receivedAt, coder: coder)
+                                      seen: change.versions, receivedAt: receivedAt, coder: coder, counterDeltas: &counterDeltas)
                 if after.isConflict && !before.isConflict { newConflicts += 1 }
                 for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
             }
+            try AppDatabase.addToCounters(db, counterDeltas)
             // A counter of ours seen from outside (e.g. this database was restored from a backup) must never be
             // used again.
             try db.execute(sql: "UPDATE replica SET pull_cursor = ?, server_epoch = ?, counter = ? WHERE id = 1",
