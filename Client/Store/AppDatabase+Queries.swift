@@ -152,10 +152,12 @@ extension AppDatabase {
         }
     }
 
-    /// Own writes not yet acknowledged by the server (pending, including a batch in flight).
+    /// Own writes not yet accepted by the server (queued, in a batch in flight, or deferred to the next sync).
     public func pendingChanges() throws -> [Version] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT document_id, dot_replica, dot_counter FROM outbox WHERE state = 'pending' ORDER BY seq")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT document_id, dot_replica, dot_counter FROM outbox WHERE \(AppDatabase.unsentStates) ORDER BY seq
+                """)
             return try rows.compactMap { r in
                 try AppDatabase.loadVersion(db, documentId: r["document_id"],
                                             dot: Dot(replica: r["dot_replica"], counter: UInt64(r["dot_counter"] as Int64)))
@@ -180,7 +182,7 @@ extension AppDatabase {
         let rejected = try rejectedChanges()
         return try read { db in
             let r = try AppDatabase.requireReplica(db)
-            let pending = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'deferred')") ?? 0
+            let pending = try AppDatabase.pendingCount(db)
             let conflicts = try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM visit_index WHERE in_conflict = 1) + (SELECT COUNT(*) FROM subject_index WHERE in_conflict = 1)
                 """) ?? 0

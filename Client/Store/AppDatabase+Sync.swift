@@ -159,9 +159,15 @@ extension AppDatabase {
 
     public func pullCursor() throws -> Int64 { try requireReplica().pullCursor }
 
-    /// Changes not yet accepted by the server: queued, or deferred to the next sync.
+    /// The outbox states of changes not yet accepted by the server: queued, or deferred to the next sync.
+    static let unsentStates = "state IN ('pending', 'deferred')"
+
     public func pendingCount() throws -> Int {
-        try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM outbox WHERE state IN ('pending', 'deferred')") ?? 0 }
+        try read { try AppDatabase.pendingCount($0) }
+    }
+
+    static func pendingCount(_ db: Database) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE \(unsentStates)") ?? 0
     }
 
     /// At the start of a sync, changes deferred by the last one join the queue again.
