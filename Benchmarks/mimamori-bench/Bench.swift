@@ -50,19 +50,16 @@ struct MimamoriBench {
         report.add("plain SQLite insert of the same rows (ceiling)", String(format: "%.0f rows/s", ceiling))
 
         let store = try SQLiteSyncStore(directory: dir.appendingPathComponent("server"))
-        var tokens: [IssuedToken] = []
-        for r in 0..<Workload.replicaCount {
-            tokens.append(try await store.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
-        }
+        let tokens = try await visitorTokens(store)
         let office = try await store.issueToken(role: .office, name: "bench-office", districts: Workload.districts)
         let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
         let clientDir = dir.appendingPathComponent("client")
-        let (visitCount, maxCount, visitorTokens) = (visits, maxVisits, tokens)
+        let (visitCount, maxCount) = (visits, maxVisits)
 
         report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { [report] url in
             var report = report
             // Push: each replica sends its own writes in batches of 1000, as `mimamori sync` does; one laptop at a time.
-            let pushRate = try await pushAll(documents, to: url, tokens: visitorTokens, laptopsAtOnce: 1)
+            let pushRate = try await pushAll(documents, to: url, tokens: tokens, laptopsAtOnce: 1)
             report.add("push over loopback HTTP, batches of 1000, one laptop at a time",
                        String(format: "%.0f visits/s (%.3f of ceiling)", pushRate, pushRate / ceiling))
 
@@ -100,11 +97,7 @@ struct MimamoriBench {
 
         // The same push from four laptops at once, into a second, fresh server.
         let store2 = try SQLiteSyncStore(directory: dir.appendingPathComponent("server-concurrent"))
-        var tokens2: [IssuedToken] = []
-        for r in 0..<Workload.replicaCount {
-            tokens2.append(try await store2.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
-        }
-        let concurrentTokens = tokens2
+        let concurrentTokens = try await visitorTokens(store2)
         let concurrentRate = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store2) { url in
             try await pushAll(documents, to: url, tokens: concurrentTokens, laptopsAtOnce: 4)
         }
@@ -162,6 +155,15 @@ struct MimamoriBench {
         precondition(total > 0)
         print(String(format: "VersionJSON: encode %.1f µs, decode %.1f µs per version (%.0fx, %.0fx faster)",
                      fastEncode, fastDecode, encode / fastEncode, decode / fastDecode))
+    }
+
+    /// One visitor token per workload replica, for its district.
+    static func visitorTokens(_ store: SQLiteSyncStore) async throws -> [IssuedToken] {
+        var tokens: [IssuedToken] = []
+        for r in 0..<Workload.replicaCount {
+            tokens.append(try await store.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
+        }
+        return tokens
     }
 
     /// Pushes every replica's writes in batches of 1000 through `HTTPTransport`, `laptopsAtOnce` replicas at a
