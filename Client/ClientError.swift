@@ -19,7 +19,11 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
     case network(String)
     case badServerReply(String)
 
-    public var errorDescription: String? {
+    /// The message in the language of this process (see `Strings.error`).
+    public var errorDescription: String? { Localization.strings.error(self) }
+
+    /// The English message; the Japanese one is in `Strings+Japanese.swift`.
+    var englishDescription: String {
         switch self {
         case let .notInitialized(path):
             return "no local database at \(path); run `mimamori init --visitor-id ID --name NAME --role ROLE` first (or pass --data-dir)"

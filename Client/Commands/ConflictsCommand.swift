@@ -3,16 +3,13 @@ import MimamoriShared
 
 /// `mimamori conflicts …` — see and resolve concurrent edits (競合).
 public struct ConflictsCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "conflicts",
-        abstract: "List, show and resolve conflicting edits of the same visit or subject.",
-        discussion: "Example: mimamori conflicts list",
-        subcommands: [List.self, Show.self, Resolve.self])
+    public static var configuration: CommandConfiguration {
+        Localization.help.conflicts.configuration("conflicts", subcommands: [List.self, Show.self, Resolve.self])
+    }
     public init() {}
 
     public struct List: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "List documents in conflict.", discussion: "Example: mimamori conflicts list --json")
+        public static var configuration: CommandConfiguration { Localization.help.conflictsList.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
         public init() {}
@@ -25,12 +22,10 @@ public struct ConflictsCommand: AsyncParsableCommand {
     }
 
     public struct Show: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Show the conflicting versions side by side, numbered for --keep, with author and time.",
-            discussion: "Example: mimamori conflicts show 0193a5c2-…")
+        public static var configuration: CommandConfiguration { Localization.help.conflictsShow.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Argument(help: "The visit's or subject's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.id)) public var id: String
         public init() {}
 
         public func run() async throws {
@@ -42,16 +37,14 @@ public struct ConflictsCommand: AsyncParsableCommand {
     }
 
     public struct Resolve: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Keep version N (as numbered by `conflicts show`); the others are superseded everywhere after sync.",
-            discussion: "Example: mimamori conflicts resolve 0193a5c2-… --keep 2   (or resolve by `mimamori visit edit ID …`)")
+        public static var configuration: CommandConfiguration { Localization.help.conflictsResolve.configuration() }
         @OptionGroup public var global: GlobalOptions
-        @Argument(help: "The visit's or subject's id.") public var id: String
-        @Option(help: "The number of the version to keep, from `conflicts show`.") public var keep: Int
+        @Argument(help: ArgumentHelp(Localization.help.id)) public var id: String
+        @Option(help: ArgumentHelp(Localization.help.keep)) public var keep: Int
         public init() {}
 
         public func validate() throws {
-            if keep < 1 { throw ValidationError("--keep: '\(keep)' is not accepted; accepted: a version number from 1, as shown by `mimamori conflicts show`") }
+            if keep < 1 { throw ValidationError(Localization.strings.badKeep(keep)) }
         }
 
         public func run() async throws {

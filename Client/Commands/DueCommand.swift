@@ -3,10 +3,7 @@ import MimamoriShared
 
 /// `mimamori due` — whom to visit next.
 public struct DueCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "due",
-        abstract: "Active subjects whose last visit is older than their cadence, most overdue first (never visited on top).",
-        discussion: "Example: mimamori due --json")
+    public static var configuration: CommandConfiguration { Localization.help.due.configuration("due") }
     @OptionGroup public var global: GlobalOptions
     @OptionGroup public var output: OutputOptions
     public init() {}
@@ -15,13 +12,15 @@ public struct DueCommand: AsyncParsableCommand {
         let config = global.configuration
         let items = try config.openDatabase().due()
         if output.json { return try Output.json(items) }
-        let ja = config.language == .japanese
-        if items.isEmpty { print(ja ? "訪問予定を過ぎた訪問先はありません" : "nobody is overdue for a visit") }
-        for item in items {
-            let when = item.lastVisit.map { last in
-                ja ? "最終訪問 \(last)・\(item.daysOverdue ?? 0)日超過" : "last visit \(last), \(item.daysOverdue ?? 0) days overdue"
-            } ?? (ja ? "未訪問" : "never visited")
-            print("\(item.subject.id)  \(item.subject.name)  \(item.subject.district)  \(when)")
+        DueCommand.text(items, language: config.language).forEach { print($0) }
+    }
+
+    /// One line per subject: id, name and how overdue; shared with the menu's 今日の訪問予定.
+    static func text(_ items: [DueItem], language: Language, ids: Bool = true) -> [String] {
+        let strings = language.strings
+        if items.isEmpty { return [strings.nobodyDue] }
+        return items.map { item in
+            (ids ? "\(item.subject.id)  " : "") + strings.dueLine(name: item.subject.name, lastVisit: item.lastVisit, daysOverdue: item.daysOverdue)
         }
     }
 }

@@ -3,8 +3,7 @@ import Foundation
 
 /// Options every command takes.
 public struct GlobalOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Folder holding the local database (default: $MIMAMORI_HOME, else the per-user data folder).",
-                                            valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp(Localization.help.dataDir, valueName: "dir"))
     public var dataDir: String?
 
     public init() {}
@@ -14,7 +13,7 @@ public struct GlobalOptions: ParsableArguments {
 
 /// `--json` of the read commands.
 public struct OutputOptions: ParsableArguments {
-    @Flag(name: .long, help: "Print JSON (shapes documented in docs/cli-json.md) instead of text.")
+    @Flag(name: .long, help: ArgumentHelp(Localization.help.json))
     public var json = false
 
     public init() {}

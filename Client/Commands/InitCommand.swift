@@ -3,26 +3,23 @@ import MimamoriShared
 
 /// `mimamori init` — creates the local database and this installation's replica id.
 public struct InitCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "init",
-        abstract: "Create the local database and a new random replica id (running it again keeps all data).",
-        discussion: "Example: mimamori init --visitor-id V-001 --name 山田花子 --role fureai_member --organization 西校区ふれあいの会 --district nishi")
+    public static var configuration: CommandConfiguration { Localization.help.initCommand.configuration("init") }
 
     @OptionGroup public var global: GlobalOptions
-    @Option(help: "Your visitor id, as your office knows you, e.g. V-001.") public var visitorId: String
-    @Option(help: "Your name, e.g. 山田花子.") public var name: String
-    @Option(help: ArgumentHelp("Your role: \(VisitorRole.acceptedDescription).", valueName: "role")) public var role: String
-    @Option(help: "Your organisation, e.g. 西校区ふれあいの会.") public var organization: String?
-    @Option(help: "Your district (校区), e.g. nishi.") public var district: String?
-    @Option(name: .customLong("assists"), help: "For 民生委員協力員: the id of the 民生委員 you assist.") public var assists: String?
-    @Option(help: "Sync server URL (same as `mimamori login`), e.g. https://office.example.jp:8080.") public var server: String?
-    @Option(help: "Bearer token issued by the office (needs --server).") public var token: String?
+    @Option(help: ArgumentHelp(Localization.help.visitorId)) public var visitorId: String
+    @Option(help: ArgumentHelp(Localization.help.name)) public var name: String
+    @Option(help: codeHelp(Localization.help.role, VisitorRole.self, valueName: "role")) public var role: String
+    @Option(help: ArgumentHelp(Localization.help.organization)) public var organization: String?
+    @Option(help: ArgumentHelp(Localization.help.district)) public var district: String?
+    @Option(name: .customLong("assists"), help: ArgumentHelp(Localization.help.assists)) public var assists: String?
+    @Option(help: ArgumentHelp(Localization.help.server)) public var server: String?
+    @Option(help: ArgumentHelp(Localization.help.token)) public var token: String?
 
     public init() {}
 
     public func validate() throws {
         let _: VisitorRole = try InputParsing.knownCode(role)
-        if (server == nil) != (token == nil) { throw ValidationError("--server and --token go together; give both or neither") }
+        if (server == nil) != (token == nil) { throw ValidationError(Localization.strings.serverAndTokenTogether) }
     }
 
     public func run() async throws {

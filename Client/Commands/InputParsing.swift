@@ -5,26 +5,22 @@ import MimamoriShared
 /// Code-list text is matched by id or label; unknown text is kept as an unknown code so that validation
 /// reports it together with every other problem of the record.
 enum InputParsing {
+    static var strings: any Strings { Localization.strings }
+
     static func date(_ text: String?, option: String) throws -> LocalDate? {
         guard let text else { return nil }
-        guard let date = LocalDate(text) else {
-            throw ValidationError("--\(option): '\(text)' is not accepted; accepted: a date written YYYY-MM-DD, e.g. 2025-04-01")
-        }
+        guard let date = LocalDate(text) else { throw ValidationError(strings.badDateOption(option, text)) }
         return date
     }
 
     static func time(_ text: String?, option: String) throws -> LocalTime? {
         guard let text else { return nil }
-        guard let time = LocalTime(text) else {
-            throw ValidationError("--\(option): '\(text)' is not accepted; accepted: a time written HH:MM (24-hour), e.g. 14:30")
-        }
+        guard let time = LocalTime(text) else { throw ValidationError(strings.badTimeOption(option, text)) }
         return time
     }
 
     static func month(_ text: String) throws -> (year: Int, month: Int) {
-        guard let d = LocalDate(text + "-01") else {
-            throw ValidationError("--month: '\(text)' is not accepted; accepted: a month written YYYY-MM, e.g. 2025-06")
-        }
+        guard let d = LocalDate(text + "-01") else { throw ValidationError(strings.badMonthOption(text)) }
         return (d.year, d.month)
     }
 
@@ -39,7 +35,7 @@ enum InputParsing {
     /// Refuses an unknown code straight away, for options that are not part of a record (filters, roles).
     static func knownCode<C: CodeList>(_ text: String) throws -> C {
         guard let value = C.parse(text) else {
-            throw ValidationError("--\(C.field): '\(text)' is not accepted; accepted: one of \(C.acceptedDescription)")
+            throw ValidationError(strings.badCodeOption(field: C.field, text, accepted: codesDescription(C.self, Localization.language)))
         }
         return value
     }

@@ -2,13 +2,10 @@ import ArgumentParser
 
 /// `mimamori login` — remember the sync server and token.
 public struct LoginCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "login",
-        abstract: "Remember the sync server and the bearer token issued by the office.",
-        discussion: "Example: mimamori login --server http://127.0.0.1:8080 --token mmr_…")
+    public static var configuration: CommandConfiguration { Localization.help.login.configuration("login") }
     @OptionGroup public var global: GlobalOptions
-    @Option(help: "Server URL, e.g. https://office.example.jp:8080.") public var server: String
-    @Option(help: "Bearer token from `mimamori-server token issue`.") public var token: String
+    @Option(help: ArgumentHelp(Localization.help.loginServer)) public var server: String
+    @Option(help: ArgumentHelp(Localization.help.loginToken)) public var token: String
     public init() {}
 
     public func run() async throws {

@@ -3,24 +3,22 @@ import MimamoriShared
 
 /// `mimamori subject …` — the households and people visited (訪問先).
 public struct SubjectCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "subject",
-        abstract: "Add, list, show, edit or deactivate subjects (訪問先).",
-        discussion: "Example: mimamori subject list",
-        subcommands: [Add.self, List.self, Show.self, Edit.self, Deactivate.self])
+    public static var configuration: CommandConfiguration {
+        Localization.help.subject.configuration("subject", subcommands: [Add.self, List.self, Show.self, Edit.self, Deactivate.self])
+    }
 
     public init() {}
 
     /// The options shared by add and edit.
     public struct FieldOptions: ParsableArguments {
-        @Option(help: "Display name (sensitive), e.g. 佐藤一郎.") public var name: String?
-        @Option(help: "District (校区), e.g. nishi.") public var district: String?
-        @Option(name: .customLong("category"), help: ArgumentHelp("Category, repeatable: \(SubjectCategory.acceptedDescription).", valueName: "category"))
+        @Option(help: ArgumentHelp(Localization.help.subjectName)) public var name: String?
+        @Option(help: ArgumentHelp(Localization.help.district)) public var district: String?
+        @Option(name: .customLong("category"), help: codeHelp(Localization.help.category, SubjectCategory.self, valueName: "category"))
         public var categories: [String] = []
-        @Option(help: "Intended days between visits (1–366), e.g. 30.") public var cadenceDays: Int?
-        @Flag(inversion: .prefixedNo, help: "Consent to share outside the visiting body (外部提供同意).") public var consent: Bool?
-        @Option(help: "Date consent was given, YYYY-MM-DD.") public var consentDate: String?
-        @Option(help: "A note (sensitive).") public var note: String?
+        @Option(help: ArgumentHelp(Localization.help.cadenceDays)) public var cadenceDays: Int?
+        @Flag(inversion: .prefixedNo, help: ArgumentHelp(Localization.help.consent)) public var consent: Bool?
+        @Option(help: ArgumentHelp(Localization.help.consentDate)) public var consentDate: String?
+        @Option(help: ArgumentHelp(Localization.help.note)) public var note: String?
         public init() {}
 
         func fields() throws -> SubjectFields {
@@ -30,17 +28,15 @@ public struct SubjectCommand: AsyncParsableCommand {
     }
 
     public struct Add: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Add a subject.",
-            discussion: "Example: mimamori subject add --id S-0001 --name 佐藤一郎 --district nishi --category solo_elderly --cadence-days 14")
+        public static var configuration: CommandConfiguration { Localization.help.subjectAdd.configuration() }
         @OptionGroup public var global: GlobalOptions
-        @Option(help: "The subject's id, e.g. S-0001 (\(DocumentID.acceptedDescription)).") public var id: String
+        @Option(help: ArgumentHelp(Localization.help.subjectNewId)) public var id: String
         @OptionGroup public var options: FieldOptions
         public init() {}
 
         public func validate() throws {
-            if options.name == nil { throw ValidationError("missing --name: the subject's display name, e.g. --name 佐藤一郎") }
-            if options.district == nil { throw ValidationError("missing --district: the subject's 校区, e.g. --district nishi") }
+            if options.name == nil { throw ValidationError(Localization.strings.missingOption("--name", example: "--name 佐藤一郎")) }
+            if options.district == nil { throw ValidationError(Localization.strings.missingOption("--district", example: "--district nishi")) }
             _ = try options.fields()
         }
 
@@ -52,11 +48,10 @@ public struct SubjectCommand: AsyncParsableCommand {
     }
 
     public struct List: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "List active subjects.", discussion: "Example: mimamori subject list --all --json")
+        public static var configuration: CommandConfiguration { Localization.help.subjectList.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Flag(help: "Include deactivated subjects.") public var all = false
+        @Flag(help: ArgumentHelp(Localization.help.includeInactive)) public var all = false
         public init() {}
 
         public func run() async throws {
@@ -74,11 +69,10 @@ public struct SubjectCommand: AsyncParsableCommand {
     }
 
     public struct Show: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Show a subject and its version history.", discussion: "Example: mimamori subject show S-0001")
+        public static var configuration: CommandConfiguration { Localization.help.subjectShow.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Argument(help: "The subject's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.subjectId)) public var id: String
         public init() {}
 
         public func run() async throws {
@@ -90,11 +84,9 @@ public struct SubjectCommand: AsyncParsableCommand {
     }
 
     public struct Edit: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Change fields of a subject (others stay as they are).",
-            discussion: "Example: mimamori subject edit S-0001 --cadence-days 7")
+        public static var configuration: CommandConfiguration { Localization.help.subjectEdit.configuration() }
         @OptionGroup public var global: GlobalOptions
-        @Argument(help: "The subject's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.subjectId)) public var id: String
         @OptionGroup public var options: FieldOptions
         public init() {}
 
@@ -107,11 +99,9 @@ public struct SubjectCommand: AsyncParsableCommand {
     }
 
     public struct Deactivate: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Mark a subject as no longer visited (kept, but left out of `due`).",
-            discussion: "Example: mimamori subject deactivate S-0001")
+        public static var configuration: CommandConfiguration { Localization.help.subjectDeactivate.configuration() }
         @OptionGroup public var global: GlobalOptions
-        @Argument(help: "The subject's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.subjectId)) public var id: String
         public init() {}
 
         public func run() async throws {

@@ -4,19 +4,16 @@ import MimamoriShared
 
 /// `mimamori totals` — 見守り訪問活動件数 from local counters or from the server.
 public struct TotalsCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "totals",
-        abstract: "Visit counts by month and kind, and 見守り訪問活動件数 (official and broad), locally or from the server.",
-        discussion: "Example: mimamori totals --fy 2025 --server")
+    public static var configuration: CommandConfiguration { Localization.help.totals.configuration("totals") }
     @OptionGroup public var global: GlobalOptions
     @OptionGroup public var output: OutputOptions
-    @Option(help: "年度 (fiscal year starting in April), e.g. 2025 (default: the current one).") public var fy: Int?
-    @Flag(help: "Ask the server for the district office's figures, with target and progress.") public var server = false
+    @Option(help: ArgumentHelp(Localization.help.totalsFY)) public var fy: Int?
+    @Flag(help: ArgumentHelp(Localization.help.totalsServer)) public var server = false
     public init() {}
 
     public func validate() throws {
         if let fy, !(2000...2100).contains(fy) {
-            throw ValidationError("--fy: '\(fy)' is not accepted; accepted: a year from 2000 to 2100, e.g. 2025")
+            throw ValidationError(Localization.strings.badFiscalYear(fy))
         }
     }
 

@@ -4,39 +4,37 @@ import MimamoriShared
 
 /// `mimamori visit …` — log, edit, delete, list and show visits (訪問記録).
 public struct VisitCommand: AsyncParsableCommand {
-    public static let configuration = CommandConfiguration(
-        commandName: "visit",
-        abstract: "Log, edit, delete, list and show visits (訪問記録).",
-        discussion: "Example: mimamori visit log --subject S-0001 --kind fureai_watch --concern isolation",
-        subcommands: [Log.self, Edit.self, Delete.self, List.self, Show.self])
+    public static var configuration: CommandConfiguration {
+        Localization.help.visit.configuration("visit", subcommands: [Log.self, Edit.self, Delete.self, List.self, Show.self])
+    }
 
     public init() {}
 
     /// The fields of a visit, shared by log and edit.
     public struct FieldOptions: ParsableArguments {
-        @Option(help: "The subject's id, e.g. S-0001.") public var subject: String?
-        @Option(help: ArgumentHelp("Kind of visit: \(VisitKind.acceptedDescription).", valueName: "kind")) public var kind: String?
-        @Option(help: "Visit date YYYY-MM-DD (default for log: today, Japan time).") public var date: String?
-        @Option(help: "Time HH:MM, e.g. 14:30.") public var time: String?
-        @Option(help: ArgumentHelp("Contact method (default home_visit): \(ContactMethod.acceptedDescription).", valueName: "method"))
+        @Option(help: ArgumentHelp(Localization.help.visitSubject)) public var subject: String?
+        @Option(help: codeHelp(Localization.help.kind, VisitKind.self, valueName: "kind")) public var kind: String?
+        @Option(help: ArgumentHelp(Localization.help.date)) public var date: String?
+        @Option(help: ArgumentHelp(Localization.help.time)) public var time: String?
+        @Option(help: codeHelp(Localization.help.method, ContactMethod.self, valueName: "method"))
         public var method: String?
-        @Option(help: ArgumentHelp("Outcome (default safety_confirmed): \(Outcome.acceptedDescription).", valueName: "outcome"))
+        @Option(help: codeHelp(Localization.help.outcome, Outcome.self, valueName: "outcome"))
         public var outcome: String?
-        @Option(name: .customLong("action"), help: ArgumentHelp("What was done, repeatable: \(VisitAction.acceptedDescription).", valueName: "action"))
+        @Option(name: .customLong("action"), help: codeHelp(Localization.help.action, VisitAction.self, valueName: "action"))
         public var actions: [String] = []
-        @Option(name: .customLong("service"), help: ArgumentHelp("nichiji_checkin services, repeatable: \(NichijiService.acceptedDescription).", valueName: "service"))
+        @Option(name: .customLong("service"), help: codeHelp(Localization.help.service, NichijiService.self, valueName: "service"))
         public var services: [String] = []
-        @Option(name: .customLong("concern"), help: ArgumentHelp("Concern noticed (気づき), repeatable: \(Concern.acceptedDescription).", valueName: "concern"))
+        @Option(name: .customLong("concern"), help: codeHelp(Localization.help.concern, Concern.self, valueName: "concern"))
         public var concerns: [String] = []
-        @Flag(inversion: .prefixedNo, help: "Urgent (緊急性あり).") public var urgent: Bool?
-        @Option(name: .customLong("shared-at"), help: ArgumentHelp("Shared at, repeatable: \(SharingVenue.acceptedDescription).", valueName: "venue"))
+        @Flag(inversion: .prefixedNo, help: ArgumentHelp(Localization.help.urgent)) public var urgent: Bool?
+        @Option(name: .customLong("shared-at"), help: codeHelp(Localization.help.sharedAt, SharingVenue.self, valueName: "venue"))
         public var sharedAt: [String] = []
-        @Option(help: ArgumentHelp("Referred to: \(ReferralDestination.acceptedDescription).", valueName: "dest")) public var referral: String?
-        @Option(help: "Next visit due, YYYY-MM-DD.") public var nextDue: String?
-        @Option(help: "Duration in minutes (1–1440).") public var durationMin: Int?
-        @Option(help: ArgumentHelp("Outreach plan event: \(PlanEvent.acceptedDescription).", valueName: "event")) public var planEvent: String?
-        @Option(name: .customLong("assists"), help: "For kyoryokuin_watch: the 民生委員 assisted (default: from init).") public var assists: String?
-        @Option(help: "A note (sensitive).") public var note: String?
+        @Option(help: codeHelp(Localization.help.referral, ReferralDestination.self, valueName: "dest")) public var referral: String?
+        @Option(help: ArgumentHelp(Localization.help.nextDue)) public var nextDue: String?
+        @Option(help: ArgumentHelp(Localization.help.durationMin)) public var durationMin: Int?
+        @Option(help: codeHelp(Localization.help.planEvent, PlanEvent.self, valueName: "event")) public var planEvent: String?
+        @Option(name: .customLong("assists"), help: ArgumentHelp(Localization.help.visitAssists)) public var assists: String?
+        @Option(help: ArgumentHelp(Localization.help.note)) public var note: String?
         public init() {}
 
         public func fields() throws -> VisitFields {
@@ -52,13 +50,7 @@ public struct VisitCommand: AsyncParsableCommand {
     }
 
     public struct Log: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Log a visit and print its id. In a terminal, asks for a missing subject or kind.",
-            discussion: """
-                Defaults: today (Japan time), home_visit, safety_confirmed, your role and organisation from init, the \
-                subject's district.
-                Example: mimamori visit log --subject S-0001 --kind fureai_watch --outcome not_at_home --note "ポストに手紙"
-                """)
+        public static var configuration: CommandConfiguration { Localization.help.visitLog.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var options: FieldOptions
         public init() {}
@@ -68,47 +60,60 @@ public struct VisitCommand: AsyncParsableCommand {
         public func run() async throws {
             let config = global.configuration
             let db = try config.openDatabase()
-            var fields = try options.fields()
+            let fields = try options.fields()
             if fields.subjectId == nil || fields.kind == nil {
                 guard config.interactive else {
-                    let missing = [fields.subjectId == nil ? "--subject (the id of a subject; see `mimamori subject list`)" : nil,
-                                   fields.kind == nil ? "--kind (one of \(VisitKind.acceptedDescription))" : nil]
-                    throw ValidationError("missing " + missing.compactMap { $0 }.joined(separator: " and "))
+                    throw ValidationError(config.language.strings.missingForLog(subject: fields.subjectId == nil, kind: fields.kind == nil))
                 }
-                let prompter = VisitPrompter(readLine: { Swift.readLine() },
-                                             write: { print($0, terminator: $0.hasSuffix(": ") ? "" : "\n") })
-                guard let completed = prompter.complete(fields, subjects: try db.subjects()) else {
-                    throw ValidationError("no visit logged: input ended before --subject and --kind were given")
-                }
-                fields = completed
+                // In a terminal: the guided record, which says what it saved in words.
+                InterruptHandling.install(message: config.language.strings.interrupted)
+                let guided = GuidedVisit(database: db, terminal: .standard, language: config.language, today: .today())
+                guard try guided.record(preset: fields) != nil else { throw ExitCode(1) }
+                return
             }
             print(try db.logVisit(fields).id)
         }
     }
 
     public struct Edit: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Change fields of a visit (others stay as they are). On a visit in conflict, this resolves it.",
-            discussion: "Example: mimamori visit edit 0193a5c2-… --outcome declined --concern service_refusal")
+        public static var configuration: CommandConfiguration { Localization.help.visitEdit.configuration() }
         @OptionGroup public var global: GlobalOptions
-        @Argument(help: "The visit's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.visitId)) public var id: String?
+        @Flag(help: ArgumentHelp(Localization.help.last)) public var last = false
         @OptionGroup public var options: FieldOptions
         public init() {}
 
-        public func validate() throws { _ = try options.fields() }
+        public func validate() throws {
+            if (id == nil) == !last { throw ValidationError(Localization.strings.idOrLast) }
+            _ = try options.fields()
+        }
 
         public func run() async throws {
-            let db = try global.configuration.openDatabase()
-            print(try db.editVisit(id: id, try options.fields()).id)
+            let config = global.configuration
+            let db = try config.openDatabase()
+            let fields = try options.fields()
+            let visitId: String
+            if let id {
+                visitId = id
+            } else {
+                guard let lastVisit = try db.lastOwnVisit() else { throw ValidationError(config.language.strings.noOwnVisits) }
+                if fields == VisitFields(), config.interactive {
+                    // `visit edit --last` in a terminal: the numbered summary, corrected line by line.
+                    InterruptHandling.install(message: config.language.strings.interrupted)
+                    let guided = GuidedVisit(database: db, terminal: .standard, language: config.language, today: .today())
+                    _ = try guided.correct(lastVisit)
+                    return
+                }
+                visitId = lastVisit.id
+            }
+            print(try db.editVisit(id: visitId, fields).id)
         }
     }
 
     public struct Delete: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Delete a visit (a tombstone that syncs, not an erase).",
-            discussion: "Example: mimamori visit delete 0193a5c2-…")
+        public static var configuration: CommandConfiguration { Localization.help.visitDelete.configuration() }
         @OptionGroup public var global: GlobalOptions
-        @Argument(help: "The visit's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.visitId)) public var id: String
         public init() {}
 
         public func run() async throws {
@@ -119,29 +124,27 @@ public struct VisitCommand: AsyncParsableCommand {
     }
 
     public struct List: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "List visits, oldest first.",
-            discussion: "Example: mimamori visit list --month 2025-06 --kind fureai_watch")
+        public static var configuration: CommandConfiguration { Localization.help.visitList.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Option(help: "Only this month, YYYY-MM.") public var month: String?
-        @Option(help: "Only this 年度 (fiscal year starting in April), e.g. 2025.") public var fy: Int?
-        @Option(help: "From this date, YYYY-MM-DD (inclusive).") public var from: String?
-        @Option(help: "To this date, YYYY-MM-DD (inclusive).") public var to: String?
-        @Option(help: "Only visits to this subject.") public var subject: String?
-        @Option(help: "Only this kind.") public var kind: String?
-        @Flag(help: "Include deleted visits.") public var includeDeleted = false
+        @Option(help: ArgumentHelp(Localization.help.month)) public var month: String?
+        @Option(help: ArgumentHelp(Localization.help.fy)) public var fy: Int?
+        @Option(help: ArgumentHelp(Localization.help.from)) public var from: String?
+        @Option(help: ArgumentHelp(Localization.help.to)) public var to: String?
+        @Option(help: ArgumentHelp(Localization.help.onlySubject)) public var subject: String?
+        @Option(help: ArgumentHelp(Localization.help.onlyKind)) public var kind: String?
+        @Flag(help: ArgumentHelp(Localization.help.includeDeleted)) public var includeDeleted = false
         public init() {}
 
         public func validate() throws { _ = try filter() }
 
         func filter() throws -> VisitFilter {
             let ranges = [month != nil, fy != nil, from != nil || to != nil].filter { $0 }.count
-            if ranges > 1 { throw ValidationError("give only one of --month, --fy, or --from/--to") }
+            if ranges > 1 { throw ValidationError(Localization.strings.oneRangeOnly) }
             var f = VisitFilter()
             if let month { let m = try InputParsing.month(month); f = .month(year: m.year, month: m.month) }
             if let fy {
-                guard (2000...2100).contains(fy) else { throw ValidationError("--fy: '\(fy)' is not accepted; accepted: a year from 2000 to 2100, e.g. 2025") }
+                guard (2000...2100).contains(fy) else { throw ValidationError(Localization.strings.badFiscalYear(fy)) }
                 f = .fiscalYear(FiscalYear(fy))
             }
             if let d = try InputParsing.date(from, option: "from") { f.from = d }
@@ -161,12 +164,10 @@ public struct VisitCommand: AsyncParsableCommand {
     }
 
     public struct Show: AsyncParsableCommand {
-        public static let configuration = CommandConfiguration(
-            abstract: "Show a visit and its version history (who wrote each version, and when).",
-            discussion: "Example: mimamori visit show 0193a5c2-… --json")
+        public static var configuration: CommandConfiguration { Localization.help.visitShow.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Argument(help: "The visit's id.") public var id: String
+        @Argument(help: ArgumentHelp(Localization.help.visitId)) public var id: String
         public init() {}
 
         public func run() async throws {

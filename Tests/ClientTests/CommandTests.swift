@@ -131,20 +131,4 @@ struct CommandTests {
                                             interactive: false).dataDirectory.path == "/x/mimamori")
         #endif
     }
-
-    @Test("the prompt shows numbered choices in Japanese and English and accepts a number or an id")
-    func prompter() {
-        var answers = ["9", "1", "minsei_watch"]
-        var shown: [String] = []
-        let prompter = VisitPrompter(readLine: { answers.isEmpty ? nil : answers.removeFirst() }, write: { shown.append($0) })
-        let subjects = [SubjectListItem(subject: Subject(id: "S-1", name: "佐藤", district: "nishi"), inConflict: false)]
-        let fields = prompter.complete(VisitFields(), subjects: subjects)
-        #expect(fields?.subjectId == "S-1")
-        #expect(fields?.kind == .minseiWatch)
-        #expect(shown.contains { $0.contains("訪問の種類") && $0.contains("kind of visit") })
-        #expect(shown.contains("  1) fureai_watch (ふれあいの会による見守り訪問 / Fureai-no-kai watch visit)"))
-        #expect(shown.contains { $0.contains("'9' is not one of the choices") })
-        // input ends: nothing is made up
-        #expect(VisitPrompter(readLine: { nil }, write: { _ in }).complete(VisitFields(), subjects: subjects) == nil)
-    }
 }

@@ -1,0 +1,372 @@
+import Foundation
+import MimamoriShared
+
+/// The guided record (案内つきの記録): one question per line, each with its default in brackets so that Enter
+/// takes it, then a numbered summary where any answer can be corrected by its number before 保存しますか.
+/// Nothing is written before the visitor confirms, so Ctrl-C or the end of input at any question leaves the
+/// database as it was.
+///
+/// The routine path asks only what differs from visit to visit — whom, how it went, what was noticed, a note —
+/// so a routine visit takes six keypresses from the menu. The kind (from the last visit logged, else the
+/// visitor's role), the contact method, the date and what was done have defaults shown in the summary;
+/// urgency and follow-up (shared at, referral, next visit) are asked when something was noticed.
+struct GuidedVisit {
+    let database: AppDatabase
+    let terminal: Terminal
+    let language: Language
+    let today: LocalDate
+    var strings: any Strings { language.strings }
+
+    /// The answers so far.
+    struct Draft {
+        var subject: Subject
+        var date: LocalDate
+        var kind: VisitKind
+        var method: ContactMethod = .homeVisit
+        var outcome: Outcome = .safetyConfirmed
+        var actions: [VisitAction] = [VisitAction(rawValue: "safety_check")]
+        var concerns: [Concern] = []
+        var urgent = false
+        var note: String?
+        var sharedAt: [SharingVenue] = []
+        var referral: ReferralDestination?
+        var nextDue: LocalDate?
+
+        var fields: VisitFields {
+            VisitFields(subjectId: subject.id, kind: kind, date: date, method: method, outcome: outcome, actions: actions,
+                        concerns: concerns, urgent: urgent, sharedAt: sharedAt, referral: referral, nextDue: nextDue,
+                        note: note)
+        }
+    }
+
+    /// The numbered lines of the summary.
+    enum Field: Int, CaseIterable {
+        case subject = 1, date, kind, method, outcome, actions, concerns, urgent, note, sharedAt, referral, nextDue
+    }
+
+    /// Thrown when input ends at a question: nothing is saved.
+    struct InputEnded: Error {}
+
+    // MARK: A new record
+
+    /// Asks for a visit and saves it on confirmation. Returns the visit saved, or nil when nothing was saved.
+    func record(preset: VisitFields = VisitFields()) throws -> Visit? {
+        do {
+            let subjects = try database.subjects().map(\.subject)
+            guard !subjects.isEmpty else { terminal.say(strings.noSubjects); return nil }
+            terminal.say(strings.guidedIntro)
+            let subject: Subject
+            if let id = preset.subjectId, let given = subjects.first(where: { $0.id == id }) {
+                subject = given
+            } else {
+                subject = try askSubject(subjects: subjects, due: try database.due(today: today))
+            }
+            let kind = try preset.kind ?? database.defaultKind() ?? askKind(current: nil)
+            var draft = Draft(subject: subject, date: preset.date ?? today, kind: kind)
+            if let m = preset.method { draft.method = m }
+            try ask(.outcome, &draft)
+            try ask(.concerns, &draft)
+            if !draft.concerns.isEmpty { try ask(.urgent, &draft) }
+            try ask(.note, &draft)
+            if !draft.concerns.isEmpty || draft.urgent {
+                try ask(.sharedAt, &draft)
+                try ask(.referral, &draft)
+                try ask(.nextDue, &draft)
+            }
+            return try confirm(&draft, editing: nil)
+        } catch is InputEnded {
+            terminal.say()
+            terminal.say(strings.notSaved)
+            return nil
+        }
+    }
+
+    // MARK: Correcting a record
+
+    /// Shows a recorded visit numbered like the summary, and saves the corrections the visitor makes.
+    func correct(_ visit: Visit) throws -> Visit? {
+        do {
+            let subject = try database.subjects(includeInactive: true).map(\.subject).first { $0.id == visit.subjectId }
+                ?? Subject(id: visit.subjectId, name: visit.subjectId, district: visit.district)
+            var draft = Draft(subject: subject, date: visit.date, kind: visit.kind, method: visit.method, outcome: visit.outcome,
+                              actions: visit.actions, concerns: visit.concerns, urgent: visit.urgent, note: visit.note,
+                              sharedAt: visit.sharedAt, referral: visit.referral, nextDue: visit.nextDue)
+            return try confirm(&draft, editing: visit)
+        } catch is InputEnded {
+            terminal.say()
+            terminal.say(strings.notSaved)
+            return nil
+        }
+    }
+
+    // MARK: Summary and 保存しますか
+
+    func confirm(_ draft: inout Draft, editing original: Visit?) throws -> Visit? {
+        var changed = original == nil
+        while true {
+            showSummary(draft)
+            let prompt = original == nil ? strings.confirmSave : (changed ? strings.confirmEdit : strings.reviewUnchanged)
+            let shown = changed ? strings.saveDefault : strings.backDefault
+            guard let answer = terminal.ask(prompt, default: shown) else { throw InputEnded() }
+            if answer.isEmpty || isYes(answer) {
+                guard changed else { return nil }
+                do {
+                    let visit: Visit
+                    if let original {
+                        visit = try database.editVisit(id: original.id, draft.fields, today: today)
+                        terminal.say(strings.edited(describe(visit, draft.subject)))
+                    } else {
+                        visit = try database.logVisit(draft.fields, today: today)
+                        terminal.say(strings.saved(describe(visit, draft.subject)))
+                    }
+                    terminal.say(strings.pendingAfterSave(try database.pendingCount()))
+                    return visit
+                } catch let failure as ValidationFailure {
+                    terminal.say(strings.validationFailure(failure.problems))
+                    continue
+                }
+            }
+            if answer == "0" || isNo(answer) {
+                terminal.say(strings.notSaved)
+                return nil
+            }
+            guard let n = Int(answer), let field = Field(rawValue: n), field != .subject || original == nil else {
+                terminal.say(strings.badConfirm(answer, count: Field.allCases.count))
+                continue
+            }
+            if field == .subject {
+                draft.subject = try askSubject(subjects: try database.subjects().map(\.subject), due: try database.due(today: today))
+            } else {
+                try ask(field, &draft)
+            }
+            changed = true
+        }
+    }
+
+    func showSummary(_ d: Draft) {
+        let rows: [(Field, String, String)] = [
+            (.subject, strings.fieldSubject, "\(strings.honorific(d.subject.name))（\(d.subject.id)）"),
+            (.date, strings.fieldDate, DateText.long(d.date, language)),
+            (.kind, strings.fieldKind, d.kind.label(language)),
+            (.method, strings.fieldMethod, d.method.label(language)),
+            (.outcome, strings.fieldOutcome, d.outcome.label(language)),
+            (.actions, strings.fieldActions, list(d.actions)),
+            (.concerns, strings.fieldConcerns, list(d.concerns)),
+            (.urgent, strings.fieldUrgent, d.urgent ? strings.urgentYes : strings.none),
+            (.note, strings.fieldNote, d.note ?? strings.none),
+            (.sharedAt, strings.fieldSharedAt, list(d.sharedAt)),
+            (.referral, strings.fieldReferral, d.referral?.label(language) ?? strings.none),
+            (.nextDue, strings.fieldNextDue, d.nextDue.map { DateText.long($0, language) } ?? strings.none),
+        ]
+        let labelWidth = rows.map { Terminal.width($0.1) }.max() ?? 0
+        terminal.say()
+        terminal.say(strings.summaryTitle)
+        for (field, label, value) in rows {
+            let number = field.rawValue < 10 ? " \(field.rawValue)" : "\(field.rawValue)"
+            terminal.say("  \(number) \(Terminal.padded(label, to: labelWidth))  \(value)")
+        }
+    }
+
+    func describe(_ v: Visit, _ subject: Subject) -> String {
+        strings.visitDescription(subjectName: subject.name, date: v.date, kind: v.kind.label(language), outcome: v.outcome.label(language))
+    }
+
+    func list<C: CodeList>(_ values: [C]) -> String {
+        values.isEmpty ? strings.none : values.map { $0.label(language) }.joined(separator: strings.listSeparator)
+    }
+
+    // MARK: The questions
+
+    func ask(_ field: Field, _ d: inout Draft) throws {
+        switch field {
+        case .subject: break
+        case .date: d.date = try askDate(strings.askDate, field: strings.fieldDate, current: d.date, from: earliestVisitDate, to: today) ?? d.date
+        case .kind: d.kind = try askKind(current: d.kind)
+        case .method: d.method = try chooseOne(strings.askMethod, field: strings.fieldMethod, ContactMethod.known, current: d.method)
+        case .outcome:
+            let before = d.outcome
+            d.outcome = try chooseOne(strings.askOutcome, field: strings.fieldOutcome, Outcome.known, current: d.outcome)
+            // 安否確認 is what a visit that met the person did; a 不在 or 面会拒否 visit did nothing else by default.
+            if before != d.outcome, d.actions == [] || d.actions == [VisitAction(rawValue: "safety_check")] {
+                d.actions = d.outcome == .safetyConfirmed ? [VisitAction(rawValue: "safety_check")] : []
+            }
+        case .actions: d.actions = try chooseSeveral(strings.askActions, field: strings.fieldActions, VisitAction.known, current: d.actions)
+        case .concerns: d.concerns = try chooseSeveral(strings.askConcerns, field: strings.fieldConcerns, Concern.known, current: d.concerns)
+        case .urgent: d.urgent = try askYesNo(strings.askUrgent, field: strings.fieldUrgent, current: d.urgent)
+        case .note: d.note = try askNote(current: d.note)
+        case .sharedAt: d.sharedAt = try chooseSeveral(strings.askSharedAt, field: strings.fieldSharedAt, SharingVenue.known, current: d.sharedAt)
+        case .referral: d.referral = try chooseOptional(strings.askReferral, field: strings.fieldReferral, ReferralDestination.known, current: d.referral)
+        case .nextDue:
+            d.nextDue = try askDate(strings.askNextDue, field: strings.fieldNextDue, current: d.nextDue, from: d.date,
+                                    to: d.date.adding(days: 366), allowNone: true)
+        }
+    }
+
+    func askSubject(subjects: [Subject], due: [DueItem]) throws -> Subject {
+        // Due subjects first (never visited, then most overdue), then everyone else, up to a screenful.
+        let dueIds = Set(due.map(\.subject.id))
+        let ordered = due.map { ($0.subject, strings.subjectLineDue(name: $0.subject.name, lastVisit: $0.lastVisit, daysOverdue: $0.daysOverdue)) }
+            + subjects.filter { !dueIds.contains($0.id) }.map { ($0, strings.subjectLine(name: $0.name)) }
+        let shownCount = min(ordered.count, 15)
+        var choices = Array(ordered.prefix(shownCount))
+        terminal.say()
+        terminal.say(strings.askSubject)
+        showNumbered(choices.map(\.1))
+        if ordered.count > shownCount { terminal.say(strings.moreSubjects(ordered.count - shownCount)) }
+        while true {
+            guard let answer = terminal.ask(strings.subjectPrompt, default: "1 " + strings.honorific(choices[0].0.name)) else { throw InputEnded() }
+            if answer.isEmpty { return choices[0].0 }
+            if let n = Int(answer) {
+                if (1...choices.count).contains(n) { return choices[n - 1].0 }
+                terminal.say(strings.badChoice(field: strings.fieldSubject, answer, count: choices.count))
+                continue
+            }
+            let needle = answer.lowercased()
+            let matches = ordered.filter { $0.0.name.lowercased().contains(needle) || $0.0.id.lowercased().contains(needle) }
+            switch matches.count {
+            case 0: terminal.say(strings.subjectNoMatch(answer))
+            case 1: return matches[0].0
+            default:
+                choices = Array(matches.prefix(15))
+                terminal.say(strings.subjectManyMatches(answer, count: matches.count))
+                showNumbered(choices.map(\.1))
+            }
+        }
+    }
+
+    func askKind(current: VisitKind?) throws -> VisitKind {
+        try chooseOne(strings.askKind, field: strings.fieldKind, VisitKind.known, current: current)
+    }
+
+    /// Numbered choices in columns; the question on its own line above them.
+    func showChoices(_ question: String, _ labels: [String]) {
+        terminal.say()
+        let items = labels.enumerated().map { "\($0.offset + 1) \($0.element)" }
+        let inline = question + "  " + items.joined(separator: "   ")
+        if Terminal.width(inline) <= 78 {
+            terminal.say(inline)
+            return
+        }
+        terminal.say(question)
+        showNumbered(labels)
+    }
+
+    func showNumbered(_ labels: [String]) {
+        let items = labels.enumerated().map { ($0.offset + 1 < 10 ? " " : "") + "\($0.offset + 1) \($0.element)" }
+        let widest = items.map(Terminal.width).max() ?? 0
+        let perLine = max(1, min(3, 76 / (widest + 3)))
+        var line = ""
+        for (i, item) in items.enumerated() {
+            line += "  " + (i % perLine == perLine - 1 || i == items.count - 1 ? item : Terminal.padded(item, to: widest + 1))
+            if i % perLine == perLine - 1 || i == items.count - 1 {
+                terminal.say(line)
+                line = ""
+            }
+        }
+    }
+
+    func chooseOne<C: CodeList>(_ question: String, field: String, _ options: [C], current: C?) throws -> C {
+        showChoices(question, options.map { $0.label(language) })
+        let index = current.flatMap { options.firstIndex(of: $0) }
+        while true {
+            guard let answer = terminal.ask(strings.chooseOne, default: index.map { "\($0 + 1) \(options[$0].label(language))" })
+            else { throw InputEnded() }
+            if answer.isEmpty, let index { return options[index] }
+            if let n = Int(answer), (1...options.count).contains(n) { return options[n - 1] }
+            terminal.say(strings.badChoice(field: field, answer, count: options.count))
+        }
+    }
+
+    func chooseOptional<C: CodeList>(_ question: String, field: String, _ options: [C], current: C?) throws -> C? {
+        showChoices(question, options.map { $0.label(language) })
+        while true {
+            guard let answer = terminal.ask(strings.chooseOneOrNone, default: current?.label(language) ?? strings.none)
+            else { throw InputEnded() }
+            if answer.isEmpty { return current }
+            if answer == "0" || answer == strings.none { return nil }
+            if let n = Int(answer), (1...options.count).contains(n) { return options[n - 1] }
+            terminal.say(strings.badChoice(field: field, answer, count: options.count))
+        }
+    }
+
+    func chooseSeveral<C: CodeList>(_ question: String, field: String, _ options: [C], current: [C]) throws -> [C] {
+        showChoices(question, options.map { $0.label(language) })
+        let shown = current.isEmpty ? strings.none
+            : current.compactMap { c in options.firstIndex(of: c).map { "\($0 + 1)" } }.joined(separator: " ")
+        while true {
+            guard let answer = terminal.ask(strings.chooseSeveral, default: shown) else { throw InputEnded() }
+            if answer.isEmpty { return current }
+            if answer == "0" || answer == strings.none { return [] }
+            let parts = answer.split(whereSeparator: { " ,、，・".contains($0) })
+            let numbers = parts.compactMap { Int($0) }
+            if numbers.count == parts.count, !numbers.isEmpty, numbers.allSatisfy({ (1...options.count).contains($0) }) {
+                var seen = Set<Int>()
+                return numbers.filter { seen.insert($0).inserted }.map { options[$0 - 1] }
+            }
+            terminal.say(strings.badChoices(field: field, answer, count: options.count))
+        }
+    }
+
+    func askYesNo(_ question: String, field: String, current: Bool) throws -> Bool {
+        terminal.say()
+        terminal.say(question + "  " + strings.yesNoChoices)
+        while true {
+            guard let answer = terminal.ask(strings.chooseOne, default: current ? "1 " + strings.yes : "2 " + strings.no)
+            else { throw InputEnded() }
+            if answer.isEmpty { return current }
+            if answer == "1" || isYes(answer) { return true }
+            if answer == "2" || isNo(answer) { return false }
+            terminal.say(strings.badYesNo(field: field, answer))
+        }
+    }
+
+    func askNote(current: String?) throws -> String? {
+        while true {
+            terminal.say()
+            guard let answer = terminal.ask(strings.askNote, default: current ?? strings.none) else { throw InputEnded() }
+            if answer.isEmpty { return current }
+            if answer == strings.none || answer == "0" { return nil }
+            if answer.count > maxNoteLength { terminal.say(strings.noteTooLong(max: maxNoteLength)); continue }
+            return answer
+        }
+    }
+
+    /// A date as MM-DD (this year, or next when that is already past for a next visit), YYYY-MM-DD, with / or 月日.
+    func askDate(_ question: String, field: String, current: LocalDate?, from: LocalDate, to: LocalDate,
+                 allowNone: Bool = false) throws -> LocalDate? {
+        terminal.say()
+        while true {
+            guard let answer = terminal.ask(question, default: current.map { DateText.long($0, language) } ?? strings.none)
+            else { throw InputEnded() }
+            if answer.isEmpty { return current }
+            if allowNone, answer == "0" || answer == strings.none { return nil }
+            guard let date = GuidedVisit.parseDate(answer, reference: allowNone ? from : to, future: allowNone) else {
+                terminal.say(strings.badDate(field: field, answer))
+                continue
+            }
+            guard date >= from, date <= to else {
+                terminal.say(strings.dateOutOfRange(field: field, date, from: from, to: to))
+                continue
+            }
+            return date
+        }
+    }
+
+    /// MM-DD is taken in the year that puts it on the right side of `reference`: not after it for a visit
+    /// date (`future` false), not before it for a next visit (`future` true).
+    static func parseDate(_ text: String, reference: LocalDate, future: Bool) -> LocalDate? {
+        let numbers = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        switch numbers.count {
+        case 3: return LocalDate(year: numbers[0], month: numbers[1], day: numbers[2])
+        case 2:
+            guard let date = LocalDate(year: reference.year, month: numbers[0], day: numbers[1]) else { return nil }
+            if future, date < reference { return LocalDate(year: reference.year + 1, month: numbers[0], day: numbers[1]) }
+            if !future, date > reference { return LocalDate(year: reference.year - 1, month: numbers[0], day: numbers[1]) }
+            return date
+        default: return nil
+        }
+    }
+
+    func isYes(_ answer: String) -> Bool { ["はい", "yes", "y", strings.yes].contains(answer.lowercased()) }
+    func isNo(_ answer: String) -> Bool { ["いいえ", "no", "n", strings.no].contains(answer.lowercased()) }
+}

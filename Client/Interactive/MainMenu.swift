@@ -1,0 +1,105 @@
+import Foundation
+import MimamoriShared
+
+/// `mimamori` alone in a terminal: a numbered menu in the locale's language. Enter takes the first item, so
+/// a routine visit is Enter (menu), Enter (first due subject) and one Enter per question.
+struct MainMenu {
+    let configuration: ClientConfiguration
+    let terminal: Terminal
+    var today: LocalDate = .today()
+
+    enum Item: Int, CaseIterable { case record = 1, due, review, sync, status, quit }
+
+    var language: Language { configuration.language }
+    var strings: any Strings { language.strings }
+
+    func run() async throws {
+        let db = try configuration.openDatabase()
+        if terminalIsReal { InterruptHandling.install(message: strings.interrupted) }
+        let replica = try db.requireReplica()
+        while true {
+            terminal.say()
+            terminal.say(strings.menuTitle(name: replica.name, today: today))
+            terminal.say(strings.menuPending(try db.pendingCount()))
+            terminal.say()
+            for item in Item.allCases { terminal.say("   \(item.rawValue) \(label(item))") }
+            guard let answer = terminal.ask(strings.menuQuestion, default: "1 " + label(.record)) else {
+                terminal.say()
+                terminal.say(strings.goodbye)
+                return
+            }
+            guard let item = answer.isEmpty ? .record : Int(answer).flatMap(Item.init(rawValue:)) else {
+                terminal.say(strings.notAChoice(answer, count: Item.allCases.count))
+                continue
+            }
+            do {
+                if try await perform(item, db) == false { return }
+            } catch let error as ClientError {
+                terminal.say(strings.errorPrefix + strings.error(error))
+            }
+        }
+    }
+
+    /// The standard terminal gets the Ctrl-C message; a test's scripted terminal does not need it.
+    var terminalIsReal: Bool { isatty(STDIN_FILENO) == 1 }
+
+    func label(_ item: Item) -> String {
+        switch item {
+        case .record: return strings.menuRecord
+        case .due: return strings.menuDue
+        case .review: return strings.menuReview
+        case .sync: return strings.menuSync
+        case .status: return strings.menuStatus
+        case .quit: return strings.menuQuit
+        }
+    }
+
+    /// Does one menu item; false when the visitor chose to quit.
+    func perform(_ item: Item, _ db: AppDatabase) async throws -> Bool {
+        let guided = GuidedVisit(database: db, terminal: terminal, language: language, today: today)
+        switch item {
+        case .record:
+            _ = try guided.record()
+        case .due:
+            terminal.say()
+            terminal.say(strings.menuDue + ":")
+            DueCommand.text(try db.due(today: today), language: language, ids: false).forEach { terminal.say("  " + $0) }
+        case .review:
+            try review(db, guided)
+        case .sync:
+            terminal.say(strings.syncing)
+            let summary = try await SyncCommand.sync(db, language: language) { terminal.say("  " + $0) }
+            SyncCommand.text(summary, language: language).forEach { terminal.say($0) }
+        case .status:
+            terminal.say()
+            strings.statusLines(try db.status()).forEach { terminal.say("  " + $0) }
+        case .quit:
+            terminal.say(strings.goodbye)
+            return false
+        }
+        return true
+    }
+
+    /// 記録を見る・直す: the visitor's latest records, newest first; Enter takes the last one.
+    func review(_ db: AppDatabase, _ guided: GuidedVisit) throws {
+        let visits = try db.ownVisits(limit: 9)
+        guard !visits.isEmpty else { terminal.say(strings.noOwnVisits); return }
+        let names = Dictionary(try db.subjects(includeInactive: true).map { ($0.subject.id, $0.subject.name) }, uniquingKeysWith: { a, _ in a })
+        terminal.say()
+        terminal.say(strings.reviewTitle)
+        for (i, v) in visits.enumerated() {
+            terminal.say("   \(i + 1) " + strings.visitDescription(subjectName: names[v.subjectId] ?? v.subjectId, date: v.date,
+                                                                 kind: v.kind.label(language), outcome: v.outcome.label(language)))
+        }
+        while true {
+            guard let answer = terminal.ask(strings.reviewPrompt + " " + strings.chooseOne, default: "1") else {
+                terminal.say()
+                terminal.say(strings.notSaved)
+                return
+            }
+            if answer.isEmpty { _ = try guided.correct(visits[0]); return }
+            if let n = Int(answer), (1...visits.count).contains(n) { _ = try guided.correct(visits[n - 1]); return }
+            terminal.say(strings.badChoice(field: strings.menuReview, answer, count: visits.count))
+        }
+    }
+}

@@ -1,0 +1,173 @@
+import MimamoriShared
+
+/// The English table: every sentence the client shows under a non-Japanese locale.
+struct EnglishStrings: Strings {
+    var language: Language { .english }
+    var help: HelpStrings { .english }
+
+    func menuTitle(name: String, today: LocalDate) -> String { "Mimamori — \(name) — \(DateText.long(today, .english))" }
+    func menuPending(_ count: Int) -> String {
+        count == 0 ? "Everything has been sent." : "\(count) change\(count == 1 ? "" : "s") wait to be sent (choose Sync)."
+    }
+    var menuRecord: String { "Record a visit" }
+    var menuDue: String { "Whom to visit today" }
+    var menuReview: String { "See or correct a record" }
+    var menuSync: String { "Sync" }
+    var menuStatus: String { "Status" }
+    var menuQuit: String { "Quit" }
+    var menuQuestion: String { "Type a number and press Enter" }
+    var goodbye: String { "Goodbye." }
+    var pressEnterForMenu: String { "Press Enter to go back to the menu." }
+    func notAChoice(_ text: String, count: Int) -> String { "'\(text)' is not on the menu; type a number from 1 to \(count)." }
+
+    var guidedIntro: String { "Answer one question at a time. The value in [ ] is taken when you just press Enter." }
+    var askSubject: String { "Whom did you visit?" }
+    var subjectPrompt: String { "Number, or part of the name or id" }
+    func subjectLineDue(name: String, lastVisit: LocalDate?, daysOverdue: Int?) -> String {
+        guard let lastVisit else { return "\(name)  never visited" }
+        return "\(name)  last visit \(DateText.short(lastVisit, .english)), \(daysOverdue ?? 0) days overdue"
+    }
+    func subjectLine(name: String) -> String { name }
+    func moreSubjects(_ count: Int) -> String { "(\(count) more: type part of the name)" }
+    func subjectNoMatch(_ text: String) -> String {
+        "subject: nobody matches '\(text)'; accepted: a number from the list, or part of a name or id"
+    }
+    func subjectManyMatches(_ text: String, count: Int) -> String { "\(count) subjects match '\(text)'; choose one by number:" }
+    var noSubjects: String { "There are no subjects yet; add one first: mimamori subject add --id ID --name NAME --district DISTRICT" }
+    var askKind: String { "Kind of visit" }
+    var askMethod: String { "How did you contact them?" }
+    var askOutcome: String { "How did it go?" }
+    var askActions: String { "What did you do?" }
+    var askConcerns: String { "Anything you noticed?" }
+    var askUrgent: String { "Does it need urgent action?" }
+    var askNote: String { "Note" }
+    var askSharedAt: String { "Where will you share it?" }
+    var askReferral: String { "Did you refer them somewhere?" }
+    var askNextDue: String { "Next visit date (e.g. 12-08 or 2026-12-08)" }
+    var askDate: String { "Date of the visit (e.g. 11-24 or 2026-11-24)" }
+    var chooseOne: String { "Number" }
+    var chooseSeveral: String { "Numbers, several allowed (e.g. 1 3)" }
+    var none: String { "none" }
+    var yes: String { "yes" }
+    var no: String { "no" }
+    var yesNoChoices: String { "1 yes  2 no" }
+    func badChoice(field: String, _ text: String, count: Int) -> String {
+        "\(field): '\(text)' is not accepted; accepted: a number from 1 to \(count)"
+    }
+    func badChoices(field: String, _ text: String, count: Int) -> String {
+        "\(field): '\(text)' is not accepted; accepted: numbers from 1 to \(count) separated by spaces, e.g. 1 3, or 0 for none"
+    }
+    func badYesNo(field: String, _ text: String) -> String { "\(field): '\(text)' is not accepted; accepted: 1 (yes) or 2 (no)" }
+    func badDate(field: String, _ text: String) -> String {
+        "\(field): '\(text)' is not accepted; accepted: a date as MM-DD or YYYY-MM-DD, e.g. 12-08"
+    }
+    func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String {
+        "\(field): \(date) is not accepted; accepted: a date from \(from) to \(to)"
+    }
+    func nextDueBeforeVisit(_ date: LocalDate) -> String { "next visit: accepted: a date on or after the visit (\(date))" }
+    func noteTooLong(max: Int) -> String { "note: too long; accepted: at most \(max) characters" }
+
+    var summaryTitle: String { "Please check:" }
+    var fieldSubject: String { "Subject" }
+    var fieldDate: String { "Date" }
+    var fieldKind: String { "Kind" }
+    var fieldMethod: String { "Contact" }
+    var fieldOutcome: String { "Outcome" }
+    var fieldActions: String { "What was done" }
+    var fieldConcerns: String { "Noticed" }
+    var fieldUrgent: String { "Urgent" }
+    var fieldNote: String { "Note" }
+    var fieldSharedAt: String { "Shared at" }
+    var fieldReferral: String { "Referred to" }
+    var fieldNextDue: String { "Next visit" }
+    var confirmSave: String { "Save? Enter saves; a line's number corrects it; 0 cancels" }
+    var confirmEdit: String { "Save the change? Enter saves; a line's number corrects it; 0 cancels" }
+    func badConfirm(_ text: String, count: Int) -> String {
+        "'\(text)' is not accepted; accepted: Enter to save, a number from 1 to \(count) to correct that line, 0 to cancel"
+    }
+    func saved(_ description: String) -> String { "Saved: \(description)" }
+    func edited(_ description: String) -> String { "Corrected: \(description)" }
+    func pendingAfterSave(_ count: Int) -> String { "\(count) change\(count == 1 ? "" : "s") wait to be sent at the next sync." }
+    var notSaved: String { "Nothing was saved." }
+    var interrupted: String { "Stopped. Nothing was saved." }
+    func visitDescription(subjectName: String, date: LocalDate, kind: String, outcome: String) -> String {
+        "\(subjectName), \(DateText.short(date, .english)), \(kind): \(outcome)"
+    }
+    func honorific(_ name: String) -> String { name }
+
+    var reviewTitle: String { "Your latest records:" }
+    var reviewPrompt: String { "Which one?" }
+    var noOwnVisits: String { "You have not recorded any visit yet." }
+
+    var nobodyDue: String { "nobody is overdue for a visit" }
+    func dueLine(name: String, lastVisit: LocalDate?, daysOverdue: Int?) -> String {
+        subjectLineDue(name: name, lastVisit: lastVisit, daysOverdue: daysOverdue)
+    }
+    func syncProgressPushed(_ done: Int, _ total: Int) -> String { "pushed \(done)/\(total)" }
+    func syncProgressPulled(_ documents: Int) -> String { "pulled \(documents)" }
+    var syncEpochChanged: String { "the server was restored or changed: re-sending everything this laptop wrote and pulling from the start" }
+    func synced(_ s: SyncSummary) -> String {
+        "synced: pushed \(s.pushed), pulled \(s.pulled), new conflicts \(s.newConflicts), rejected \(s.rejected)"
+    }
+    func syncDeferred(_ count: Int) -> String { "\(count) changes wait for other laptops to sync first; run sync again later" }
+    var syncRejectedHint: String { "see `mimamori status` for the refused changes" }
+    var syncing: String { "Syncing with the office…" }
+
+    func error(_ error: ClientError) -> String { error.englishDescription }
+    func validationFailure(_ problems: [ValidationProblem]) -> String {
+        "the record was not saved:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    }
+    func badDateOption(_ option: String, _ text: String) -> String {
+        "--\(option): '\(text)' is not accepted; accepted: a date written YYYY-MM-DD, e.g. 2025-04-01"
+    }
+    func badTimeOption(_ option: String, _ text: String) -> String {
+        "--\(option): '\(text)' is not accepted; accepted: a time written HH:MM (24-hour), e.g. 14:30"
+    }
+    func badMonthOption(_ text: String) -> String { "--month: '\(text)' is not accepted; accepted: a month written YYYY-MM, e.g. 2025-06" }
+    func badCodeOption(field: String, _ text: String, accepted: String) -> String {
+        "--\(field): '\(text)' is not accepted; accepted: one of \(accepted)"
+    }
+    var serverAndTokenTogether: String { "--server and --token go together; give both or neither" }
+    func missingOption(_ option: String, example: String) -> String { "missing \(option), e.g. \(example)" }
+    var oneRangeOnly: String { "give only one of --month, --fy, or --from/--to" }
+    func badFiscalYear(_ value: Int) -> String { "--fy: '\(value)' is not accepted; accepted: a year from 2000 to 2100, e.g. 2025" }
+    func badKeep(_ value: Int) -> String {
+        "--keep: '\(value)' is not accepted; accepted: a version number from 1, as shown by `mimamori conflicts show`"
+    }
+    func missingForLog(subject: Bool, kind: Bool) -> String {
+        let missing = [subject ? "--subject (the id of a subject; see `mimamori subject list`)" : nil,
+                       kind ? "--kind (one of \(VisitKind.acceptedDescription))" : nil]
+        return "missing " + missing.compactMap { $0 }.joined(separator: " and ")
+    }
+    var idOrLast: String { "give the visit's id or --last, not both" }
+    var inputEndedBeforeSave: String { "no visit logged: input ended before the visit was saved" }
+
+    var reviewUnchanged: String { "To correct a line, type its number; Enter goes back to the menu" }
+    var saveDefault: String { "save" }
+    var backDefault: String { "back" }
+    var urgentYes: String { "urgent" }
+    var listSeparator: String { ", " }
+    var chooseOneOrNone: String { "Number, 0 for none" }
+    func statusLines(_ s: StatusReport) -> [String] {
+        var lines = [
+            "replica: \(s.replicaId)",
+            "visitor: \(s.visitorId) \(s.name) (\(VisitorRole(rawValue: s.role).label(.english)))",
+            "data: \(s.dataFile)",
+            "visits: \(s.visits)  subjects: \(s.subjects)",
+            "pending changes: \(s.pendingChanges)",
+            "conflicts: \(s.conflicts)\(s.conflicts > 0 ? " (see mimamori conflicts list)" : "")",
+        ]
+        if !s.rejected.isEmpty {
+            lines.append("changes the server refused: \(s.rejected.count)")
+            for r in s.rejected { lines.append("  \(r.documentId) \(r.dot): \(r.code) — \(r.message)") }
+        }
+        lines.append("server: \(s.server ?? "none (mimamori login)")")
+        if let at = s.lastSyncAt, let last = s.lastSync {
+            lines.append("last sync: \(at) (pushed \(last.pushed), pulled \(last.pulled), new conflicts \(last.newConflicts), rejected \(last.rejected))")
+        } else {
+            lines.append("last sync: never")
+        }
+        return lines
+    }
+    var errorPrefix: String { "Error: " }
+}

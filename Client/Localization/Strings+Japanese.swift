@@ -1,0 +1,247 @@
+import MimamoriShared
+
+/// 日本語の表: 日本語のロケールで表示するすべての文。
+struct JapaneseStrings: Strings {
+    var language: Language { .japanese }
+    var help: HelpStrings { .japanese }
+
+    func menuTitle(name: String, today: LocalDate) -> String { "見守り訪問の記録　\(name)さん　今日は \(DateText.long(today, .japanese))" }
+    func menuPending(_ count: Int) -> String {
+        count == 0 ? "記録はすべて送信済みです。" : "まだ送っていない記録が \(count) 件あります（「同期する」で送ります）。"
+    }
+    var menuRecord: String { "訪問を記録する" }
+    var menuDue: String { "今日の訪問予定" }
+    var menuReview: String { "記録を見る・直す" }
+    var menuSync: String { "同期する" }
+    var menuStatus: String { "状況" }
+    var menuQuit: String { "終わる" }
+    var menuQuestion: String { "番号を入れてエンターキーを押してください" }
+    var goodbye: String { "おつかれさまでした。" }
+    var pressEnterForMenu: String { "エンターキーでメニューに戻ります。" }
+    func notAChoice(_ text: String, count: Int) -> String { "「\(text)」はメニューにありません。1 から \(count) の番号を入れてください。" }
+
+    var guidedIntro: String { "一つずつ質問します。[ ] の中は、そのままエンターキーを押すと選ばれます。" }
+    var askSubject: String { "どなたを訪問しましたか。" }
+    var subjectPrompt: String { "番号か、お名前の一部" }
+    func subjectLineDue(name: String, lastVisit: LocalDate?, daysOverdue: Int?) -> String {
+        guard let lastVisit else { return "\(honorific(name))　まだ訪問していません" }
+        return "\(honorific(name))　前回 \(DateText.short(lastVisit, .japanese))　予定より \(daysOverdue ?? 0) 日過ぎています"
+    }
+    func subjectLine(name: String) -> String { honorific(name) }
+    func moreSubjects(_ count: Int) -> String { "（ほかに \(count) 人。お名前の一部を入れると探せます）" }
+    func subjectNoMatch(_ text: String) -> String {
+        "訪問先: 「\(text)」に当てはまる方がいません。一覧の番号か、お名前・ID の一部を入れてください。"
+    }
+    func subjectManyMatches(_ text: String, count: Int) -> String { "「\(text)」に当てはまる方が \(count) 人います。番号で選んでください。" }
+    var noSubjects: String { "訪問先がまだ登録されていません。事務所に登録をお願いするか、mimamori subject add で追加してください。" }
+    var askKind: String { "どの訪問ですか。" }
+    var askMethod: String { "どのように会いましたか。" }
+    var askOutcome: String { "どうでしたか。" }
+    var askActions: String { "何をしましたか。" }
+    var askConcerns: String { "気づいたことはありますか。" }
+    var askUrgent: String { "急いで対応が必要ですか。" }
+    var askNote: String { "メモ（なければそのままエンターキー）" }
+    var askSharedAt: String { "どこで共有しますか。" }
+    var askReferral: String { "どこかにつなぎましたか。" }
+    var askNextDue: String { "次に訪問する日（例: 12-08 または 2026-12-08）" }
+    var askDate: String { "訪問した日（例: 11-24 または 2026-11-24）" }
+    var chooseOne: String { "番号" }
+    var chooseSeveral: String { "番号（いくつでも。例: 1 3）" }
+    var none: String { "なし" }
+    var yes: String { "はい" }
+    var no: String { "いいえ" }
+    var yesNoChoices: String { "1 はい　2 いいえ" }
+    func badChoice(field: String, _ text: String, count: Int) -> String {
+        "\(field): 「\(text)」は選べません。1 から \(count) の番号を入れてください。"
+    }
+    func badChoices(field: String, _ text: String, count: Int) -> String {
+        "\(field): 「\(text)」は選べません。1 から \(count) の番号を空白で区切って入れてください（例: 1 3）。ないときは 0 です。"
+    }
+    func badYesNo(field: String, _ text: String) -> String { "\(field): 「\(text)」は選べません。1（はい）か 2（いいえ）を入れてください。" }
+    func badDate(field: String, _ text: String) -> String {
+        "\(field): 「\(text)」は日付として読めません。月-日（例: 12-08）か 年-月-日（例: 2026-12-08）で入れてください。"
+    }
+    func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String {
+        "\(field): \(DateText.long(date, .japanese)) は選べません。\(DateText.long(from, .japanese)) から \(DateText.long(to, .japanese)) までの日付を入れてください。"
+    }
+    func nextDueBeforeVisit(_ date: LocalDate) -> String {
+        "次回の訪問日: 訪問した日（\(DateText.long(date, .japanese))）より後の日付を入れてください。"
+    }
+    func noteTooLong(max: Int) -> String { "メモ: 長すぎます。\(max) 文字までにしてください。" }
+
+    var summaryTitle: String { "この内容でよいか確かめてください。" }
+    var fieldSubject: String { "訪問先" }
+    var fieldDate: String { "訪問日" }
+    var fieldKind: String { "種類" }
+    var fieldMethod: String { "方法" }
+    var fieldOutcome: String { "結果" }
+    var fieldActions: String { "したこと" }
+    var fieldConcerns: String { "気づき" }
+    var fieldUrgent: String { "緊急性" }
+    var fieldNote: String { "メモ" }
+    var fieldSharedAt: String { "共有先" }
+    var fieldReferral: String { "つなぎ先" }
+    var fieldNextDue: String { "次回訪問日" }
+    var confirmSave: String { "保存しますか。エンターキーで保存、直すときは項目の番号、やめるときは 0" }
+    var confirmEdit: String { "直した内容を保存しますか。エンターキーで保存、直すときは項目の番号、やめるときは 0" }
+    func badConfirm(_ text: String, count: Int) -> String {
+        "「\(text)」は選べません。保存はそのままエンターキー、直すときは 1 から \(count) の番号、やめるときは 0 です。"
+    }
+    func saved(_ description: String) -> String { "記録しました: \(description)" }
+    func edited(_ description: String) -> String { "直しました: \(description)" }
+    func pendingAfterSave(_ count: Int) -> String { "まだ送っていない記録が \(count) 件あります。同期するときに送ります。" }
+    var notSaved: String { "記録しませんでした（何も保存していません）。" }
+    var interrupted: String { "中止しました。何も保存していません。" }
+    func visitDescription(subjectName: String, date: LocalDate, kind: String, outcome: String) -> String {
+        "\(honorific(subjectName)) \(DateText.short(date, .japanese)) \(kind)・\(outcome)"
+    }
+    func honorific(_ name: String) -> String { name + "さん" }
+
+    var reviewTitle: String { "最近の記録（新しい順）:" }
+    var reviewPrompt: String { "どの記録ですか。" }
+    var noOwnVisits: String { "まだ記録がありません。" }
+
+    var nobodyDue: String { "訪問予定を過ぎた訪問先はありません" }
+    func dueLine(name: String, lastVisit: LocalDate?, daysOverdue: Int?) -> String {
+        subjectLineDue(name: name, lastVisit: lastVisit, daysOverdue: daysOverdue)
+    }
+    func syncProgressPushed(_ done: Int, _ total: Int) -> String { "送信 \(done)/\(total)" }
+    func syncProgressPulled(_ documents: Int) -> String { "受信 \(documents) 件" }
+    var syncEpochChanged: String { "サーバーが復元されたか変わりました。この端末の記録をすべて送り直し、最初から受け取ります" }
+    func synced(_ s: SyncSummary) -> String {
+        "同期しました：送信 \(s.pushed) 件・受信 \(s.pulled) 件・新しい競合 \(s.newConflicts) 件・受け付けられなかった変更 \(s.rejected) 件"
+    }
+    func syncDeferred(_ count: Int) -> String { "\(count) 件は他の端末の同期を待っています。後でもう一度同期してください" }
+    var syncRejectedHint: String { "受け付けられなかった変更は mimamori status で確認できます" }
+    var syncing: String { "事務所と同期しています…" }
+
+    func error(_ error: ClientError) -> String {
+        switch error {
+        case let .notInitialized(path):
+            return "記録用のデータベースがありません（\(path)）。先に mimamori init --visitor-id ID --name 名前 --role 役割 を実行してください（または --data-dir でフォルダを指定してください）。"
+        case let .dataDirectoryNotWritable(path, reason):
+            return "保存用フォルダ \(path) が使えません（\(reason)）。書き込めるフォルダを --data-dir か MIMAMORI_HOME で指定してください。"
+        case let .databaseUnusable(path, reason):
+            return "データベース \(path) が読めません（\(reason)）。壊れているか、見守りのデータベースではありません。何も変えていません。"
+        case let .databaseLocked(path):
+            return "データベース \(path) はほかのプログラムが使用中です（別の mimamori が動いていませんか）。少し待ってからもう一度どうぞ。何も変えていません。"
+        case let .unknownSubject(id):
+            return "訪問先: 「\(id)」は登録されていません。登録済みの訪問先の ID を指定してください（mimamori subject list で確認できます）。"
+        case let .unknownVisit(id):
+            return "訪問記録: 「\(id)」はありません。ある訪問記録の ID を指定してください（mimamori visit list で確認できます）。"
+        case let .unknownDocument(id):
+            return "ID: 「\(id)」はこの端末の訪問記録にも訪問先にもありません。mimamori conflicts list の ID を指定してください。"
+        case let .documentDeleted(id):
+            return "「\(id)」は削除されています。削除されていない訪問記録か訪問先の ID を指定してください。"
+        case let .notInConflict(id):
+            return "「\(id)」は競合していません。解決することはありません（mimamori conflicts list）。"
+        case let .noSuchSibling(id, keep, count):
+            return "--keep: \(id) に「\(keep)」は使えません。1 から \(count) の版の番号を指定してください（mimamori conflicts show \(id)）。"
+        case .notLoggedIn:
+            return "同期するサーバーが登録されていません。先に mimamori login --server URL --token トークン を実行してください。"
+        case let .invalidServerURL(text):
+            return "--server: 「\(text)」は使えません。http:// か https:// で始まる URL を指定してください（例: https://office.example.jp:8080）。"
+        case let .server(status, code, message):
+            return "サーバーが受け付けませんでした（HTTP \(status)、\(code)）: \(message)"
+        case let .network(reason):
+            return "サーバーにつながりません（\(reason)）。記録はこの端末に残っています。後でもう一度同期してください。"
+        case let .badServerReply(reason):
+            return "サーバーの返事が読めませんでした: \(reason)"
+        }
+    }
+
+    func validationFailure(_ problems: [ValidationProblem]) -> String {
+        "保存しませんでした:\n" + problems.map { "  ・" + JapaneseStrings.problem($0) }.joined(separator: "\n")
+    }
+
+    /// One problem, naming the field in Japanese and what is accepted.
+    static func problem(_ p: ValidationProblem) -> String {
+        let value = p.value.isEmpty ? "（空）" : "「\(p.value)」"
+        let field = fieldNames[p.field] ?? p.field
+        let accepted: String
+        if p.accepted.hasPrefix("one of ") {
+            accepted = "次のどれか: " + String(p.accepted.dropFirst("one of ".count))
+        } else {
+            accepted = acceptedByField[p.field] ?? "正しい値"
+        }
+        return "\(field)（\(p.field)）: \(value) は使えません。使えるもの: \(accepted)"
+    }
+
+    static let fieldNames = [
+        "subject": "訪問先", "kind": "種類", "date": "訪問日", "time": "時刻", "method": "方法", "outcome": "結果",
+        "action": "したこと", "service": "サービス", "concern": "気づき", "shared-at": "共有先", "referral": "つなぎ先",
+        "next-due": "次回訪問日", "duration-min": "かかった時間", "plan-event": "プラン", "assists": "協力した民生委員",
+        "note": "メモ", "name": "お名前", "district": "校区", "id": "ID", "visitor-id": "訪問者 ID", "organization": "所属",
+        "category": "区分", "cadence-days": "訪問の間隔", "consent-date": "同意を得た日", "role": "役割",
+    ]
+
+    static let acceptedByField = [
+        "date": "2000年1月1日から今日までの日付",
+        "next-due": "訪問日と同じか後の日付",
+        "duration-min": "1〜1440 分",
+        "note": "\(maxNoteLength) 文字までの文",
+        "name": "\(maxNameLength) 文字までの、空白だけではない文字",
+        "organization": "\(maxNameLength) 文字までの、空白だけではない文字",
+        "district": "64 文字までの、空白だけではない文字",
+        "visitor-id": "64 文字までの、空白だけではない文字",
+        "id": "英数字・ハイフン・下線の 1〜64 文字",
+        "subject": "登録済みの訪問先の ID",
+        "assists": "民生委員の ID（民生委員協力員の訪問のとき）",
+        "service": "日常生活自立支援事業の訪問のときだけ、各サービス一度まで",
+        "plan-event": "アウトリーチの訪問のときだけ",
+        "cadence-days": "1〜366 日",
+        "consent-date": "同意ありのときだけ、今日までの日付",
+    ]
+
+    func badDateOption(_ option: String, _ text: String) -> String {
+        "--\(option): 「\(text)」は日付として読めません。YYYY-MM-DD の形で指定してください（例: 2025-04-01）。"
+    }
+    func badTimeOption(_ option: String, _ text: String) -> String {
+        "--\(option): 「\(text)」は時刻として読めません。HH:MM（24時間制）で指定してください（例: 14:30）。"
+    }
+    func badMonthOption(_ text: String) -> String { "--month: 「\(text)」は月として読めません。YYYY-MM で指定してください（例: 2025-06）。" }
+    func badCodeOption(field: String, _ text: String, accepted: String) -> String {
+        "--\(field): 「\(text)」は使えません。次のどれかを指定してください: \(accepted)"
+    }
+    var serverAndTokenTogether: String { "--server と --token は両方指定するか、両方省いてください。" }
+    func missingOption(_ option: String, example: String) -> String { "\(option) を指定してください（例: \(example)）。" }
+    var oneRangeOnly: String { "--month、--fy、--from/--to のどれか一つだけを指定してください。" }
+    func badFiscalYear(_ value: Int) -> String { "--fy: 「\(value)」は使えません。2000 から 2100 の年を指定してください（例: 2025）。" }
+    func badKeep(_ value: Int) -> String { "--keep: 「\(value)」は使えません。mimamori conflicts show の版の番号（1 から）を指定してください。" }
+    func missingForLog(subject: Bool, kind: Bool) -> String {
+        let missing = [subject ? "--subject（訪問先の ID。mimamori subject list で確認できます）" : nil,
+                       kind ? "--kind（次のどれか: \(codesDescription(VisitKind.self, .japanese))）" : nil]
+        return missing.compactMap { $0 }.joined(separator: " と ") + " を指定してください。"
+    }
+    var idOrLast: String { "訪問記録の ID か --last のどちらか一つを指定してください。" }
+    var inputEndedBeforeSave: String { "入力が終わったため、記録しませんでした。" }
+
+    var reviewUnchanged: String { "直すときは項目の番号、そのままエンターキーでメニューに戻ります" }
+    var saveDefault: String { "保存する" }
+    var backDefault: String { "戻る" }
+    var urgentYes: String { "あり" }
+    var listSeparator: String { "・" }
+    var chooseOneOrNone: String { "番号（ないときは 0）" }
+    func statusLines(_ s: StatusReport) -> [String] {
+        var lines = [
+            "訪問者: \(s.name)さん（\(VisitorRole(rawValue: s.role).label(.japanese))、訪問者 ID \(s.visitorId)）",
+            "記録した訪問: \(s.visits) 件　訪問先: \(s.subjects) 人",
+            "まだ送っていない変更: \(s.pendingChanges) 件",
+            "競合: \(s.conflicts) 件\(s.conflicts > 0 ? "（mimamori conflicts list で確認できます）" : "")",
+        ]
+        if !s.rejected.isEmpty {
+            lines.append("サーバーが受け付けなかった変更: \(s.rejected.count) 件")
+            for r in s.rejected { lines.append("  \(r.documentId) \(r.dot): \(r.code) — \(r.message)") }
+        }
+        lines.append("サーバー: \(s.server ?? "未設定（mimamori login で設定します）")")
+        if let at = s.lastSyncAt, let last = s.lastSync {
+            lines.append("最後の同期: \(at)（送信 \(last.pushed) 件・受信 \(last.pulled) 件・新しい競合 \(last.newConflicts) 件・受け付けられなかった変更 \(last.rejected) 件）")
+        } else {
+            lines.append("最後の同期: まだありません")
+        }
+        lines.append("端末 ID: \(s.replicaId)")
+        lines.append("データ: \(s.dataFile)")
+        return lines
+    }
+    var errorPrefix: String { "エラー: " }
+}

@@ -1,0 +1,149 @@
+import Foundation
+import MimamoriShared
+
+/// Every sentence the client shows a person, once per language: `Strings+Japanese.swift` and
+/// `Strings+English.swift` hold one table each, so a translator reads and changes one file. Code-list labels
+/// (kinds, outcomes, concerns …) come from Shared's code lists; dates from `DateText`.
+///
+/// One language per screen: the language is chosen once, from the locale (`Language.from(environment:)`),
+/// and every line of a screen comes from that one table.
+public protocol Strings: Sendable {
+    var language: Language { get }
+
+    // MARK: Help of the commands (ArgumentParser's configuration and option help)
+    var help: HelpStrings { get }
+
+    // MARK: Menu
+    func menuTitle(name: String, today: LocalDate) -> String
+    func menuPending(_ count: Int) -> String
+    var menuRecord: String { get }
+    var menuDue: String { get }
+    var menuReview: String { get }
+    var menuSync: String { get }
+    var menuStatus: String { get }
+    var menuQuit: String { get }
+    var menuQuestion: String { get }
+    var goodbye: String { get }
+    var pressEnterForMenu: String { get }
+    func notAChoice(_ text: String, count: Int) -> String
+
+    // MARK: Guided record
+    var guidedIntro: String { get }
+    var askSubject: String { get }
+    var subjectPrompt: String { get }
+    func subjectLineDue(name: String, lastVisit: LocalDate?, daysOverdue: Int?) -> String
+    func subjectLine(name: String) -> String
+    func moreSubjects(_ count: Int) -> String
+    func subjectNoMatch(_ text: String) -> String
+    func subjectManyMatches(_ text: String, count: Int) -> String
+    var noSubjects: String { get }
+    var askKind: String { get }
+    var askMethod: String { get }
+    var askOutcome: String { get }
+    var askActions: String { get }
+    var askConcerns: String { get }
+    var askUrgent: String { get }
+    var askNote: String { get }
+    var askSharedAt: String { get }
+    var askReferral: String { get }
+    var askNextDue: String { get }
+    var askDate: String { get }
+    var chooseOne: String { get }
+    var chooseSeveral: String { get }
+    var none: String { get }
+    var yes: String { get }
+    var no: String { get }
+    var yesNoChoices: String { get }
+    func badChoice(field: String, _ text: String, count: Int) -> String
+    func badChoices(field: String, _ text: String, count: Int) -> String
+    func badYesNo(field: String, _ text: String) -> String
+    func badDate(field: String, _ text: String) -> String
+    func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String
+    func nextDueBeforeVisit(_ date: LocalDate) -> String
+    func noteTooLong(max: Int) -> String
+
+    // MARK: Summary, saving, correcting
+    var summaryTitle: String { get }
+    var fieldSubject: String { get }
+    var fieldDate: String { get }
+    var fieldKind: String { get }
+    var fieldMethod: String { get }
+    var fieldOutcome: String { get }
+    var fieldActions: String { get }
+    var fieldConcerns: String { get }
+    var fieldUrgent: String { get }
+    var fieldNote: String { get }
+    var fieldSharedAt: String { get }
+    var fieldReferral: String { get }
+    var fieldNextDue: String { get }
+    var confirmSave: String { get }
+    var confirmEdit: String { get }
+    var reviewUnchanged: String { get }
+    var saveDefault: String { get }
+    var backDefault: String { get }
+    var urgentYes: String { get }
+    var listSeparator: String { get }
+    var chooseOneOrNone: String { get }
+    func badConfirm(_ text: String, count: Int) -> String
+    func saved(_ description: String) -> String
+    func edited(_ description: String) -> String
+    func pendingAfterSave(_ count: Int) -> String
+    var notSaved: String { get }
+    var interrupted: String { get }
+    func visitDescription(subjectName: String, date: LocalDate, kind: String, outcome: String) -> String
+    func honorific(_ name: String) -> String
+
+    // MARK: Reviewing records
+    var reviewTitle: String { get }
+    var reviewPrompt: String { get }
+    var noOwnVisits: String { get }
+
+    // MARK: Due, status, sync
+    var nobodyDue: String { get }
+    func statusLines(_ s: StatusReport) -> [String]
+    func dueLine(name: String, lastVisit: LocalDate?, daysOverdue: Int?) -> String
+    func syncProgressPushed(_ done: Int, _ total: Int) -> String
+    func syncProgressPulled(_ documents: Int) -> String
+    var syncEpochChanged: String { get }
+    func synced(_ s: SyncSummary) -> String
+    func syncDeferred(_ count: Int) -> String
+    var syncRejectedHint: String { get }
+    var syncing: String { get }
+
+    // MARK: Bad options (messages name the option and what it accepts)
+    func badDateOption(_ option: String, _ text: String) -> String
+    func badTimeOption(_ option: String, _ text: String) -> String
+    func badMonthOption(_ text: String) -> String
+    func badCodeOption(field: String, _ text: String, accepted: String) -> String
+    var serverAndTokenTogether: String { get }
+    func missingOption(_ option: String, example: String) -> String
+    var oneRangeOnly: String { get }
+    func badFiscalYear(_ value: Int) -> String
+    func badKeep(_ value: Int) -> String
+    func missingForLog(subject: Bool, kind: Bool) -> String
+    var idOrLast: String { get }
+    var inputEndedBeforeSave: String { get }
+
+    // MARK: Errors
+    func error(_ error: ClientError) -> String
+    func validationFailure(_ problems: [ValidationProblem]) -> String
+    var errorPrefix: String { get }
+}
+
+extension Language {
+    /// The table of this language.
+    public var strings: any Strings {
+        switch self {
+        case .japanese: return JapaneseStrings()
+        case .english: return EnglishStrings()
+        }
+    }
+}
+
+/// The language of this process, from the locale, resolved once. Help texts (ArgumentParser's configurations
+/// are static) and the entry point use it; everything else receives the language in `ClientConfiguration`.
+public enum Localization {
+    public static let language = Language.from(environment: ProcessInfo.processInfo.environment)
+    public static var strings: any Strings { language.strings }
+    public static var help: HelpStrings { strings.help }
+}

@@ -1,0 +1,123 @@
+import Foundation
+@testable import MimamoriClient
+import MimamoriShared
+import Testing
+
+/// A terminal that answers from a script and keeps everything shown.
+final class ScriptedTerminal {
+    var answers: [String]
+    var shown = ""
+    init(_ answers: [String]) { self.answers = answers }
+    var terminal: Terminal {
+        Terminal(readLine: { [self] in
+            guard !answers.isEmpty else { return nil }
+            let a = answers.removeFirst()
+            shown += a + "\n"
+            return a
+        }, write: { [self] in shown += $0 })
+    }
+}
+
+@Suite("The guided record, with a scripted terminal")
+struct GuidedVisitTests {
+    func guided(_ db: AppDatabase, _ script: ScriptedTerminal, _ language: Language = .japanese) -> GuidedVisit {
+        GuidedVisit(database: db, terminal: script.terminal, language: language, today: today)
+    }
+
+    @Test("Enter at every question records the first due subject with the defaults, and says so in words")
+    func routine() throws {
+        let db = try makeDatabase()
+        let script = ScriptedTerminal(["", "", "", "", ""])  // subject, outcome, concerns, note, 保存しますか
+        let visit = try #require(try guided(db, script).record())
+        #expect(script.answers.isEmpty)
+        #expect(visit.subjectId == "S-0001" && visit.kind == .fureaiWatch && visit.outcome == .safetyConfirmed)
+        #expect(visit.method == .homeVisit && visit.date == today && visit.concerns.isEmpty && visit.note == nil)
+        #expect(visit.actions == ["safety_check"])
+        #expect(script.shown.contains("記録しました: 佐藤一郎さん 6月30日(月) ふれあいの会による見守り訪問・安否確認"))
+        #expect(script.shown.contains("まだ送っていない記録が 2 件あります"))
+        #expect(!script.shown.contains(visit.id))
+    }
+
+    @Test("two concerns, urgency, a note and follow-up; then a correction by number before saving")
+    func fullAndCorrected() throws {
+        let db = try makeDatabase()
+        try db.addSubject(id: "S-0002", fields: SubjectFields(name: "鈴木花子", district: "nishi"), today: today)
+        let script = ScriptedTerminal([
+            "鈴木", "2", "1 3", "1", "ポストに新聞がたまっていた", "1", "1", "07-14",
+            "5", "1",  // correct line 5 (結果): back to 安否確認
+            "",
+        ])
+        let visit = try #require(try guided(db, script).record())
+        #expect(visit.subjectId == "S-0002")
+        #expect(visit.outcome == .safetyConfirmed)
+        #expect(visit.concerns == ["isolation", "physical_decline"])
+        #expect(visit.urgent)
+        #expect(visit.note == "ポストに新聞がたまっていた")
+        #expect(visit.sharedAt == ["fureai_hanchokai"])
+        #expect(visit.referral == "chiiki_hokatsu")
+        #expect(visit.nextDue == LocalDate(year: 2025, month: 7, day: 14))
+        #expect(try db.visits().count == 1)
+    }
+
+    @Test("a bad answer names the field and what is accepted, and the question is asked again")
+    func badAnswers() throws {
+        let db = try makeDatabase()
+        let script = ScriptedTerminal(["山田", "", "9", "", "1 99", "", "", "2", "13-45", "2025-07-01", "", "x", ""])
+        _ = try guided(db, script).record()
+        #expect(script.shown.contains("訪問先: 「山田」に当てはまる方がいません"))
+        #expect(script.shown.contains("結果: 「9」は選べません。1 から 3 の番号を入れてください。"))
+        #expect(script.shown.contains("気づき: 「1 99」は選べません。1 から 17 の番号"))
+        #expect(script.shown.contains("訪問日: 「13-45」は日付として読めません。"))
+        #expect(script.shown.contains("訪問日: 2025年7月1日(火) は選べません。2000年1月1日(土) から 2025年6月30日(月) までの日付"))
+        #expect(script.shown.contains("「x」は選べません。保存はそのままエンターキー"))
+        #expect(try db.visits().count == 1)
+    }
+
+    @Test("input ending at any question writes nothing", arguments: 0..<5)
+    func endOfInput(answered: Int) throws {
+        let db = try makeDatabase()
+        let before = try dump(db)
+        let script = ScriptedTerminal(Array(repeating: "", count: answered))
+        #expect(try guided(db, script).record() == nil)
+        #expect(script.shown.contains("記録しませんでした"))
+        #expect(try dump(db) == before)
+    }
+
+    @Test("correcting the last record changes only the line chosen")
+    func correctLast() throws {
+        let db = try makeDatabase()
+        try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "前回"), today: today)
+        let last = try #require(try db.lastOwnVisit())
+        let script = ScriptedTerminal(["9", "玄関先で話した", ""])
+        let edited = try #require(try guided(db, script).correct(last))
+        #expect(edited.id == last.id && edited.note == "玄関先で話した" && edited.kind == last.kind)
+        #expect(script.shown.contains("直しました: 佐藤一郎さん"))
+        // looking without changing saves nothing
+        let before = try dump(db)
+        #expect(try guided(db, ScriptedTerminal([""])).correct(edited) == nil)
+        #expect(try dump(db) == before)
+    }
+
+    @Test("the kind defaults to the last one used, else the visitor's role")
+    func defaultKind() throws {
+        let db = try makeDatabase(role: .minseiIin)
+        #expect(try db.defaultKind() == .minseiWatch)
+        try db.logVisit(VisitFields(subjectId: "S-0001", kind: .outreach), today: today)
+        #expect(try db.defaultKind() == .outreach)
+        let staff = try makeDatabase(role: "coordinator")
+        #expect(try staff.defaultKind() == nil)
+    }
+
+    @Test("dates read as 2026年11月24日(火), in 和暦 when asked, and MM-DD answers land on the right year")
+    func dates() {
+        let d = LocalDate(year: 2026, month: 11, day: 24)!
+        #expect(DateText.long(d, .japanese) == "2026年11月24日(火)")
+        #expect(DateText.long(d, .japanese, wareki: true) == "令和8年11月24日(火)")
+        #expect(DateText.short(d, .japanese) == "11月24日(火)")
+        #expect(DateText.long(d, .english) == "Tue 24 Nov 2026")
+        #expect(GuidedVisit.parseDate("01-05", reference: d, future: true) == LocalDate(year: 2027, month: 1, day: 5))
+        #expect(GuidedVisit.parseDate("12/01", reference: d, future: false) == LocalDate(year: 2025, month: 12, day: 1))
+        #expect(GuidedVisit.parseDate("2026年12月8日", reference: d, future: true) == LocalDate(year: 2026, month: 12, day: 8))
+        #expect(Terminal.normalize("　１　３ ") == "1 3")
+    }
+}

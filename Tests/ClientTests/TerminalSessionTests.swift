@@ -1,0 +1,253 @@
+import Foundation
+import GRDB
+@testable import MimamoriClient
+import MimamoriShared
+import Testing
+
+/// The `mimamori` binary built beside this test bundle.
+private let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori")
+
+/// `mimamori` run on a real pseudo-terminal, as a visitor's laptop runs it: the test types keys into the
+/// master side and reads the screen from it. `setsid --ctty` makes the terminal the process's controlling
+/// terminal, so Ctrl-C is a real SIGINT from the line discipline, not a signal the test sends.
+final class PseudoTerminalSession: @unchecked Sendable {
+    let master: Int32
+    let process = Process()
+    private let lock = NSLock()
+    private var bytes: [UInt8] = []
+    private(set) var keypresses = 0
+
+    init(arguments: [String], environment: [String: String]) throws {
+        // openpty(3) is in glibc (libutil before 2.34) but not in Swift's Glibc module: look it up by name.
+        typealias OpenPTY = @convention(c) (UnsafeMutablePointer<Int32>, UnsafeMutablePointer<Int32>,
+                                            UnsafeMutablePointer<CChar>?, UnsafeRawPointer?, UnsafeRawPointer?) -> Int32
+        guard let symbol = dlsym(nil, "openpty") ?? dlsym(dlopen("libutil.so.1", RTLD_NOW), "openpty") else {
+            throw POSIXError(.ENOSYS)
+        }
+        var masterFD: Int32 = -1, slave: Int32 = -1
+        guard unsafeBitCast(symbol, to: OpenPTY.self)(&masterFD, &slave, nil, nil, nil) == 0 else { throw POSIXError(.ENODEV) }
+        master = masterFD
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/setsid")
+        process.arguments = ["--ctty", "--wait", binary.path] + arguments
+        process.environment = environment
+        let handle = FileHandle(fileDescriptor: slave, closeOnDealloc: false)
+        process.standardInput = handle
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        close(slave)
+        let fd = master
+        Thread.detachNewThread { [self] in
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = read(fd, &buffer, buffer.count)
+                if n <= 0 { break }
+                lock.withLock { bytes += buffer[0..<n] }
+            }
+        }
+    }
+
+    deinit { close(master) }
+
+    /// Everything the terminal showed so far (the kernel echoes what was typed).
+    var screen: String { lock.withLock { String(decoding: bytes, as: UTF8.self) } }
+
+    /// Types text (each character one keypress) and, when `enter`, the Enter key.
+    func type(_ text: String, enter: Bool = true) {
+        keypresses += text.count + (enter ? 1 : 0)
+        let data = Array((text + (enter ? "\r" : "")).utf8)
+        _ = data.withUnsafeBytes { write(master, $0.baseAddress, $0.count) }
+    }
+
+    func press(_ control: UInt8) {
+        keypresses += 1
+        var byte = control
+        _ = write(master, &byte, 1)
+    }
+
+    /// Waits until the screen shows `text` `count` times; false after the timeout.
+    @discardableResult
+    func waitFor(_ text: String, count: Int = 1, timeout: Duration = .seconds(20)) -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if screen.components(separatedBy: text).count - 1 >= count { return true }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return false
+    }
+
+    func waitForExit(timeout: Duration = .seconds(20)) -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        return process.isRunning ? nil : process.terminationStatus
+    }
+}
+
+@Suite("The menu and the guided record on a real terminal, in Japanese", .serialized)
+struct TerminalSessionTests {
+    static let menuPrompt = "番号を入れてエンターキーを押してください"
+    static let saved = "記録しました: "
+
+    /// A data folder with a visitor and three subjects, one visited on 2026-11-01 (so overdue).
+    func makeFolder() throws -> (URL, AppDatabase) {
+        let dir = temporaryDirectory()
+        let db = try AppDatabase.open(directory: dir, create: true)
+        try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+        let day = LocalDate(year: 2026, month: 11, day: 1)!
+        try db.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi", cadenceDays: 14), today: day)
+        try db.addSubject(id: "S-0002", fields: SubjectFields(name: "鈴木花子", district: "nishi", cadenceDays: 7), today: day)
+        try db.addSubject(id: "S-0003", fields: SubjectFields(name: "田中次郎", district: "nishi"), today: day)
+        try db.logVisit(VisitFields(subjectId: "S-0002", kind: .fureaiWatch, date: day), today: day)
+        return (dir, db)
+    }
+
+    func start(_ dir: URL, _ arguments: [String] = [], language: String = "ja_JP.UTF-8") throws -> PseudoTerminalSession {
+        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the mimamori product first (swift build)")
+        try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid"), "util-linux's setsid is needed")
+        return try PseudoTerminalSession(arguments: arguments, environment: [
+            "LANG": language, "MIMAMORI_HOME": dir.path, "HOME": dir.path, "PATH": "/usr/bin:/bin", "TERM": "xterm",
+        ])
+    }
+
+    /// ASCII words on the screen that are not ids (S-0001), numbers or the accepted term DV.
+    static func englishWords(_ screen: String) -> [String] {
+        let tokens = screen.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) })
+        return tokens.map(String.init).filter { token in
+            token.contains { $0.isLetter } && !token.contains { $0.isNumber } && token.count >= 2 && token != "DV"
+        }
+    }
+
+    @Test("a routine visit from the menu: the first due subject, every default, in at most 6 keypresses")
+    func routineVisit() throws {
+        let (dir, db) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session = try start(dir)
+        #expect(session.waitFor(Self.menuPrompt))
+        // Enter at each prompt until the visit is saved.
+        var prompts = 1
+        while !session.screen.contains(Self.saved), session.keypresses < 10 {
+            session.type("")
+            prompts += 1
+            #expect(session.waitFor("]: ", count: prompts) || session.screen.contains(Self.saved))
+        }
+        #expect(session.waitFor(Self.saved))
+        #expect(session.keypresses <= 6, "a routine visit took \(session.keypresses) keypresses")
+        #expect(session.screen.contains("記録しました: 佐藤一郎さん"))
+        #expect(session.screen.contains("ふれあいの会による見守り訪問・安否確認"))
+        #expect(session.waitFor(Self.menuPrompt, count: 2))
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(Self.englishWords(session.screen) == [], "English on a Japanese screen: \(Self.englishWords(session.screen))")
+        let visits = try db.visits(VisitFilter(subjectId: "S-0001")).map(\.visit)
+        #expect(visits.count == 1)
+        #expect(visits.first?.outcome == .safetyConfirmed)
+    }
+
+    @Test("a full visit with two concerns and a Japanese note, corrected by number before saving")
+    func fullVisitWithCorrection() throws {
+        let (dir, db) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session = try start(dir)
+        let steps: [(wait: String, answer: String)] = [
+            (Self.menuPrompt, "1"),
+            ("お名前の一部", "鈴木"),
+            ("どうでしたか", "2"),
+            ("気づいたことはありますか", "1 3"),
+            ("急いで対応が必要ですか", ""),
+            ("メモ", "ポストに新聞がたまっていた"),
+            ("どこで共有しますか", "1"),
+            ("どこかにつなぎましたか", ""),
+            ("次に訪問する日", "12-08"),
+            ("保存しますか", "5"),           // correct line 5, 結果
+            ("どうでしたか", "1"),
+        ]
+        for (i, step) in steps.enumerated() {
+            #expect(session.waitFor(step.wait, count: step.wait == "どうでしたか" && i > 2 ? 2 : 1), "waiting for \(step.wait)")
+            session.type(step.answer)
+        }
+        #expect(session.waitFor("保存しますか", count: 2))
+        session.type("")
+        #expect(session.waitFor(Self.saved))
+        #expect(session.screen.contains("記録しました: 鈴木花子さん 11月24日"), "\(session.screen)")
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(Self.englishWords(session.screen) == [], "English on a Japanese screen: \(Self.englishWords(session.screen))")
+        let visit = try #require(try db.visits(VisitFilter(subjectId: "S-0002")).map(\.visit).first { $0.note != nil })
+        #expect(visit.outcome == .safetyConfirmed)
+        #expect(visit.concerns == ["isolation", "physical_decline"])
+        #expect(visit.note == "ポストに新聞がたまっていた")
+        #expect(visit.sharedAt == ["fureai_hanchokai"])
+        #expect(visit.nextDue?.month == 12 && visit.nextDue?.day == 8)
+    }
+
+    @Test("Ctrl-C in the middle of a guided record leaves the database exactly as it was")
+    func interrupted() throws {
+        let (dir, db) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try dump(db)
+        let session = try start(dir)
+        #expect(session.waitFor(Self.menuPrompt))
+        session.type("")
+        #expect(session.waitFor("お名前の一部"))
+        session.type("")
+        #expect(session.waitFor("どうでしたか"))
+        session.type("3")
+        #expect(session.waitFor("気づいたことはありますか"))
+        session.type("1", enter: false)
+        session.press(0x03)  // Ctrl-C
+        #expect(session.waitFor("中止しました。何も保存していません。"))
+        #expect(session.waitForExit() == 130)
+        #expect(try dump(db) == before)
+        #expect(Self.englishWords(session.screen) == [])
+    }
+
+    @Test("end of input (Ctrl-D) at a question writes nothing")
+    func endOfInput() throws {
+        let (dir, db) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try dump(db)
+        let session = try start(dir)
+        #expect(session.waitFor(Self.menuPrompt))
+        session.type("")
+        #expect(session.waitFor("お名前の一部"))
+        session.type("")
+        #expect(session.waitFor("どうでしたか"))
+        session.press(0x04)  // Ctrl-D
+        #expect(session.waitFor("記録しませんでした"))
+        session.press(0x04)
+        #expect(session.waitForExit() == 0)
+        #expect(try dump(db) == before)
+    }
+
+    @Test("correcting the last record: one menu choice, and `visit edit --last`")
+    func correctLast() throws {
+        let (dir, db) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session = try start(dir)
+        #expect(session.waitFor(Self.menuPrompt))
+        session.type("3")
+        #expect(session.waitFor("どの記録ですか"))
+        session.type("")
+        #expect(session.waitFor("直すときは項目の番号"))
+        session.type("5")
+        #expect(session.waitFor("どうでしたか"))
+        session.type("2")
+        #expect(session.waitFor("直した内容を保存しますか"))
+        session.type("")
+        #expect(session.waitFor("直しました: 鈴木花子さん 11月1日(日) ふれあいの会による見守り訪問・不在"))
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(try db.lastOwnVisit()?.outcome == .notAtHome)
+
+        let edit = try start(dir, ["visit", "edit", "--last"])
+        #expect(edit.waitFor("直すときは項目の番号"))
+        edit.type("9")
+        #expect(edit.waitFor("メモ"))
+        edit.type("郵便受けにメモを残した")
+        #expect(edit.waitFor("直した内容を保存しますか"))
+        edit.type("")
+        #expect(edit.waitForExit() == 0)
+        #expect(try db.lastOwnVisit()?.note == "郵便受けにメモを残した")
+        #expect(Self.englishWords(edit.screen) == [])
+    }
+}
