@@ -53,7 +53,7 @@ extension HelpStrings {
         visitLog: CommandText(
             "訪問を記録します。端末で --subject か --kind を省くと、一つずつ質問しながら記録します。",
             """
-            省略時: 今日（日本時間）、訪問、安否確認、init で登録した役割と所属、訪問先の校区。
+            省略時: 今日（日本時間）、訪問、安否確認、mimamori init で登録した役割と所属、訪問先の校区。
             例: mimamori visit log --subject S-0001 --kind fureai_watch --outcome not_at_home --note "ポストに手紙"
             """),
         visitEdit: CommandText(
@@ -82,7 +82,7 @@ extension HelpStrings {
         nextDue: "次回の訪問予定日（YYYY-MM-DD）。",
         durationMin: "かかった時間（分、1〜1440）。",
         planEvent: "アウトリーチのプラン:",
-        visitAssists: "民生委員協力員の訪問: 協力した民生委員の ID（省略時は init の登録どおり）。",
+        visitAssists: "民生委員協力員の訪問: 協力した民生委員の ID（省略時は mimamori init の登録どおり）。",
         month: "この月だけ（YYYY-MM）。",
         fy: "この年度だけ（4月始まり。例: 2025）。",
         from: "この日から（YYYY-MM-DD、その日を含む）。",
@@ -102,9 +102,9 @@ extension HelpStrings {
         conflictsList: CommandText("競合している記録を一覧にします。", "例: mimamori conflicts list --json"),
         conflictsShow: CommandText("競合している版を番号つきで並べ、書いた人と日時を表示します。", "例: mimamori conflicts show 0193a5c2-…"),
         conflictsResolve: CommandText(
-            "conflicts show の番号 N の版を残します。ほかの版は同期のあと、どの端末でも置き換わります。",
+            "mimamori conflicts show で表示した番号 N の版を残します。ほかの版は同期のあと、どの端末でも置き換わります。",
             "例: mimamori conflicts resolve 0193a5c2-… --keep 2（mimamori visit edit ID … で直しても解決します）"),
-        keep: "残す版の番号（conflicts show の番号）。",
+        keep: "残す版の番号（mimamori conflicts show の番号）。",
         generatorWords: [
             ("OVERVIEW: ", "概要: "),
             ("USAGE: ", "使い方: "),
