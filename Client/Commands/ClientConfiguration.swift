@@ -8,15 +8,22 @@ public struct ClientConfiguration: Sendable, Hashable {
     public var language: Language
     /// Standard input is a terminal: `visit log` may ask for missing fields.
     public var interactive: Bool
+    /// Dates in 和暦 on screens for people (`--wareki` or `MIMAMORI_WAREKI=1`).
+    public var wareki: Bool
 
-    public init(dataDirectory: URL, language: Language, interactive: Bool) {
+    public init(dataDirectory: URL, language: Language, interactive: Bool, wareki: Bool = false) {
         self.dataDirectory = dataDirectory
         self.language = language
         self.interactive = interactive
+        self.wareki = wareki
     }
 
+    /// The strings table of this configuration's language and date style.
+    public var strings: any Strings { language.strings(wareki: wareki) }
+
     /// `--data-dir` wins, then `MIMAMORI_HOME`, then the platform's per-user data folder.
-    public static func resolve(dataDir: String?, environment: [String: String] = ProcessInfo.processInfo.environment,
+    public static func resolve(dataDir: String?, wareki: Bool = false,
+                               environment: [String: String] = ProcessInfo.processInfo.environment,
                                interactive: Bool = isatty(STDIN_FILENO) == 1) -> ClientConfiguration {
         let directory: URL
         if let dataDir, !dataDir.isEmpty {
@@ -26,8 +33,9 @@ public struct ClientConfiguration: Sendable, Hashable {
         } else {
             directory = defaultDataDirectory(environment: environment)
         }
+        let warekiAsked = wareki || ["1", "true", "yes"].contains(environment["MIMAMORI_WAREKI"]?.lowercased() ?? "")
         return ClientConfiguration(dataDirectory: directory, language: Language.from(environment: environment),
-                                   interactive: interactive)
+                                   interactive: interactive, wareki: warekiAsked)
     }
 
     public static func defaultDataDirectory(environment: [String: String]) -> URL {

@@ -6,9 +6,12 @@ public struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp(Localization.help.dataDir, valueName: "dir"))
     public var dataDir: String?
 
+    @Flag(name: .long, help: ArgumentHelp(Localization.help.wareki))
+    public var wareki = false
+
     public init() {}
 
-    public var configuration: ClientConfiguration { ClientConfiguration.resolve(dataDir: dataDir) }
+    public var configuration: ClientConfiguration { ClientConfiguration.resolve(dataDir: dataDir, wareki: wareki) }
 }
 
 /// `--json` of the read commands.

@@ -28,13 +28,9 @@ public struct InitCommand: AsyncParsableCommand {
         let result = try db.initReplica(visitorId: visitorId, name: name, role: try InputParsing.knownCode(role),
                                         organization: organization, district: district, assistsMinseiId: assists)
         if let server, let token { try db.login(server: server, token: token) }
-        let ja = config.language == .japanese
-        if result.created {
-            print(ja ? "初期化しました。レプリカID: \(result.replica.replicaId)" : "initialized; replica id \(result.replica.replicaId)")
-        } else {
-            print(ja ? "すでに初期化されています（レプリカID: \(result.replica.replicaId)）。データはそのままです。"
-                     : "already initialized (replica id \(result.replica.replicaId), visitor \(result.replica.visitorId)); nothing was changed")
-        }
-        print(ja ? "データ: \(db.writer.path)" : "data: \(db.writer.path)")
+        let t = config.language.strings
+        print(result.created ? t.initialized(replicaId: result.replica.replicaId)
+                             : t.alreadyInitialized(replicaId: result.replica.replicaId, visitorId: result.replica.visitorId))
+        print(t.dataFile(db.writer.path))
     }
 }

@@ -11,6 +11,6 @@ public struct LoginCommand: AsyncParsableCommand {
     public func run() async throws {
         let db = try global.configuration.openDatabase()
         try db.login(server: server, token: token)
-        print(global.configuration.language == .japanese ? "サーバーを設定しました: \(server)" : "server set: \(server)")
+        print(global.configuration.language.strings.serverSet(server))
     }
 }

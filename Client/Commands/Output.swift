@@ -12,55 +12,57 @@ enum Output {
     }
 
     static func visitLine(_ v: Visit, inConflict: Bool, language: Language) -> String {
+        let t = language.strings
         var parts = [v.date.description, v.id, v.subjectId, v.kind.label(language), v.method.label(language),
                      v.outcome.label(language)]
-        if v.urgent { parts.append(language == .japanese ? "緊急" : "URGENT") }
-        if inConflict { parts.append(language == .japanese ? "［競合］" : "[CONFLICT]") }
+        if v.urgent { parts.append(t.label(.urgentBadge)) }
+        if inConflict { parts.append(t.label(.conflictBadge)) }
         return parts.joined(separator: "  ")
     }
 
     static func visitText(_ v: Visit, language: Language) -> [String] {
-        let ja = language == .japanese
+        let t = language.strings
+        func list<C: CodeList>(_ values: [C]) -> String { values.map { $0.label(language) }.joined(separator: ", ") }
         var lines = [
-            "\(ja ? "訪問ID" : "visit"): \(v.id)",
-            "\(ja ? "日付" : "date"): \(v.date)\(v.time.map { " \($0)" } ?? "") (\(Wareki.dateLabel(v.date)))",
-            "\(ja ? "種類" : "kind"): \(v.kind.label(language)) [\(v.kind)]",
-            "\(ja ? "方法" : "method"): \(v.method.label(language)) [\(v.method)]",
-            "\(ja ? "結果" : "outcome"): \(v.outcome.label(language)) [\(v.outcome)]",
-            "\(ja ? "訪問先" : "subject"): \(v.subjectId) (\(v.district))",
-            "\(ja ? "訪問者" : "visitor"): \(v.visitorId) \(v.visitorRole.label(language))\(v.organization.map { " / \($0)" } ?? "")",
+            "\(t.label(.visitId)): \(v.id)",
+            "\(t.label(.date)): \(v.date)\(v.time.map { " \($0)" } ?? "") (\(Wareki.dateLabel(v.date)))",
+            "\(t.label(.kind)): \(v.kind.label(language)) [\(v.kind)]",
+            "\(t.label(.method)): \(v.method.label(language)) [\(v.method)]",
+            "\(t.label(.outcome)): \(v.outcome.label(language)) [\(v.outcome)]",
+            "\(t.label(.subject)): \(v.subjectId) (\(v.district))",
+            "\(t.label(.visitor)): \(v.visitorId) \(v.visitorRole.label(language))\(v.organization.map { " / \($0)" } ?? "")",
         ]
-        if !v.concerns.isEmpty { lines.append("\(ja ? "気づき" : "concerns"): " + v.concerns.map { $0.label(language) }.joined(separator: ", ")) }
-        if v.urgent { lines.append(ja ? "緊急性あり" : "urgent") }
-        if !v.actions.isEmpty { lines.append("\(ja ? "対応" : "actions"): " + v.actions.map { $0.label(language) }.joined(separator: ", ")) }
-        if !v.services.isEmpty { lines.append("\(ja ? "サービス" : "services"): " + v.services.map { $0.label(language) }.joined(separator: ", ")) }
-        if !v.sharedAt.isEmpty { lines.append("\(ja ? "共有先" : "shared at"): " + v.sharedAt.map { $0.label(language) }.joined(separator: ", ")) }
-        if let r = v.referral { lines.append("\(ja ? "つなぎ先" : "referral"): \(r.label(language))") }
-        if let d = v.nextDue { lines.append("\(ja ? "次回予定" : "next due"): \(d)") }
-        if let m = v.durationMinutes { lines.append("\(ja ? "所要時間" : "duration"): \(m) min") }
-        if let p = v.planEvent { lines.append("\(ja ? "プラン" : "plan"): \(p.label(language))") }
-        if let n = v.note { lines.append("\(ja ? "メモ" : "note"): \(n)") }
+        if !v.concerns.isEmpty { lines.append("\(t.label(.concerns)): " + list(v.concerns)) }
+        if v.urgent { lines.append(t.label(.urgentLine)) }
+        if !v.actions.isEmpty { lines.append("\(t.label(.actions)): " + list(v.actions)) }
+        if !v.services.isEmpty { lines.append("\(t.label(.services)): " + list(v.services)) }
+        if !v.sharedAt.isEmpty { lines.append("\(t.label(.sharedAt)): " + list(v.sharedAt)) }
+        if let r = v.referral { lines.append("\(t.label(.referral)): \(r.label(language))") }
+        if let d = v.nextDue { lines.append("\(t.label(.nextDue)): \(d)") }
+        if let m = v.durationMinutes { lines.append("\(t.label(.duration)): \(m) \(t.label(.minutes))") }
+        if let p = v.planEvent { lines.append("\(t.label(.plan)): \(p.label(language))") }
+        if let n = v.note { lines.append("\(t.label(.note)): \(n)") }
         return lines
     }
 
     static func subjectText(_ s: Subject, language: Language) -> [String] {
-        let ja = language == .japanese
+        let t = language.strings
         var lines = [
-            "\(ja ? "訪問先ID" : "subject"): \(s.id)",
-            "\(ja ? "氏名" : "name"): \(s.name)",
-            "\(ja ? "校区" : "district"): \(s.district)",
-            "\(ja ? "状態" : "active"): \(s.active ? (ja ? "有効" : "yes") : (ja ? "無効" : "no"))",
+            "\(t.label(.subjectId)): \(s.id)",
+            "\(t.label(.name)): \(s.name)",
+            "\(t.label(.district)): \(s.district)",
+            "\(t.label(.state)): \(t.label(s.active ? .active : .inactive))",
         ]
-        if !s.categories.isEmpty { lines.append("\(ja ? "区分" : "categories"): " + s.categories.map { $0.label(language) }.joined(separator: ", ")) }
-        if let c = s.cadenceDays { lines.append("\(ja ? "訪問間隔" : "cadence"): \(c) \(ja ? "日" : "days")") }
-        lines.append("\(ja ? "外部提供同意" : "consent to share"): \(s.consentToShare ? (ja ? "あり" : "yes") : (ja ? "なし" : "no"))\(s.consentDate.map { " (\($0))" } ?? "")")
-        if let n = s.note { lines.append("\(ja ? "メモ" : "note"): \(n)") }
+        if !s.categories.isEmpty { lines.append("\(t.label(.categories)): " + s.categories.map { $0.label(language) }.joined(separator: ", ")) }
+        if let c = s.cadenceDays { lines.append("\(t.label(.cadence)): \(c) \(t.label(.days))") }
+        lines.append("\(t.label(.consent)): \(t.label(s.consentToShare ? .given : .notGiven))\(s.consentDate.map { " (\($0))" } ?? "")")
+        if let n = s.note { lines.append("\(t.label(.note)): \(n)") }
         return lines
     }
 
     static func versionHeader(_ v: Version, language: Language) -> String {
-        let ja = language == .japanese
-        return "\(v.dot) \(ja ? "作成者" : "by") \(v.author) \(ja ? "日時" : "at") \(v.writtenAt.japanTimeDescription) JST\(v.deleted ? (ja ? "（削除）" : " (deleted)") : "")"
+        let t = language.strings
+        return "\(v.dot) \(t.label(.by)) \(v.author) \(t.label(.at)) \(v.writtenAt.japanTimeDescription) JST\(v.deleted ? t.label(.deletedSuffix) : "")"
     }
 
     static func documentText(_ d: DocumentDetail, language: Language) -> [String] {
@@ -70,26 +72,25 @@ enum Output {
             case let .subject(x): return subjectText(x, language: language)
             }
         }
-        let ja = language == .japanese
+        let t = language.strings
         var lines: [String] = []
         if d.inConflict {
-            lines.append(ja ? "競合しています：\(d.current.count) 版 — `mimamori conflicts resolve \(d.documentId) --keep N` で解決"
-                            : "IN CONFLICT: \(d.current.count) versions — resolve with `mimamori conflicts resolve \(d.documentId) --keep N`")
+            lines.append(t.inConflictHeader(count: d.current.count, id: d.documentId))
             // Name the fields the versions disagree on, so a person need not compare them line by line.
             let bodies = d.current.map { v in Dictionary(body(v).map { (String($0.prefix { $0 != ":" }), $0) }, uniquingKeysWith: { a, _ in a }) }
             let fields = Set(bodies.flatMap(\.keys)).filter { f in Set(bodies.map { $0[f] ?? "" }).count > 1 }.sorted()
             let deletedDiffers = Set(d.current.map(\.deleted)).count > 1
-            let differs = (deletedDiffers ? [ja ? "削除" : "deleted"] : []) + fields
-            if !differs.isEmpty { lines.append((ja ? "異なる項目: " : "differs in: ") + differs.joined(separator: ", ")) }
+            let differs = (deletedDiffers ? [t.label(.deletedWord)] : []) + fields
+            if !differs.isEmpty { lines.append(t.label(.differsIn) + differs.joined(separator: ", ")) }
             for (i, v) in d.current.enumerated() {
-                lines.append("--- [\(i + 1)] " + versionHeader(v, language: language) + (v.deleted ? (ja ? "（削除）" : " (deleted)") : ""))
+                lines.append("--- [\(i + 1)] " + versionHeader(v, language: language) + (v.deleted ? t.label(.deletedSuffix) : ""))
                 lines += body(v).map { "    " + $0 }
             }
         } else {
-            if d.display.deleted { lines.append(ja ? "（削除済み）" : "(deleted)") }
+            if d.display.deleted { lines.append(t.label(.deletedLine)) }
             lines += body(d.display)
         }
-        lines.append(ja ? "履歴:" : "history:")
+        lines.append(t.label(.history))
         for v in d.history { lines.append("  " + versionHeader(v, language: language)) }
         return lines
     }

@@ -61,8 +61,8 @@ public struct SubjectCommand: AsyncParsableCommand {
             for item in items {
                 let s = item.subject
                 var line = [s.id, s.name, s.district, s.cadenceDays.map { "\($0)d" } ?? "-"].joined(separator: "  ")
-                if !s.active { line += config.language == .japanese ? "  （無効）" : "  (inactive)" }
-                if item.inConflict { line += config.language == .japanese ? "  ［競合］" : "  [CONFLICT]" }
+                if !s.active { line += "  " + config.language.strings.label(.inactiveBadge) }
+                if item.inConflict { line += "  " + config.language.strings.label(.conflictBadge) }
                 print(line)
             }
         }

@@ -33,20 +33,20 @@ public struct TotalsCommand: AsyncParsableCommand {
     }
 
     static func text(_ r: TotalsReport, language: Language, fromServer: Bool) -> [String] {
-        let ja = language == .japanese
-        var lines = ["\(r.label) \(r.wareki) — \(ja ? (fromServer ? "サーバー集計" : "この端末の集計") : (fromServer ? "server" : "this device")), \(ja ? "基準日" : "as of") \(r.asOf)"]
+        let t = language.strings
+        var lines = ["\(r.label) \(r.wareki) — \(t.label(fromServer ? .serverTotals : .deviceTotals)), \(t.label(.asOf)) \(r.asOf)"]
         for i in r.indicators {
             var line = "\(i.name): \(i.count)"
-            if let t = i.annualTarget, let p = i.proratedTarget {
+            if let target = i.annualTarget, let p = i.proratedTarget {
                 let pct = p > 0 ? String(format: "%.1f%%", Double(i.count) * 100 / Double(p)) : "-"
-                line += ja ? "（年間目標 \(t)、経過月数按分 \(p)、達成率 \(pct)）" : " (annual target \(t), pro-rated \(p), \(pct))"
+                line += t.indicatorTarget(annual: target, prorated: p, percent: pct)
             }
-            line += ja ? " 前年同期 \(i.lastYearSamePeriod)" : ", same period last year \(i.lastYearSamePeriod)"
+            line += t.sameLastYear(i.lastYearSamePeriod)
             lines.append(line)
         }
-        lines.append(ja ? "月別（全件 / 公式 / 広義）:" : "by month (all / official / broad):")
+        lines.append(t.label(.byMonth))
         for row in r.byMonth where row.all > 0 { lines.append("  \(row.key)  \(row.all) / \(row.official) / \(row.broad)") }
-        lines.append(ja ? "種類別:" : "by kind:")
+        lines.append(t.label(.byKind))
         for row in r.byKind where row.all > 0 { lines.append("  \(row.label)  \(row.all)") }
         return lines
     }

@@ -66,8 +66,8 @@ public struct VisitCommand: AsyncParsableCommand {
                     throw ValidationError(config.language.strings.missingForLog(subject: fields.subjectId == nil, kind: fields.kind == nil))
                 }
                 // In a terminal: the guided record, which says what it saved in words.
-                InterruptHandling.install(message: config.language.strings.interrupted)
-                let guided = GuidedVisit(database: db, terminal: .standard, language: config.language, today: .today())
+                InterruptHandling.install(message: config.strings.interrupted)
+                let guided = GuidedVisit(database: db, terminal: .standard, language: config.language, today: .today(), wareki: config.wareki)
                 guard try guided.record(preset: fields) != nil else { throw ExitCode(1) }
                 return
             }
@@ -99,8 +99,8 @@ public struct VisitCommand: AsyncParsableCommand {
                 guard let lastVisit = try db.lastOwnVisit() else { throw ValidationError(config.language.strings.noOwnVisits) }
                 if fields == VisitFields(), config.interactive {
                     // `visit edit --last` in a terminal: the numbered summary, corrected line by line.
-                    InterruptHandling.install(message: config.language.strings.interrupted)
-                    let guided = GuidedVisit(database: db, terminal: .standard, language: config.language, today: .today())
+                    InterruptHandling.install(message: config.strings.interrupted)
+                    let guided = GuidedVisit(database: db, terminal: .standard, language: config.language, today: .today(), wareki: config.wareki)
                     _ = try guided.correct(lastVisit)
                     return
                 }

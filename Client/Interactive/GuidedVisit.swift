@@ -15,7 +15,8 @@ struct GuidedVisit {
     let terminal: Terminal
     let language: Language
     let today: LocalDate
-    var strings: any Strings { language.strings }
+    var wareki = false
+    var strings: any Strings { language.strings(wareki: wareki) }
 
     /// The answers so far.
     struct Draft {
@@ -146,7 +147,7 @@ struct GuidedVisit {
     func showSummary(_ d: Draft) {
         let rows: [(Field, String, String)] = [
             (.subject, strings.fieldSubject, "\(strings.honorific(d.subject.name))（\(d.subject.id)）"),
-            (.date, strings.fieldDate, DateText.long(d.date, language)),
+            (.date, strings.fieldDate, DateText.long(d.date, language, wareki: wareki)),
             (.kind, strings.fieldKind, d.kind.label(language)),
             (.method, strings.fieldMethod, d.method.label(language)),
             (.outcome, strings.fieldOutcome, d.outcome.label(language)),
@@ -156,7 +157,7 @@ struct GuidedVisit {
             (.note, strings.fieldNote, d.note ?? strings.none),
             (.sharedAt, strings.fieldSharedAt, list(d.sharedAt)),
             (.referral, strings.fieldReferral, d.referral?.label(language) ?? strings.none),
-            (.nextDue, strings.fieldNextDue, d.nextDue.map { DateText.long($0, language) } ?? strings.none),
+            (.nextDue, strings.fieldNextDue, d.nextDue.map { DateText.long($0, language, wareki: wareki) } ?? strings.none),
         ]
         let labelWidth = rows.map { Terminal.width($0.1) }.max() ?? 0
         terminal.say()
@@ -336,7 +337,7 @@ struct GuidedVisit {
                  allowNone: Bool = false) throws -> LocalDate? {
         terminal.say()
         while true {
-            guard let answer = terminal.ask(question, default: current.map { DateText.long($0, language) } ?? strings.none)
+            guard let answer = terminal.ask(question, default: current.map { DateText.long($0, language, wareki: wareki) } ?? strings.none)
             else { throw InputEnded() }
             if answer.isEmpty { return current }
             if allowNone, answer == "0" || answer == strings.none { return nil }

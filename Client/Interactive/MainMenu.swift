@@ -11,7 +11,7 @@ struct MainMenu {
     enum Item: Int, CaseIterable { case record = 1, due, review, sync, status, quit }
 
     var language: Language { configuration.language }
-    var strings: any Strings { language.strings }
+    var strings: any Strings { configuration.strings }
 
     func run() async throws {
         let db = try configuration.openDatabase()
@@ -56,7 +56,7 @@ struct MainMenu {
 
     /// Does one menu item; false when the visitor chose to quit.
     func perform(_ item: Item, _ db: AppDatabase) async throws -> Bool {
-        let guided = GuidedVisit(database: db, terminal: terminal, language: language, today: today)
+        let guided = GuidedVisit(database: db, terminal: terminal, language: language, today: today, wareki: configuration.wareki)
         switch item {
         case .record:
             _ = try guided.record()

@@ -13,6 +13,7 @@ extension HelpStrings {
               mimamori visit log --subject S-0001 --kind fureai_watch
             """),
         dataDir: "Folder holding the local database (default: $MIMAMORI_HOME, else the per-user data folder).",
+        wareki: "Show dates in the Japanese era calendar (和暦), e.g. 令和8年11月24日(火); MIMAMORI_WAREKI=1 does the same.",
         json: "Print JSON (shapes documented in docs/cli-json.md) instead of text.",
         id: "The visit's or subject's id.",
         visitId: "The visit's id.",

@@ -13,6 +13,7 @@ extension HelpStrings {
               mimamori visit log --subject S-0001 --kind fureai_watch
             """),
         dataDir: "記録を保存するフォルダ（省略時: 環境変数 MIMAMORI_HOME、なければ利用者ごとの保存場所）。",
+        wareki: "日付を和暦で表示します（例: 令和8年11月24日(火)）。環境変数 MIMAMORI_WAREKI=1 でも同じです。",
         json: "文章の代わりに JSON で出力します（形は docs/cli-json.md）。",
         id: "訪問記録または訪問先の ID。",
         visitId: "訪問記録の ID。",

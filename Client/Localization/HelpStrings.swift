@@ -19,6 +19,7 @@ public struct HelpStrings: Sendable {
     // Root and shared options
     public var root: CommandText
     public var dataDir: String
+    public var wareki: String
     public var json: String
     public var id: String
     public var visitId: String

@@ -169,5 +169,63 @@ struct EnglishStrings: Strings {
         }
         return lines
     }
+    func label(_ label: TextLabel) -> String {
+        switch label {
+        case .visitId: return "visit"
+        case .date: return "date"
+        case .kind: return "kind"
+        case .method: return "method"
+        case .outcome: return "outcome"
+        case .subject: return "subject"
+        case .visitor: return "visitor"
+        case .concerns: return "concerns"
+        case .urgentLine: return "urgent"
+        case .urgentBadge: return "URGENT"
+        case .conflictBadge: return "[CONFLICT]"
+        case .inactiveBadge: return "(inactive)"
+        case .actions: return "actions"
+        case .services: return "services"
+        case .sharedAt: return "shared at"
+        case .referral: return "referral"
+        case .nextDue: return "next due"
+        case .duration: return "duration"
+        case .minutes: return "min"
+        case .plan: return "plan"
+        case .note: return "note"
+        case .subjectId: return "subject"
+        case .name: return "name"
+        case .district: return "district"
+        case .state: return "active"
+        case .active: return "yes"
+        case .inactive: return "no"
+        case .categories: return "categories"
+        case .cadence: return "cadence"
+        case .days: return "days"
+        case .consent: return "consent to share"
+        case .given: return "yes"
+        case .notGiven: return "no"
+        case .by: return "by"
+        case .at: return "at"
+        case .deletedSuffix: return " (deleted)"
+        case .deletedWord: return "deleted"
+        case .deletedLine: return "(deleted)"
+        case .differsIn: return "differs in: "
+        case .history: return "history:"
+        case .byMonth: return "by month (all / official / broad):"
+        case .byKind: return "by kind:"
+        case .serverTotals: return "server"
+        case .deviceTotals: return "this device"
+        case .asOf: return "as of"
+        }
+    }
+    func inConflictHeader(count: Int, id: String) -> String { "IN CONFLICT: \(count) versions — resolve with `mimamori conflicts resolve \(id) --keep N`" }
+    func initialized(replicaId: String) -> String { "initialized; replica id \(replicaId)" }
+    func alreadyInitialized(replicaId: String, visitorId: String) -> String {
+        "already initialized (replica id \(replicaId), visitor \(visitorId)); nothing was changed"
+    }
+    func dataFile(_ path: String) -> String { "data: \(path)" }
+    func serverSet(_ url: String) -> String { "server set: \(url)" }
+    func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { " (annual target \(annual), pro-rated \(prorated), \(percent))" }
+    func sameLastYear(_ count: Int) -> String { ", same period last year \(count)" }
     var errorPrefix: String { "Error: " }
 }

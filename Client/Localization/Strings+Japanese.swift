@@ -2,10 +2,12 @@ import MimamoriShared
 
 /// 日本語の表: 日本語のロケールで表示するすべての文。
 struct JapaneseStrings: Strings {
+    /// Dates in 和暦 (令和8年11月24日(火)) when the visitor asks for it (`--wareki`, `MIMAMORI_WAREKI=1`).
+    var wareki = false
     var language: Language { .japanese }
     var help: HelpStrings { .japanese }
 
-    func menuTitle(name: String, today: LocalDate) -> String { "見守り訪問の記録　\(name)さん　今日は \(DateText.long(today, .japanese))" }
+    func menuTitle(name: String, today: LocalDate) -> String { "見守り訪問の記録　\(name)さん　今日は \(DateText.long(today, .japanese, wareki: wareki))" }
     func menuPending(_ count: Int) -> String {
         count == 0 ? "記録はすべて送信済みです。" : "まだ送っていない記録が \(count) 件あります（「同期する」で送ります）。"
     }
@@ -62,10 +64,10 @@ struct JapaneseStrings: Strings {
         "\(field): 「\(text)」は日付として読めません。月-日（例: 12-08）か 年-月-日（例: 2026-12-08）で入れてください。"
     }
     func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String {
-        "\(field): \(DateText.long(date, .japanese)) は選べません。\(DateText.long(from, .japanese)) から \(DateText.long(to, .japanese)) までの日付を入れてください。"
+        "\(field): \(DateText.long(date, .japanese, wareki: wareki)) は選べません。\(DateText.long(from, .japanese, wareki: wareki)) から \(DateText.long(to, .japanese, wareki: wareki)) までの日付を入れてください。"
     }
     func nextDueBeforeVisit(_ date: LocalDate) -> String {
-        "次回の訪問日: 訪問した日（\(DateText.long(date, .japanese))）より後の日付を入れてください。"
+        "次回の訪問日: 訪問した日（\(DateText.long(date, .japanese, wareki: wareki))）より後の日付を入れてください。"
     }
     func noteTooLong(max: Int) -> String { "メモ: 長すぎます。\(max) 文字までにしてください。" }
 
@@ -243,5 +245,61 @@ struct JapaneseStrings: Strings {
         lines.append("データ: \(s.dataFile)")
         return lines
     }
+    func label(_ label: TextLabel) -> String {
+        switch label {
+        case .visitId: return "訪問ID"
+        case .date: return "日付"
+        case .kind: return "種類"
+        case .method: return "方法"
+        case .outcome: return "結果"
+        case .subject: return "訪問先"
+        case .visitor: return "訪問者"
+        case .concerns: return "気づき"
+        case .urgentLine: return "緊急性あり"
+        case .urgentBadge: return "緊急"
+        case .conflictBadge: return "［競合］"
+        case .inactiveBadge: return "（無効）"
+        case .actions: return "対応"
+        case .services: return "サービス"
+        case .sharedAt: return "共有先"
+        case .referral: return "つなぎ先"
+        case .nextDue: return "次回予定"
+        case .duration: return "所要時間"
+        case .minutes: return "分"
+        case .plan: return "プラン"
+        case .note: return "メモ"
+        case .subjectId: return "訪問先ID"
+        case .name: return "氏名"
+        case .district: return "校区"
+        case .state: return "状態"
+        case .active: return "有効"
+        case .inactive: return "無効"
+        case .categories: return "区分"
+        case .cadence: return "訪問間隔"
+        case .days: return "日"
+        case .consent: return "外部提供同意"
+        case .given: return "あり"
+        case .notGiven: return "なし"
+        case .by: return "作成者"
+        case .at: return "日時"
+        case .deletedSuffix: return "（削除）"
+        case .deletedWord: return "削除"
+        case .deletedLine: return "（削除済み）"
+        case .differsIn: return "異なる項目: "
+        case .history: return "履歴:"
+        case .byMonth: return "月別（全件 / 公式 / 広義）:"
+        case .byKind: return "種類別:"
+        case .serverTotals: return "サーバー集計"
+        case .deviceTotals: return "この端末の集計"
+        case .asOf: return "基準日"
+        }
+    }
+    func inConflictHeader(count: Int, id: String) -> String { "競合しています：\(count) 版 — `mimamori conflicts resolve \(id) --keep N` で解決" }
+    func initialized(replicaId: String) -> String { "初期化しました。レプリカID: \(replicaId)" }
+    func alreadyInitialized(replicaId: String, visitorId: String) -> String { "すでに初期化されています（レプリカID: \(replicaId)）。データはそのままです。" }
+    func dataFile(_ path: String) -> String { "データ: \(path)" }
+    func serverSet(_ url: String) -> String { "サーバーを設定しました: \(url)" }
+    func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { "（年間目標 \(annual)、経過月数按分 \(prorated)、達成率 \(percent)）" }
+    func sameLastYear(_ count: Int) -> String { " 前年同期 \(count)" }
     var errorPrefix: String { "エラー: " }
 }

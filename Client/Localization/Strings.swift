@@ -124,6 +124,16 @@ public protocol Strings: Sendable {
     var idOrLast: String { get }
     var inputEndedBeforeSave: String { get }
 
+    // MARK: Text output of the read commands
+    func label(_ label: TextLabel) -> String
+    func inConflictHeader(count: Int, id: String) -> String
+    func initialized(replicaId: String) -> String
+    func alreadyInitialized(replicaId: String, visitorId: String) -> String
+    func dataFile(_ path: String) -> String
+    func serverSet(_ url: String) -> String
+    func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String
+    func sameLastYear(_ count: Int) -> String
+
     // MARK: Errors
     func error(_ error: ClientError) -> String
     func validationFailure(_ problems: [ValidationProblem]) -> String
@@ -132,9 +142,12 @@ public protocol Strings: Sendable {
 
 extension Language {
     /// The table of this language.
-    public var strings: any Strings {
+    public var strings: any Strings { strings(wareki: false) }
+
+    /// The table, with dates in 和暦 when `wareki` (Japanese only: English dates stay Gregorian).
+    public func strings(wareki: Bool) -> any Strings {
         switch self {
-        case .japanese: return JapaneseStrings()
+        case .japanese: return JapaneseStrings(wareki: wareki)
         case .english: return EnglishStrings()
         }
     }
@@ -146,4 +159,53 @@ public enum Localization {
     public static let language = Language.from(environment: ProcessInfo.processInfo.environment)
     public static var strings: any Strings { language.strings }
     public static var help: HelpStrings { strings.help }
+}
+
+/// Labels of the text output of the read commands (`visit show`, `subject list`, `totals` …).
+public enum TextLabel: CaseIterable, Sendable {
+    case visitId
+    case date
+    case kind
+    case method
+    case outcome
+    case subject
+    case visitor
+    case concerns
+    case urgentLine
+    case urgentBadge
+    case conflictBadge
+    case inactiveBadge
+    case actions
+    case services
+    case sharedAt
+    case referral
+    case nextDue
+    case duration
+    case minutes
+    case plan
+    case note
+    case subjectId
+    case name
+    case district
+    case state
+    case active
+    case inactive
+    case categories
+    case cadence
+    case days
+    case consent
+    case given
+    case notGiven
+    case by
+    case at
+    case deletedSuffix
+    case deletedWord
+    case deletedLine
+    case differsIn
+    case history
+    case byMonth
+    case byKind
+    case serverTotals
+    case deviceTotals
+    case asOf
 }

@@ -108,6 +108,18 @@ struct GuidedVisitTests {
         #expect(try staff.defaultKind() == nil)
     }
 
+    @Test("with 和暦 asked for, the summary dates are 令和")
+    func warekiSummary() throws {
+        let db = try makeDatabase()
+        let script = ScriptedTerminal(["", "", "", "", "0"])
+        let guided = GuidedVisit(database: db, terminal: script.terminal, language: .japanese, today: today, wareki: true)
+        #expect(try guided.record() == nil)
+        #expect(script.shown.contains("訪問日      令和7年6月30日(月)"))
+        #expect(ClientConfiguration.resolve(dataDir: "/d", environment: ["MIMAMORI_WAREKI": "1"], interactive: false).wareki)
+        #expect(ClientConfiguration.resolve(dataDir: "/d", wareki: true, environment: [:], interactive: false).wareki)
+        #expect(!ClientConfiguration.resolve(dataDir: "/d", environment: [:], interactive: false).wareki)
+    }
+
     @Test("dates read as 2026年11月24日(火), in 和暦 when asked, and MM-DD answers land on the right year")
     func dates() {
         let d = LocalDate(year: 2026, month: 11, day: 24)!
