@@ -77,6 +77,11 @@ struct MainMenu {
             terminal.say(strings.goodbye)
             return false
         }
+        if [.due, .sync, .status].contains(item) {
+            // Let the visitor read before the menu pushes it up the screen.
+            terminal.say()
+            guard terminal.ask(strings.pressEnterForMenu, default: nil) != nil else { return false }
+        }
         return true
     }
 

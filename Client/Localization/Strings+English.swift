@@ -17,7 +17,7 @@ struct EnglishStrings: Strings {
     var menuQuit: String { "Quit" }
     var menuQuestion: String { "Type a number and press Enter" }
     var goodbye: String { "Goodbye." }
-    var pressEnterForMenu: String { "Press Enter to go back to the menu." }
+    var pressEnterForMenu: String { "Press Enter to go back to the menu" }
     func notAChoice(_ text: String, count: Int) -> String { "'\(text)' is not on the menu; type a number from 1 to \(count)." }
 
     var guidedIntro: String { "Answer one question at a time. The value in [ ] is taken when you just press Enter." }

@@ -19,7 +19,7 @@ struct JapaneseStrings: Strings {
     var menuQuit: String { "終わる" }
     var menuQuestion: String { "番号を入れてエンターキーを押してください" }
     var goodbye: String { "おつかれさまでした。" }
-    var pressEnterForMenu: String { "エンターキーでメニューに戻ります。" }
+    var pressEnterForMenu: String { "エンターキーを押すとメニューに戻ります" }
     func notAChoice(_ text: String, count: Int) -> String { "「\(text)」はメニューにありません。1 から \(count) の番号を入れてください。" }
 
     var guidedIntro: String { "一つずつ質問します。[ ] の中は、そのままエンターキーを押すと選ばれます。" }
