@@ -146,14 +146,14 @@ struct GuidedVisit {
 
     func showSummary(_ d: Draft) {
         let rows: [(Field, String, String)] = [
-            (.subject, strings.fieldSubject, "\(strings.honorific(d.subject.name))（\(d.subject.id)）"),
+            (.subject, strings.fieldSubject, strings.subjectWithId(name: d.subject.name, id: d.subject.id)),
             (.date, strings.fieldDate, DateText.long(d.date, language, wareki: wareki)),
             (.kind, strings.fieldKind, d.kind.label(language)),
             (.method, strings.fieldMethod, d.method.label(language)),
             (.outcome, strings.fieldOutcome, d.outcome.label(language)),
             (.actions, strings.fieldActions, list(d.actions)),
             (.concerns, strings.fieldConcerns, list(d.concerns)),
-            (.urgent, strings.fieldUrgent, d.urgent ? strings.urgentYes : strings.none),
+            (.urgent, strings.fieldUrgent, d.urgent ? strings.urgentYes : strings.urgentNo),
             (.note, strings.fieldNote, d.note ?? strings.none),
             (.sharedAt, strings.fieldSharedAt, list(d.sharedAt)),
             (.referral, strings.fieldReferral, d.referral?.label(language) ?? strings.none),

@@ -145,7 +145,9 @@ struct EnglishStrings: Strings {
     var reviewUnchanged: String { "To correct a line, type its number; Enter goes back to the menu" }
     var saveDefault: String { "save" }
     var backDefault: String { "back" }
-    var urgentYes: String { "urgent" }
+    var urgentYes: String { "yes" }
+    var urgentNo: String { "no" }
+    func subjectWithId(name: String, id: String) -> String { "\(name) (\(id))" }
     var listSeparator: String { ", " }
     var chooseOneOrNone: String { "Number, 0 for none" }
     func statusLines(_ s: StatusReport) -> [String] {

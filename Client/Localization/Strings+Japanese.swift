@@ -222,6 +222,8 @@ struct JapaneseStrings: Strings {
     var saveDefault: String { "保存する" }
     var backDefault: String { "戻る" }
     var urgentYes: String { "あり" }
+    var urgentNo: String { "なし" }
+    func subjectWithId(name: String, id: String) -> String { "\(honorific(name))（\(id)）" }
     var listSeparator: String { "・" }
     var chooseOneOrNone: String { "番号（ないときは 0）" }
     func statusLines(_ s: StatusReport) -> [String] {

@@ -82,6 +82,8 @@ public protocol Strings: Sendable {
     var saveDefault: String { get }
     var backDefault: String { get }
     var urgentYes: String { get }
+    var urgentNo: String { get }
+    func subjectWithId(name: String, id: String) -> String
     var listSeparator: String { get }
     var chooseOneOrNone: String { get }
     func badConfirm(_ text: String, count: Int) -> String
