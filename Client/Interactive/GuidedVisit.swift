@@ -9,7 +9,8 @@ import MimamoriShared
 /// The routine path asks only what differs from visit to visit — whom, how it went, what was noticed, a note —
 /// so a routine visit takes six keypresses from the menu. The kind (from the last visit logged, else the
 /// visitor's role), the contact method, the date and what was done have defaults shown in the summary;
-/// urgency and follow-up (shared at, referral, next visit) are asked when something was noticed.
+/// urgency, what was done and the follow-up (shared at, referral, next visit) are asked when something was
+/// noticed.
 struct GuidedVisit {
     let database: AppDatabase
     let terminal: Terminal
@@ -67,7 +68,10 @@ struct GuidedVisit {
             if let m = preset.method { draft.method = m }
             try ask(.outcome, &draft)
             try ask(.concerns, &draft)
-            if !draft.concerns.isEmpty { try ask(.urgent, &draft) }
+            if !draft.concerns.isEmpty {
+                try ask(.urgent, &draft)
+                try ask(.actions, &draft)
+            }
             try ask(.note, &draft)
             if !draft.concerns.isEmpty || draft.urgent {
                 try ask(.sharedAt, &draft)

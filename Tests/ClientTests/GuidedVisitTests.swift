@@ -43,7 +43,7 @@ struct GuidedVisitTests {
         let db = try makeDatabase()
         try db.addSubject(id: "S-0002", fields: SubjectFields(name: "鈴木花子", district: "nishi"), today: today)
         let script = ScriptedTerminal([
-            "鈴木", "2", "1 3", "1", "ポストに新聞がたまっていた", "1", "1", "07-14",
+            "鈴木", "2", "1 3", "1", "4 5", "ポストに新聞がたまっていた", "1", "1", "07-14",
             "5", "1",  // correct line 5 (結果): back to 安否確認
             "",
         ])
@@ -52,6 +52,7 @@ struct GuidedVisitTests {
         #expect(visit.outcome == .safetyConfirmed)
         #expect(visit.concerns == ["isolation", "physical_decline"])
         #expect(visit.urgent)
+        #expect(visit.actions == ["consultation", "liaison"])
         #expect(visit.note == "ポストに新聞がたまっていた")
         #expect(visit.sharedAt == ["fureai_hanchokai"])
         #expect(visit.referral == "chiiki_hokatsu")

@@ -154,6 +154,7 @@ struct TerminalSessionTests {
             ("どうでしたか", "2"),
             ("気づいたことはありますか", "1 3"),
             ("急いで対応が必要ですか", ""),
+            ("何をしましたか", "2"),
             ("メモ", "ポストに新聞がたまっていた"),
             ("どこで共有しますか", "1"),
             ("どこかにつなぎましたか", ""),
@@ -175,6 +176,7 @@ struct TerminalSessionTests {
         let visit = try #require(try db.visits(VisitFilter(subjectId: "S-0002")).map(\.visit).first { $0.note != nil })
         #expect(visit.outcome == .safetyConfirmed)
         #expect(visit.concerns == ["isolation", "physical_decline"])
+        #expect(visit.actions == ["companionship"])
         #expect(visit.note == "ポストに新聞がたまっていた")
         #expect(visit.sharedAt == ["fureai_hanchokai"])
         #expect(visit.nextDue?.month == 12 && visit.nextDue?.day == 8)
