@@ -68,6 +68,9 @@ struct MainMenu {
             try review(db, guided)
         case .sync:
             terminal.say(strings.syncing)
+            // A sync writes page by page and is safe to stop; Ctrl-C here says so rather than "nothing saved".
+            if terminalIsReal { InterruptHandling.install(message: strings.syncInterrupted) }
+            defer { if terminalIsReal { InterruptHandling.install(message: strings.interrupted) } }
             let summary = try await SyncCommand.sync(db, language: language) { terminal.say("  " + $0) }
             SyncCommand.text(summary, language: language).forEach { terminal.say($0) }
         case .status:

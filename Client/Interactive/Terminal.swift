@@ -63,7 +63,9 @@ public struct Terminal {
 enum InterruptHandling {
     nonisolated(unsafe) static var source: (any DispatchSourceSignal)?
 
+    /// Replaces any handler installed before, so a step that does write (a sync) can say what Ctrl-C leaves.
     static func install(message: String) {
+        source?.cancel()
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {

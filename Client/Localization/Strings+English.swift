@@ -112,6 +112,7 @@ struct EnglishStrings: Strings {
     func syncDeferred(_ count: Int) -> String { "\(count) changes wait for other laptops to sync first; run sync again later" }
     var syncRejectedHint: String { "see `mimamori status` for the refused changes" }
     var syncing: String { "Syncing with the office…" }
+    var syncInterrupted: String { "Sync stopped. Choose Sync again and it carries on where it stopped." }
 
     func error(_ error: ClientError) -> String { error.englishDescription }
     func validationFailure(_ problems: [ValidationProblem]) -> String {

@@ -116,6 +116,7 @@ struct JapaneseStrings: Strings {
     func syncDeferred(_ count: Int) -> String { "\(count) 件は他の端末の同期を待っています。後でもう一度同期してください" }
     var syncRejectedHint: String { "受け付けられなかった変更は mimamori status で確認できます" }
     var syncing: String { "事務所と同期しています…" }
+    var syncInterrupted: String { "同期を中止しました。もう一度「同期する」を選べば、続きから進みます。" }
 
     func error(_ error: ClientError) -> String {
         switch error {

@@ -111,6 +111,7 @@ public protocol Strings: Sendable {
     func syncDeferred(_ count: Int) -> String
     var syncRejectedHint: String { get }
     var syncing: String { get }
+    var syncInterrupted: String { get }
 
     // MARK: Bad options (messages name the option and what it accepts)
     func badDateOption(_ option: String, _ text: String) -> String

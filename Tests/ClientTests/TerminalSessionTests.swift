@@ -109,6 +109,16 @@ struct TerminalSessionTests {
         ])
     }
 
+    /// Waits for each prompt in turn (the n-th time a prompt is listed, its n-th showing) and types its answer.
+    func answer(_ session: PseudoTerminalSession, _ steps: [(wait: String, answer: String)]) {
+        var seen: [String: Int] = [:]
+        for step in steps {
+            seen[step.wait, default: 0] += 1
+            #expect(session.waitFor(step.wait, count: seen[step.wait]!), "waiting for \(step.wait)")
+            session.type(step.answer)
+        }
+    }
+
     /// ASCII words on the screen that are not ids (S-0001), numbers or the accepted term DV.
     static func englishWords(_ screen: String) -> [String] {
         let tokens = screen.split(whereSeparator: { !($0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_")) })
@@ -148,7 +158,7 @@ struct TerminalSessionTests {
         let (dir, db) = try makeFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let session = try start(dir)
-        let steps: [(wait: String, answer: String)] = [
+        answer(session, [
             (Self.menuPrompt, "1"),
             ("お名前の一部", "鈴木"),
             ("どうでしたか", "2"),
@@ -161,11 +171,7 @@ struct TerminalSessionTests {
             ("次に訪問する日", "12-08"),
             ("保存しますか", "5"),           // correct line 5, 結果
             ("どうでしたか", "1"),
-        ]
-        for (i, step) in steps.enumerated() {
-            #expect(session.waitFor(step.wait, count: step.wait == "どうでしたか" && i > 2 ? 2 : 1), "waiting for \(step.wait)")
-            session.type(step.answer)
-        }
+        ])
         #expect(session.waitFor("保存しますか", count: 2))
         session.type("")
         #expect(session.waitFor(Self.saved))
@@ -188,12 +194,7 @@ struct TerminalSessionTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = try dump(db)
         let session = try start(dir)
-        #expect(session.waitFor(Self.menuPrompt))
-        session.type("")
-        #expect(session.waitFor("お名前の一部"))
-        session.type("")
-        #expect(session.waitFor("どうでしたか"))
-        session.type("3")
+        answer(session, [(Self.menuPrompt, ""), ("お名前の一部", ""), ("どうでしたか", "3")])
         #expect(session.waitFor("気づいたことはありますか"))
         session.type("1", enter: false)
         session.press(0x03)  // Ctrl-C
@@ -209,10 +210,7 @@ struct TerminalSessionTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let before = try dump(db)
         let session = try start(dir)
-        #expect(session.waitFor(Self.menuPrompt))
-        session.type("")
-        #expect(session.waitFor("お名前の一部"))
-        session.type("")
+        answer(session, [(Self.menuPrompt, ""), ("お名前の一部", "")])
         #expect(session.waitFor("どうでしたか"))
         session.press(0x04)  // Ctrl-D
         #expect(session.waitFor("記録しませんでした"))
@@ -226,28 +224,15 @@ struct TerminalSessionTests {
         let (dir, db) = try makeFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let session = try start(dir)
-        #expect(session.waitFor(Self.menuPrompt))
-        session.type("3")
-        #expect(session.waitFor("どの記録ですか"))
-        session.type("")
-        #expect(session.waitFor("直すときは項目の番号"))
-        session.type("5")
-        #expect(session.waitFor("どうでしたか"))
-        session.type("2")
-        #expect(session.waitFor("直した内容を保存しますか"))
-        session.type("")
+        answer(session, [(Self.menuPrompt, "3"), ("どの記録ですか", ""), ("直すときは項目の番号", "5"), ("どうでしたか", "2"),
+                         ("直した内容を保存しますか", "")])
         #expect(session.waitFor("直しました: 鈴木花子さん 11月1日(日) ふれあいの会による見守り訪問・不在"))
         session.type("6")
         #expect(session.waitForExit() == 0)
         #expect(try db.lastOwnVisit()?.outcome == .notAtHome)
 
         let edit = try start(dir, ["visit", "edit", "--last"])
-        #expect(edit.waitFor("直すときは項目の番号"))
-        edit.type("9")
-        #expect(edit.waitFor("メモ"))
-        edit.type("郵便受けにメモを残した")
-        #expect(edit.waitFor("直した内容を保存しますか"))
-        edit.type("")
+        answer(edit, [("直すときは項目の番号", "9"), ("メモ（なければ", "郵便受けにメモを残した"), ("直した内容を保存しますか", "")])
         #expect(edit.waitForExit() == 0)
         #expect(try db.lastOwnVisit()?.note == "郵便受けにメモを残した")
         #expect(Self.englishWords(edit.screen) == [])
