@@ -175,7 +175,7 @@ struct TerminalSessionTests {
         #expect(session.waitFor("保存しますか", count: 2))
         session.type("")
         #expect(session.waitFor(Self.saved))
-        #expect(session.screen.contains("記録しました: 鈴木花子さん 11月24日"), "\(session.screen)")
+        #expect(session.screen.contains("記録しました: 鈴木花子さん \(DateText.short(.today(), .japanese))"), "\(session.screen)")
         session.type("6")
         #expect(session.waitForExit() == 0)
         #expect(Self.englishWords(session.screen) == [], "English on a Japanese screen: \(Self.englishWords(session.screen))")
@@ -186,6 +186,21 @@ struct TerminalSessionTests {
         #expect(visit.note == "ポストに新聞がたまっていた")
         #expect(visit.sharedAt == ["fureai_hanchokai"])
         #expect(visit.nextDue?.month == 12 && visit.nextDue?.day == 8)
+    }
+
+    @Test("under an English locale the same routine visit is all English: no kana anywhere (the names are kanji)")
+    func englishRoutine() throws {
+        let (dir, db) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session = try start(dir, language: "C.UTF-8")
+        answer(session, [("Type a number and press Enter", ""), ("part of the name", ""), ("How did it go", ""),
+                         ("Anything you noticed", ""), ("Note", ""), ("Save?", "")])
+        #expect(session.waitFor("Saved: 佐藤一郎, \(DateText.short(.today(), .english)), Fureai-no-kai watch visit: Safety confirmed"))
+        #expect(session.keypresses == 6)
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(!session.screen.unicodeScalars.contains { (0x3040...0x30FF).contains($0.value) }, "\(session.screen)")
+        #expect(try db.visits(VisitFilter(subjectId: "S-0001")).count == 1)
     }
 
     @Test("Ctrl-C in the middle of a guided record leaves the database exactly as it was")
