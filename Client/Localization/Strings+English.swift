@@ -64,7 +64,6 @@ struct EnglishStrings: Strings {
     func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String {
         "\(field): \(date) is not accepted; accepted: a date from \(from) to \(to)"
     }
-    func nextDueBeforeVisit(_ date: LocalDate) -> String { "next visit: accepted: a date on or after the visit (\(date))" }
     func noteTooLong(max: Int) -> String { "note: too long; accepted: at most \(max) characters" }
 
     var summaryTitle: String { "Please check:" }
@@ -141,7 +140,6 @@ struct EnglishStrings: Strings {
         return "missing " + missing.compactMap { $0 }.joined(separator: " and ")
     }
     var idOrLast: String { "give the visit's id or --last, not both" }
-    var inputEndedBeforeSave: String { "no visit logged: input ended before the visit was saved" }
 
     var reviewUnchanged: String { "To correct a line, type its number; Enter goes back to the menu" }
     var saveDefault: String { "save" }

@@ -66,9 +66,6 @@ struct JapaneseStrings: Strings {
     func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String {
         "\(field): \(DateText.long(date, .japanese, wareki: wareki)) は選べません。\(DateText.long(from, .japanese, wareki: wareki)) から \(DateText.long(to, .japanese, wareki: wareki)) までの日付を入れてください。"
     }
-    func nextDueBeforeVisit(_ date: LocalDate) -> String {
-        "次回の訪問日: 訪問した日（\(DateText.long(date, .japanese, wareki: wareki))）より後の日付を入れてください。"
-    }
     func noteTooLong(max: Int) -> String { "メモ: 長すぎます。\(max) 文字までにしてください。" }
 
     var summaryTitle: String { "この内容でよいか確かめてください。" }
@@ -217,7 +214,6 @@ struct JapaneseStrings: Strings {
         return missing.compactMap { $0 }.joined(separator: " と ") + " を指定してください。"
     }
     var idOrLast: String { "訪問記録の ID か --last のどちらか一つを指定してください。" }
-    var inputEndedBeforeSave: String { "入力が終わったため、記録しませんでした。" }
 
     var reviewUnchanged: String { "直すときは項目の番号、そのままエンターキーでメニューに戻ります" }
     var saveDefault: String { "保存する" }

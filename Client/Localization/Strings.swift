@@ -59,7 +59,6 @@ public protocol Strings: Sendable {
     func badYesNo(field: String, _ text: String) -> String
     func badDate(field: String, _ text: String) -> String
     func dateOutOfRange(field: String, _ date: LocalDate, from: LocalDate, to: LocalDate) -> String
-    func nextDueBeforeVisit(_ date: LocalDate) -> String
     func noteTooLong(max: Int) -> String
 
     // MARK: Summary, saving, correcting
@@ -125,7 +124,6 @@ public protocol Strings: Sendable {
     func badKeep(_ value: Int) -> String
     func missingForLog(subject: Bool, kind: Bool) -> String
     var idOrLast: String { get }
-    var inputEndedBeforeSave: String { get }
 
     // MARK: Text output of the read commands
     func label(_ label: TextLabel) -> String
