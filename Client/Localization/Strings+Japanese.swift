@@ -160,7 +160,7 @@ struct JapaneseStrings: Strings {
         let field = fieldNames[p.field] ?? p.field
         let accepted: String
         if p.accepted.hasPrefix("one of ") {
-            accepted = "次のどれか: " + String(p.accepted.dropFirst("one of ".count))
+            accepted = "次のどれか: " + (codeLists[p.field] ?? String(p.accepted.dropFirst("one of ".count)))
         } else {
             accepted = acceptedByField[p.field] ?? "正しい値"
         }
@@ -173,6 +173,21 @@ struct JapaneseStrings: Strings {
         "next-due": "次回訪問日", "duration-min": "かかった時間", "plan-event": "プラン", "assists": "協力した民生委員",
         "note": "メモ", "name": "お名前", "district": "校区", "id": "ID", "visitor-id": "訪問者 ID", "organization": "所属",
         "category": "区分", "cadence-days": "訪問の間隔", "consent-date": "同意を得た日", "role": "役割",
+    ]
+
+    /// The accepted ids of a code-list field, each with its Japanese label.
+    static let codeLists = [
+        VisitKind.field: codesDescription(VisitKind.self, .japanese),
+        ContactMethod.field: codesDescription(ContactMethod.self, .japanese),
+        Outcome.field: codesDescription(Outcome.self, .japanese),
+        VisitAction.field: codesDescription(VisitAction.self, .japanese),
+        NichijiService.field: codesDescription(NichijiService.self, .japanese),
+        Concern.field: codesDescription(Concern.self, .japanese),
+        SharingVenue.field: codesDescription(SharingVenue.self, .japanese),
+        ReferralDestination.field: codesDescription(ReferralDestination.self, .japanese),
+        PlanEvent.field: codesDescription(PlanEvent.self, .japanese),
+        SubjectCategory.field: codesDescription(SubjectCategory.self, .japanese),
+        VisitorRole.field: codesDescription(VisitorRole.self, .japanese),
     ]
 
     static let acceptedByField = [

@@ -72,7 +72,7 @@ struct CommandTests {
             ConflictsCommand.Resolve.self,
         ]
         for c in commands {
-            #expect(c.helpMessage().contains("Example"), "\(c) has no example")
+            #expect(c.helpMessage().contains(Localization.language == .japanese ? "例:" : "Example"), "\(c) has no example")
         }
     }
 

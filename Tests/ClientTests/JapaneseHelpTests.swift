@@ -110,7 +110,7 @@ struct JapaneseHelpTests {
         #expect(text == """
             保存しませんでした:
               ・訪問日（date）: 「2031-01-01」 は使えません。使えるもの: 2000年1月1日から今日までの日付
-              ・種類（kind）: 「x」 は使えません。使えるもの: 次のどれか: fureai_watch, minsei_watch
+              ・種類（kind）: 「x」 は使えません。使えるもの: 次のどれか: fureai_watch（ふれあいの会による見守り訪問）、minsei_watch（民生委員・児童委員による訪問・見守り）、kyoryokuin_watch（民生委員協力員による見守り・訪問同行）、outreach（アウトリーチ等を通じた継続的支援事業の訪問）、nichiji_checkin（日常生活自立支援事業の定期訪問）
             """)
     }
 }
