@@ -135,7 +135,7 @@ struct GuidedVisit {
                 terminal.say(strings.notSaved)
                 return nil
             }
-            guard let n = Int(answer), let field = Field(rawValue: n), field != .subject || original == nil else {
+            guard let n = Int(answer), let field = Field(rawValue: n) else {
                 terminal.say(strings.badConfirm(answer, count: Field.allCases.count))
                 continue
             }
