@@ -1,14 +1,21 @@
 import Foundation
+import GRDB
 import MimamoriShared
 
-/// Queries behind the guided record and the menu, built only on AppDatabase's public surface so that they
-/// survive changes to the store's tables.
+/// Queries behind the guided record and the menu. They read the visit projection newest id first (ids are
+/// UUIDv7, so in the order visits were logged), which stays fast however many visits a sync has brought in:
+/// decoding every visit held would take seconds at 100,000.
 extension AppDatabase {
-    /// The visits this visitor recorded, newest first (by id: ids are UUIDv7, so ordered by the time of logging).
+    /// The visits this visitor recorded, newest first.
     public func ownVisits(limit: Int = 10) throws -> [Visit] {
         guard let replica = try replica() else { return [] }
-        let own = try visits().map(\.visit).filter { $0.visitorId == replica.visitorId }
-        return Array(own.sorted { $0.id > $1.id }.prefix(limit))
+        return try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT payload FROM visit_index WHERE deleted = 0 AND visitor_id = ? ORDER BY id DESC LIMIT ?
+                """, arguments: [replica.visitorId, limit])
+            let coder = VersionCoder()
+            return try rows.compactMap { try coder.decodePayload($0["payload"]).visit }
+        }
     }
 
     /// The last visit this visitor recorded, for `visit edit --last` and the menu's 記録を見る・直す.
