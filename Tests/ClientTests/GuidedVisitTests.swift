@@ -101,6 +101,26 @@ struct GuidedVisitTests {
         #expect(try dump(db) == before)
     }
 
+    @Test("the last record is this visitor's latest, not a newer one pulled from another visitor")
+    func lastOwnIgnoresOthers() throws {
+        let db = try makeDatabase()
+        let mine = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today)
+        let other = DocumentID.make()
+        var theirs = mine
+        theirs.id = DocumentID.make()
+        theirs.visitorId = "V-002"
+        theirs.kind = .minseiWatch
+        let version = Version(payload: .visit(theirs), vector: VersionVector([other: 1]), dot: Dot(replica: other, counter: 1),
+                              author: "V-002", writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
+        _ = try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [
+            DocumentChange(sequence: 1, documentId: theirs.id, type: .visit, versions: [version]),
+        ], nextSince: 1, hasMore: false))
+        #expect(try db.visits().count == 2)
+        #expect(try db.lastOwnVisit()?.id == mine.id)
+        #expect(try db.ownVisits().map(\.id) == [mine.id])
+        #expect(try db.defaultKind() == .fureaiWatch)
+    }
+
     @Test("the kind defaults to the last one used, else the visitor's role")
     func defaultKind() throws {
         let db = try makeDatabase(role: .minseiIin)

@@ -239,7 +239,7 @@ struct TerminalSessionTests {
         let (dir, db) = try makeFolder()
         defer { try? FileManager.default.removeItem(at: dir) }
         let session = try start(dir)
-        answer(session, [(Self.menuPrompt, "3"), ("どの記録ですか", ""), ("直すときは項目の番号", "5"), ("どうでしたか", "2"),
+        answer(session, [(Self.menuPrompt, "9"), ("「9」はメニューにありません。1 から 6 の番号を入れてください。", "3"), ("どの記録ですか", ""), ("直すときは項目の番号", "5"), ("どうでしたか", "2"),
                          ("直した内容を保存しますか", "")])
         #expect(session.waitFor("直しました: 鈴木花子さん 11月1日(日) ふれあいの会による見守り訪問・不在"))
         session.type("6")
