@@ -7,12 +7,27 @@ public enum API {
     public static let pushPath = "/v1/push"
     public static let changesPath = "/v1/changes"
     public static let totalsPath = "/v1/totals"
+    public static let tokensPath = "/v1/tokens"
+    /// The methods each path takes: any other method is 405 with these in `Allow`.
+    public static let methods: [String: [String]] = [
+        healthPath: ["GET"], pushPath: ["POST"], changesPath: ["GET"], totalsPath: ["GET"], tokensPath: ["GET"],
+    ]
     /// Every push and pull names the replica making it; a visitor or office token is bound to the first one.
     public static let replicaHeader = "Mimamori-Replica"
     /// At most this many versions in one push batch.
     public static let maxBatchSize = 1000
     /// Request bodies larger than this are refused with 413.
     public static let maxBodyBytes = 16 * 1024 * 1024
+    /// A batch id: what a client makes once per batch and resends unchanged with every retry.
+    public static func isValidBatchID(_ id: String) -> Bool {
+        let bytes = id.utf8
+        return !bytes.isEmpty && bytes.count <= 128 && bytes.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
+        }
+    }
+
+    public static let batchIDDescription = "1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' or ':'"
     public static let defaultPageSize = 500
     public static let maxPageSize = 5000
 }
@@ -138,7 +153,8 @@ public struct ChangesResponse: Codable, Sendable, Hashable {
 public struct APIErrorBody: Codable, Sendable, Hashable {
     public struct Detail: Codable, Sendable, Hashable {
         /// Machine-readable: `bad_request`, `invalid_json`, `unauthorized`, `forbidden`, `not_found`,
-        /// `payload_too_large`, `batch_too_large`, `conflict`, `internal`.
+        /// `payload_too_large`, `batch_too_large`, `batch_conflict`, `unsupported_media_type`,
+        /// `method_not_allowed`, `internal`.
         public let code: String
         public let message: String
         public init(code: String, message: String) { self.code = code; self.message = message }

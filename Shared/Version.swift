@@ -54,13 +54,25 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
+        // The member of the other type is refused, not ignored: nothing unchecked rides along to be stored.
+        func refuse(_ other: CodingKeys) throws {
+            if c.contains(other) {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: c.codingPath + [other],
+                    debugDescription: "a \(type) payload has no '\(other.rawValue)' member; accepted: 'type' and '\(type)' only"))
+            }
+        }
         switch type {
-        case "visit": self = .visit(try c.decode(Visit.self, forKey: .visit))
-        case "subject": self = .subject(try c.decode(Subject.self, forKey: .subject))
+        case "visit":
+            try refuse(.subject)
+            self = .visit(try c.decode(Visit.self, forKey: .visit))
+        case "subject":
+            try refuse(.visit)
+            self = .subject(try c.decode(Subject.self, forKey: .subject))
         default:
             throw DecodingError.dataCorrupted(.init(
                 codingPath: c.codingPath + [CodingKeys.type],
-                debugDescription: "unknown document type '\(type)'; accepted: visit, subject"))
+                debugDescription: "unknown document type '\(shortened(type))'; accepted: visit, subject"))
         }
     }
 
@@ -167,18 +179,32 @@ public struct Version: Hashable, Sendable, Codable {
     public var structuralProblems: [ValidationProblem] {
         var p: [ValidationProblem] = []
         if documentId != payload.id {
-            p.append(.init(field: "documentId", value: documentId, accepted: "the payload's id (\(payload.id))"))
+            p.append(.init(field: "documentId", value: shortened(documentId), accepted: "the payload's id (\(shortened(payload.id)))"))
         }
         if dot.counter == 0 || dot.counter > VersionVector.maxCounter || vector[dot.replica] != dot.counter {
             p.append(.init(field: "dot", value: dot.description,
                            accepted: "a counter from 1 to 2^53 equal to the vector's entry for the dot's replica"))
         }
-        if let bad = vector.counters.first(where: { $0.value > VersionVector.maxCounter }) {
-            p.append(.init(field: "vector", value: "\(bad.key):\(bad.value)", accepted: "counters from 1 to 2^53"))
+        if vector.counters.count > Limits.vectorEntries {
+            p.append(.init(field: "vector", value: "\(vector.counters.count) entries",
+                           accepted: "at most \(Limits.vectorEntries) entries, one per replica that wrote the document"))
+        } else {
+            if let bad = vector.counters.first(where: { $0.value > VersionVector.maxCounter }) {
+                p.append(.init(field: "vector", value: "\(shortened(bad.key)):\(bad.value)", accepted: "counters from 1 to 2^53"))
+            }
+            if let bad = vector.counters.keys.first(where: { !DocumentID.isValid($0) }) {
+                p.append(.init(field: "vector", value: shortened(bad),
+                               accepted: "replica ids as keys: \(DocumentID.acceptedDescription)"))
+            }
         }
         if !DocumentID.isValid(dot.replica) {
-            p.append(.init(field: "dot.replica", value: dot.replica, accepted: DocumentID.acceptedDescription))
+            p.append(.init(field: "dot.replica", value: shortened(dot.replica), accepted: DocumentID.acceptedDescription))
         }
-        return p
+        if !DocumentID.isValid(documentId) {
+            p.append(.init(field: "documentId", value: shortened(documentId), accepted: DocumentID.acceptedDescription))
+        }
+        var author = Checker(codes: .allowUnknown)
+        author.text(self.author, "author", Limits.idText)
+        return p + author.problems
     }
 }

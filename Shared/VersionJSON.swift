@@ -95,23 +95,14 @@ extension MimamoriJSON {
 
     /// `decode(PushRequest.self, from:)`, through the fast path when the body is plainly well formed.
     public static func decodePush(_ data: Data) throws -> PushRequest {
-        try decodePushKeepingRaw(data).request
-    }
-
-    /// As `decodePush`, also giving the exact bytes of each version as sent when the fast path read the body
-    /// (nil when it fell back to Codable: the caller may find them another way).
-    public static func decodePushKeepingRaw(_ data: Data) throws -> (request: PushRequest, rawVersions: [Data]?) {
-        let fast: (PushRequest, [Range<Int>])? = data.withUnsafeBytes { raw in
+        let fast: PushRequest? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
             var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
             guard let r = p.pushRequest(), p.atEnd() else { return nil }
             return r
         }
-        if let (request, ranges) = fast {
-            let start = data.startIndex
-            return (request, ranges.map { Data(data[(start + $0.lowerBound)..<(start + $0.upperBound)]) })
-        }
-        return (try decode(PushRequest.self, from: data), nil)
+        if let fast { return fast }
+        return try decode(PushRequest.self, from: data)
     }
 
     /// `encode(response)`, byte for byte, with each version written by `VersionJSON`.
@@ -561,9 +552,11 @@ struct FastJSONParser {
         return n
     }
 
+    /// Up to 2^63-1, as `StrictJSON` accepts (counters are refused above 2^53 later, naming the field).
     mutating func uint64() -> UInt64? {
         ws()
-        return magnitude()
+        guard let m = magnitude(), m <= UInt64(Int64.max) else { return nil }
+        return m
     }
 
     mutating func int() -> Int? {
@@ -887,26 +880,21 @@ struct FastJSONParser {
                        note: note)
     }
 
-    /// An array of versions, with the byte range of each.
-    mutating func versions(ranges: inout [Range<Int>]?) -> [Version]? {
+    mutating func versions() -> [Version]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var list: [Version] = []
         if take(UInt8(ascii: "]")) { return list }
         while true {
-            ws()
-            let start = i
             guard let v = version() else { return nil }
             list.append(v)
-            ranges?.append(start..<i)
             guard let more = more(UInt8(ascii: "]")) else { return nil }
             if !more { return list }
         }
     }
 
-    mutating func pushRequest() -> (PushRequest, [Range<Int>])? {
+    mutating func pushRequest() -> PushRequest? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var batchId: String?, replicaId: String?, versions: [Version]?
-        var ranges: [Range<Int>]? = []
         while true {
             guard let k = key() else { return nil }
             if eq(k, "batchId") {
@@ -916,7 +904,7 @@ struct FastJSONParser {
                 guard replicaId == nil, let x = string() else { return nil }
                 replicaId = x
             } else if eq(k, "versions") {
-                guard versions == nil, let x = self.versions(ranges: &ranges) else { return nil }
+                guard versions == nil, let x = self.versions() else { return nil }
                 versions = x
             } else {
                 return nil
@@ -924,8 +912,8 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
-        guard let batchId, let replicaId, let versions, let ranges else { return nil }
-        return (PushRequest(batchId: batchId, replicaId: replicaId, versions: versions), ranges)
+        guard let batchId, let replicaId, let versions else { return nil }
+        return PushRequest(batchId: batchId, replicaId: replicaId, versions: versions)
     }
 
     mutating func int64() -> Int64? { int().map(Int64.init) }
@@ -996,7 +984,6 @@ struct FastJSONParser {
     mutating func documentChange() -> DocumentChange? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?
-        var none: [Range<Int>]? = nil
         while true {
             guard let k = key() else { return nil }
             if eq(k, "documentId") {
@@ -1009,7 +996,7 @@ struct FastJSONParser {
                 guard type == nil, let x = string().flatMap(DocumentType.init(rawValue:)) else { return nil }
                 type = x
             } else if eq(k, "versions") {
-                guard versions == nil, let x = self.versions(ranges: &none) else { return nil }
+                guard versions == nil, let x = self.versions() else { return nil }
                 versions = x
             } else {
                 return nil

@@ -92,5 +92,20 @@ public struct Dot: Hashable, Sendable, Codable, Comparable, CustomStringConverti
     /// A fixed total order, the same on every replica: counter, then replica id.
     public static func < (a: Dot, b: Dot) -> Bool { (a.counter, a.replica) < (b.counter, b.replica) }
 
+    private enum CodingKeys: String, CodingKey, CaseIterable { case counter, replica }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        replica = try c.decode(String.self, forKey: .replica)
+        counter = try c.decode(UInt64.self, forKey: .counter)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(counter, forKey: .counter)
+        try c.encode(replica, forKey: .replica)
+    }
+
     public var description: String { "\(replica.prefix(8))#\(counter)" }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MimamoriShared
 
@@ -7,21 +8,39 @@ public struct StoredDocument: Sendable, Hashable {
     /// 校区 of the display version: pull scoping follows it.
     public var district: String
     public var versions: VersionSet
-    /// The JSON of versions new in this push, exactly as the client sent them (by dot); the others are
-    /// encoded when saved.
-    public var rawVersions: [Dot: Data]
 
-    public init(type: DocumentType, district: String, versions: VersionSet, rawVersions: [Dot: Data] = [:]) {
+    public init(type: DocumentType, district: String, versions: VersionSet) {
         self.type = type
         self.district = district
         self.versions = versions
-        self.rawVersions = rawVersions
     }
 
     /// Builds the stored form of a non-empty version set.
-    init?(_ versions: VersionSet, rawVersions: [Dot: Data]) {
+    init?(_ versions: VersionSet) {
         guard let display = versions.display else { return nil }
-        self.init(type: display.type, district: display.payload.district, versions: versions, rawVersions: rawVersions)
+        self.init(type: display.type, district: display.payload.district, versions: versions)
+    }
+}
+
+/// A batch applied before: its reply, and the SHA-256 of its content (nil for batches stored before the
+/// hash was kept).
+public struct StoredBatch: Sendable, Hashable {
+    public let reply: Data
+    public let contentHash: Data?
+
+    public init(reply: Data, contentHash: Data?) {
+        self.reply = reply
+        self.contentHash = contentHash
+    }
+}
+
+/// A `batchId` the replica already used for a batch with other content. Answering the first reply would
+/// tell the client its second batch was stored when none of it was; it is a client bug to report.
+public struct BatchReuseError: Error, LocalizedError, Sendable, Hashable {
+    public let replica: String
+    public let batchId: String
+    public var errorDescription: String? {
+        "batchId '\(batchId)' was already used by replica \(replica) for a batch with other content, and nothing of this batch was stored; a retry must resend exactly the same batch, and a new batch needs a new batchId (this is a client bug: report it)"
     }
 }
 
@@ -29,7 +48,7 @@ public struct StoredDocument: Sendable, Hashable {
 /// implements it today; a PostgreSQL store implements the same few statements and reuses `PushProcessor`.
 public protocol PushTransaction {
     func epoch() throws -> String
-    func storedReply(replica: String, batchId: String) throws -> Data?
+    func storedBatch(replica: String, batchId: String) throws -> StoredBatch?
     func document(_ id: String) throws -> StoredDocument?
     /// The highest counter of `replica`'s writes the server has accepted (0 if none).
     func highestCounter(of replica: String) throws -> UInt64
@@ -41,7 +60,7 @@ public protocol PushTransaction {
     /// Raises (never lowers) the highest counter seen from each replica.
     func raiseHighestCounters(_ counters: [String: UInt64]) throws
     func addToCounters(_ deltas: [CounterKey: Int]) throws
-    func storeReply(replica: String, batchId: String, body: Data) throws
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws
 }
 
 /// The server's side of SYNC.md's push: checks each version, applies it through the shared merge rule
@@ -58,17 +77,20 @@ public struct PushProcessor {
         self.today = today
     }
 
-    /// `rawVersions`, when given, holds the JSON bytes of each of `request.versions` as sent.
-    public func run(_ request: PushRequest, rawVersions: [Data]? = nil, in tx: some PushTransaction) throws -> PushReply {
-        if let stored = try tx.storedReply(replica: request.replicaId, batchId: request.batchId) {
-            return PushReply(response: try MimamoriJSON.decodePushResponse(stored), body: stored, replayed: true)
+    public func run(_ request: PushRequest, in tx: some PushTransaction) throws -> PushReply {
+        // The hash of the batch's canonical JSON: a retry matches whatever whitespace or key order it was sent in.
+        let contentHash = Data(SHA256.hash(data: MimamoriJSON.encodePush(request)))
+        if let stored = try tx.storedBatch(replica: request.replicaId, batchId: request.batchId) {
+            if let hash = stored.contentHash, hash != contentHash {
+                throw BatchReuseError(replica: request.replicaId, batchId: request.batchId)
+            }
+            return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
         }
         var state = BatchState()
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        let raw = rawVersions?.count == request.versions.count ? rawVersions : nil
-        for (i, version) in request.versions.enumerated() {
-            results.append(try apply(version, raw: raw?[i], pushedBy: request.replicaId, state: &state, tx: tx))
+        for version in request.versions {
+            results.append(try apply(version, pushedBy: request.replicaId, state: &state, tx: tx))
         }
 
         var sequence = try tx.lastSequence()
@@ -90,7 +112,7 @@ public struct PushProcessor {
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
         let body = MimamoriJSON.encodePushResponse(response)
-        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, body: body)
+        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash, body: body)
         return PushReply(response: response, body: body, replayed: false)
     }
 
@@ -105,7 +127,7 @@ public struct PushProcessor {
         var raisedCounters: [String: UInt64] = [:]
     }
 
-    private func apply(_ version: Version, raw: Data?, pushedBy replica: String, state: inout BatchState,
+    private func apply(_ version: Version, pushedBy replica: String, state: inout BatchState,
                        tx: some PushTransaction) throws -> PushResult {
         func reject(_ code: RejectionCode, _ message: String) -> PushResult {
             PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
@@ -133,7 +155,7 @@ public struct PushProcessor {
             state.documents[id] = .some(stored)
             state.original[id] = .some(stored)
         }
-        let current = state.documents[id]!
+        let current = state.documents[id] ?? nil
         if let current {
             if !caller.districts.contains(current.district) {
                 return reject(.outOfScope, "document \(id) belongs to district '\(current.district)', which is not among this token's districts; ask the administrator for a token that covers it")
@@ -144,8 +166,8 @@ public struct PushProcessor {
         }
 
         for (other, counter) in version.vector.counters where other != replica {
-            if state.highest[other] == nil { state.highest[other] = try tx.highestCounter(of: other) }
-            let seen = state.highest[other]!
+            let seen = try state.highest[other] ?? tx.highestCounter(of: other)
+            state.highest[other] = seen
             if counter > seen {
                 return reject(.unknownCounter, "the version vector claims write #\(counter) of replica \(other), but the server has only seen up to #\(seen) from it. If this version was written over a copy received from \(other) directly, push it again after \(other) has synced; otherwise this data did not come from this server (restored backup, or another server?) — re-register the replica")
             }
@@ -162,10 +184,7 @@ public struct PushProcessor {
             return reject(.counterReused, error.localizedDescription)
         }
         if outcome != .known {
-            var rawVersions = current?.rawVersions ?? [:]
-            if let raw { rawVersions[version.dot] = raw }
-            let kept = Set(versions.versions.map(\.dot))
-            state.documents[id] = .some(StoredDocument(versions, rawVersions: rawVersions.filter { kept.contains($0.key) }))
+            state.documents[id] = .some(StoredDocument(versions))
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
             state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
         }

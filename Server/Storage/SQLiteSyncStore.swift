@@ -43,9 +43,9 @@ public struct SQLiteSyncStore: SyncStore {
         try await writer.read { db in try SQLitePushTransaction(db: db).lastSequence() }
     }
 
-    public func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply {
+    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         try await writer.write { db in
-            try PushProcessor(caller: caller, today: today).run(request, rawVersions: rawVersions, in: SQLitePushTransaction(db: db))
+            try PushProcessor(caller: caller, today: today).run(request, in: SQLitePushTransaction(db: db))
         }
     }
 
@@ -200,9 +200,10 @@ struct SQLitePushTransaction: PushTransaction {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_sequence FROM server_state WHERE id = 1"))!
     }
 
-    func storedReply(replica: String, batchId: String) throws -> Data? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT reply FROM batches WHERE replica_id = ? AND batch_id = ?"),
-                          arguments: [replica, batchId])
+    func storedBatch(replica: String, batchId: String) throws -> StoredBatch? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT reply, content_hash FROM batches WHERE replica_id = ? AND batch_id = ?"),
+                         arguments: [replica, batchId])
+            .map { StoredBatch(reply: $0["reply"], contentHash: $0["content_hash"]) }
     }
 
     func versions(of id: String) throws -> [Version] {
@@ -240,7 +241,8 @@ struct SQLitePushTransaction: PushTransaction {
         }
         let insert = try db.cachedStatement(sql: "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES (?, ?, ?, ?)")
         for version in document.versions.versions where !before.contains(version.dot) {
-            let json = document.rawVersions[version.dot] ?? VersionJSON.encode(version)
+            // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
+            let json = VersionJSON.encode(version)
             try insert.execute(arguments: [id, version.dot.replica, Int64(version.dot.counter), String(decoding: json, as: UTF8.self)])
         }
     }
@@ -270,8 +272,8 @@ struct SQLitePushTransaction: PushTransaction {
         }
     }
 
-    func storeReply(replica: String, batchId: String, body: Data) throws {
-        try db.cachedStatement(sql: "INSERT INTO batches (replica_id, batch_id, reply) VALUES (?, ?, ?)")
-            .execute(arguments: [replica, batchId, body])
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
+        try db.cachedStatement(sql: "INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [replica, batchId, body, contentHash])
     }
 }

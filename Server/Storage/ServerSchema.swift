@@ -39,7 +39,8 @@ enum ServerSchema {
                 )
                 """)
             try db.execute(sql: "CREATE INDEX documents_district_sequence ON documents (district, sequence)")
-            // The current version set of each document: the JSON of each version, as MimamoriJSON encodes it.
+            // The current version set of each document: the canonical JSON of each version (VersionJSON, the bytes
+            // MimamoriJSON encodes), written by the server from the checked version.
             try db.execute(sql: """
                 CREATE TABLE versions (
                     document_id TEXT NOT NULL REFERENCES documents (document_id),
@@ -73,6 +74,11 @@ enum ServerSchema {
                     PRIMARY KEY (fiscal_year, dimension, key, kind)
                 )
                 """)
+        }
+        migrator.registerMigration("v2 batch content hash") { db in
+            // The SHA-256 of each batch's canonical JSON: a replay with other content under the same batchId
+            // is refused (409) instead of answered with the first reply. NULL for batches stored before.
+            try db.execute(sql: "ALTER TABLE batches ADD COLUMN content_hash BLOB")
         }
         return migrator
     }
