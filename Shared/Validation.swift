@@ -202,3 +202,13 @@ extension Subject {
         if !p.isEmpty { throw ValidationFailure(p) }
     }
 }
+
+extension ErasedDocument {
+    /// A tombstone's remains: a valid id and district, nothing else to check.
+    public func problems() -> [ValidationProblem] {
+        var c = Checker(codes: .allowUnknown)
+        c.id(id, "id")
+        c.text(district, "district", Limits.idText)
+        return c.problems
+    }
+}

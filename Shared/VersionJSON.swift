@@ -337,6 +337,11 @@ struct FastJSONWriter {
             lit(#"{"type":"visit","visit":"#); visit(v); out.append(UInt8(ascii: "}"))
         case let .subject(s):
             lit(#"{"subject":"#); subject(s); lit(#","type":"subject"}"#)
+        case let .erased(e):
+            lit(#"{"erased":{"district":"#); string(e.district)
+            lit(#","id":"#); string(e.id)
+            lit(#"},"type":"#); string(e.type.rawValue)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -716,10 +721,13 @@ struct FastJSONParser {
 
     mutating func payload() -> DocumentPayload? {
         guard take(UInt8(ascii: "{")) else { return nil }
-        var type: String?, visit: Visit?, subject: Subject?
+        var type: String?, visit: Visit?, subject: Subject?, erased: (id: String, district: String)?
         while true {
             guard let k = key() else { return nil }
-            if eq(k, "type") {
+            if eq(k, "erased") {
+                guard erased == nil, let x = self.erased() else { return nil }
+                erased = x
+            } else if eq(k, "type") {
                 guard type == nil, let x = string() else { return nil }
                 type = x
             } else if eq(k, "visit") {
@@ -734,11 +742,36 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
-        switch (type, visit, subject) {
-        case let ("visit"?, visit?, nil): return .visit(visit)
-        case let ("subject"?, nil, subject?): return .subject(subject)
+        switch (type, visit, subject, erased) {
+        case let ("visit"?, visit?, nil, nil): return .visit(visit)
+        case let ("subject"?, nil, subject?, nil): return .subject(subject)
+        case let (type?, nil, nil, erased?):
+            guard let documentType = DocumentType(rawValue: type) else { return nil }
+            return .erased(ErasedDocument(type: documentType, id: erased.id, district: erased.district))
         default: return nil
         }
+    }
+
+    /// A tombstone's `{"district": …, "id": …}`.
+    mutating func erased() -> (id: String, district: String)? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var id: String?, district: String?
+        while true {
+            guard let k = key() else { return nil }
+            if eq(k, "id") {
+                guard id == nil, let x = string() else { return nil }
+                id = x
+            } else if eq(k, "district") {
+                guard district == nil, let x = string() else { return nil }
+                district = x
+            } else {
+                return nil
+            }
+            guard let more = more(UInt8(ascii: "}")) else { return nil }
+            if !more { break }
+        }
+        guard let id, let district else { return nil }
+        return (id, district)
     }
 
     mutating func visit() -> Visit? {

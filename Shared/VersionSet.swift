@@ -93,10 +93,11 @@ extension VersionSet {
     /// A local write (create, edit, delete, resolve): its vector is everything held, merged, with the writer's
     /// own entry set to its next counter — so it supersedes exactly the versions its writer had seen.
     /// `counter` must come from the replica's persisted counter and exceed every value it used before.
+    /// A delete erases: the tombstone carries only `payload.erased` (id, type, district).
     public func write(_ payload: DocumentPayload, deleted: Bool = false, replica: String, counter: UInt64,
                       author: String, at time: Timestamp = .now()) -> Version {
         precondition(counter > mergedVector[replica], "a write counter must exceed every counter the replica used before")
-        return Version(payload: payload, deleted: deleted, vector: mergedVector.setting(replica, to: counter),
+        return Version(payload: deleted ? payload.erased : payload, deleted: deleted, vector: mergedVector.setting(replica, to: counter),
                        dot: Dot(replica: replica, counter: counter), author: author, writtenAt: time)
     }
 }

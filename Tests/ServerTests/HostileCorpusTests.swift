@@ -274,6 +274,21 @@ struct HostileCorpusTests {
         add("dot replica with a space", edited(#""replica":"replica-h""#, #""replica":"replica h""#), ["dot"])
         add("documentId not the payload's", edited(#""documentId":"hostile-1""#, #""documentId":"hostile-2""#), ["documentId"])
 
+        // Deleting erases: a tombstone carries only type, id and district; an erased payload only in a tombstone.
+        let full = visit("hostile-1", note: "認知症の疑い")
+        let withContent = Version(payload: full.payload, deleted: true, vector: full.vector, dot: full.dot, author: full.author,
+                                  writtenAt: full.writtenAt)
+        add("tombstone carrying the note", Array(push([withContent]).utf8), ["payload", "erased"])
+        let erasedLive = Version(payload: full.payload.erased, vector: full.vector, dot: full.dot, author: full.author, writtenAt: full.writtenAt)
+        add("erased payload on a live version", Array(push([erasedLive]).utf8), ["payload", "tombstone"])
+        let tombstone = Version(payload: full.payload.erased, deleted: true, vector: full.vector, dot: full.dot, author: full.author,
+                                writtenAt: full.writtenAt)
+        let tombstoneBody = push([tombstone])
+        add("erased payload with a note", edited(#""id":"hostile-1"}"#, #""id":"hostile-1","note":"x"}"#, in: tombstoneBody), ["note"])
+        add("erased payload beside a visit", edited(#""type":"visit""#, #""type":"visit","visit":{}"#, in: tombstoneBody), ["visit"])
+        add("erased payload of an unknown type", edited(#""type":"visit""#, #""type":"memo""#, in: tombstoneBody), ["memo"])
+        add("erased payload with a bad district", edited(#""district":"nishi""#, #""district":"\u0000""#, in: tombstoneBody), ["district"])
+
         // District moves and scope: the visitor covers nishi only.
         add("visit in another district", Array(push([visit("hostile-1") { $0.district = "higashi" }]).utf8), ["higashi"])
 

@@ -90,7 +90,10 @@ struct RandomVersions {
     }
 
     mutating func version() -> Version {
-        let payload: DocumentPayload = Int.random(in: 0..<3, using: &rng) == 0 ? .subject(subject()) : .visit(visit())
+        var payload: DocumentPayload = Int.random(in: 0..<3, using: &rng) == 0 ? .subject(subject()) : .visit(visit())
+        if Int.random(in: 0..<4, using: &rng) == 0 {
+            payload = .erased(ErasedDocument(type: payload.type, id: payload.id, district: text()))
+        }
         var counters: [String: UInt64] = [:]
         for _ in 0..<Int.random(in: 0...4, using: &rng) { counters[replica()] = counter() }
         let dot = Dot(replica: replica(), counter: counter())

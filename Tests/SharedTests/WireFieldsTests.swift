@@ -69,6 +69,20 @@ struct WireFieldsTests {
         #expect(try MimamoriJSON.decode(Version.self, from: codable) == Self.fullVersion)
     }
 
+    @Test("a tombstone's erased payload keeps exactly type, id and district, on both paths")
+    func erasedFields() throws {
+        let erased = ErasedDocument(type: .subject, id: "S-1", district: "nishi")
+        #expect(Self.labels(erased) == ["type", "id", "district"])
+        try expectFastPathKeeps(.erased(erased))
+        let tombstone = try VersionSet([Self.fullVersion]).write(.visit(Self.full), deleted: true, replica: "replica-a", counter: 4, author: "v-1")
+        #expect(tombstone.payload == .erased(ErasedDocument(type: .visit, id: "visit-1", district: "nishi")))
+        #expect(tombstone.structuralProblems.isEmpty)
+        let json = String(decoding: VersionJSON.encode(tombstone), as: UTF8.self)
+        for content in ["メモ", "社協", "S-1", "outreach", "10:30"] {
+            #expect(!json.contains(content), "the tombstone still carries \(content): \(json)")
+        }
+    }
+
     func expectFastPathKeeps(_ payload: DocumentPayload) throws {
         let codable = try MimamoriJSON.encode(payload)
         #expect(VersionJSON.encodePayload(payload) == codable, "FastJSONWriter forgets a field: \(String(decoding: codable, as: UTF8.self))")
