@@ -119,18 +119,22 @@ public struct PushResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// One changed document in a pull page: its full current version set.
+/// One changed document in a pull page: its full current version set — or, when a district office moved it
+/// out of the replica's districts, where it went (`movedTo`) and no versions: the replica drops its copy.
 public struct DocumentChange: Codable, Sendable, Hashable {
     /// The server's sequence number of the latest change to this document.
     public let sequence: Int64
     public let documentId: String
     public let type: DocumentType
     public let versions: [Version]
-    public init(sequence: Int64, documentId: String, type: DocumentType, versions: [Version]) {
+    /// The 校区 the document was moved to, which this replica's token does not cover (docs/sync.md, moves).
+    public let movedTo: String?
+    public init(sequence: Int64, documentId: String, type: DocumentType, versions: [Version], movedTo: String? = nil) {
         self.sequence = sequence
         self.documentId = documentId
         self.type = type
         self.versions = versions
+        self.movedTo = movedTo
     }
 }
 

@@ -112,6 +112,7 @@ extension MimamoriJSON {
         for (i, c) in response.changes.enumerated() {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.lit(#"{"documentId":"#); w.string(c.documentId)
+            if let to = c.movedTo { w.lit(#","movedTo":"#); w.string(to) }
             w.lit(#","sequence":"#); w.int(c.sequence)
             w.lit(#","type":"#); w.string(c.type.rawValue)
             w.lit(#","versions":["#)
@@ -1016,10 +1017,13 @@ struct FastJSONParser {
 
     mutating func documentChange() -> DocumentChange? {
         guard take(UInt8(ascii: "{")) else { return nil }
-        var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?
+        var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?, movedTo: String?
         while true {
             guard let k = key() else { return nil }
-            if eq(k, "documentId") {
+            if eq(k, "movedTo") {
+                guard movedTo == nil, let x = string() else { return nil }
+                movedTo = x
+            } else if eq(k, "documentId") {
                 guard documentId == nil, let x = string() else { return nil }
                 documentId = x
             } else if eq(k, "sequence") {
@@ -1038,7 +1042,7 @@ struct FastJSONParser {
             if !more { break }
         }
         guard let sequence, let documentId, let type, let versions else { return nil }
-        return DocumentChange(sequence: sequence, documentId: documentId, type: type, versions: versions)
+        return DocumentChange(sequence: sequence, documentId: documentId, type: type, versions: versions, movedTo: movedTo)
     }
 
     mutating func changesResponse() -> ChangesResponse? {

@@ -102,6 +102,31 @@ extension AppDatabase {
         }
     }
 
+    /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
+    /// moves): the copy leaves the laptop — lists, counts, versions and history — and an unsent change of it is
+    /// set aside with a message naming where it went. A change already in a formed batch stays in it (a batch
+    /// never changes); the server refuses it with the same news.
+    static func withdrawMoved(_ db: Database, documentId id: String, type: DocumentType, to district: String,
+                              coder: VersionCoder, counterDeltas: inout [CounterKey: Int]) throws {
+        let before = try loadSet(db, documentId: id, coder: coder)
+        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: nil) {
+            counterDeltas[key, default: 0] += delta
+        }
+        try db.execute(sql: """
+            UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ?
+            WHERE document_id = ? AND batch_id IS NULL AND state IN ('pending', 'deferred')
+            """, arguments: [RejectionCode.outOfScope.rawValue,
+                               "a district office moved this record to district '\(district)', which this laptop does not cover; the change was not sent — give it to the office of '\(district)'",
+                               id])
+        try db.execute(sql: "DELETE FROM versions WHERE document_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM \(type == .visit ? "visit_index" : "subject_index") WHERE id = ?", arguments: [id])
+        try db.execute(sql: """
+            DELETE FROM history WHERE document_id = ?
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = history.document_id
+                              AND o.dot_replica = history.dot_replica AND o.dot_counter = history.dot_counter)
+            """, arguments: [id])
+    }
+
     /// Deleting erases (docs/sync.md, retention): once every current version of a document is a tombstone,
     /// the content of its older versions leaves the history too. Versions an outbox entry still points at
     /// stay until they are pushed (the outbox pushes history's exact bytes; a batch once formed never changes).

@@ -144,6 +144,11 @@ extension AppDatabase {
             let receivedAt = now.description
             var counterDeltas: [CounterKey: Int] = [:]
             for change in page.changes {
+                if let district = change.movedTo {
+                    try AppDatabase.withdrawMoved(db, documentId: change.documentId, type: change.type, to: district,
+                                                  coder: coder, counterDeltas: &counterDeltas)
+                    continue
+                }
                 let incoming = try VersionSet(change.versions.filter { $0.documentId == change.documentId })
                 let before = try AppDatabase.loadSet(db, documentId: change.documentId, coder: coder)
                 let after = try before.merging(incoming)

@@ -19,12 +19,17 @@ struct ChangesPageWriter {
         out.append(contentsOf: #"{"changes":["#.utf8)
     }
 
-    mutating func beginDocument(id: String, type: String, sequence: Int64) {
+    /// `movedTo`: the document left the caller's districts for this one (a move notice; no versions follow).
+    mutating func beginDocument(id: String, type: String, sequence: Int64, movedTo: String? = nil) {
         closeDocument()
         if !firstDocument { out.append(UInt8(ascii: ",")) }
         firstDocument = false
         out.append(contentsOf: #"{"documentId":"#.utf8)
         appendString(id)
+        if let movedTo {
+            out.append(contentsOf: #","movedTo":"#.utf8)
+            appendString(movedTo)
+        }
         out.append(contentsOf: #","sequence":\#(sequence),"type":"#.utf8)
         appendString(type)
         out.append(contentsOf: #","versions":["#.utf8)

@@ -60,6 +60,8 @@ public protocol PushTransaction {
     /// Raises (never lowers) the highest counter seen from each replica.
     func raiseHighestCounters(_ counters: [String: UInt64]) throws
     func addToCounters(_ deltas: [CounterKey: Int]) throws
+    /// Records that a document left `from` for `to`, as a change of `from`'s feed with its own sequence.
+    func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws
 }
 
@@ -99,6 +101,10 @@ public struct PushProcessor {
             guard let document = state.documents[id] ?? nil else { continue }
             sequence += 1
             let previous = state.original[id] ?? nil
+            if let previous, previous.district != document.district {
+                try tx.recordMove(id: id, type: document.type, from: previous.district, to: document.district, sequence: sequence)
+                sequence += 1
+            }
             try tx.saveDocument(id: id, document, replacing: previous, sequence: sequence)
             for (key, delta) in IndicatorCounting.deltas(before: previous?.versions.display, after: document.versions.display) {
                 deltas[key, default: 0] += delta
@@ -158,10 +164,20 @@ public struct PushProcessor {
         let current = state.documents[id] ?? nil
         if let current {
             if !caller.districts.contains(current.district) {
-                return reject(.outOfScope, "document \(id) belongs to district '\(current.district)', which is not among this token's districts; ask the administrator for a token that covers it")
+                return reject(.outOfScope, "document \(id) is in district '\(current.district)' (a district office may have moved it there), which this token does not cover; the change was not stored — ask the office of '\(current.district)'")
             }
             if current.type != version.type {
                 return reject(.invalidRecord, "document \(id) is a \(current.type.rawValue) on the server; a \(version.type.rawValue) cannot reuse its id")
+            }
+            // A move to another 校区 is an office's deliberate act, and it carries the whole record: it must build
+            // on every current version, so no sibling of the old district travels to the new one.
+            if current.district != district {
+                if caller.role != .office {
+                    return reject(.outOfScope, "document \(id) is in district '\(current.district)'; only a district office covering both '\(current.district)' and '\(district)' may move it")
+                }
+                if !version.vector.descends(from: current.versions.mergedVector) {
+                    return reject(.invalidRecord, "moving document \(id) from '\(current.district)' to '\(district)' must build on every current version of it; pull, resolve any conflict, then move it again")
+                }
             }
         }
 

@@ -58,14 +58,22 @@ public struct SQLiteSyncStore: SyncStore {
             let placeholders = Array(repeating: "?", count: sortedDistricts.count).joined(separator: ", ")
             var arguments: StatementArguments = [since]
             arguments += StatementArguments(sortedDistricts)
+            arguments += [since]
+            arguments += StatementArguments(sortedDistricts)
+            arguments += StatementArguments(sortedDistricts)
             arguments += [limit + 1]
-            // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet keeps them.
+            // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet
+            // keeps them. Move notices of documents that left these districts (for one they do not cover) take
+            // their place in sequence order, with no versions.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT d.document_id, d.type, d.sequence, v.version
-                FROM (SELECT document_id, type, sequence FROM documents
+                SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
+                FROM (SELECT document_id, type, sequence, NULL AS moved_to FROM documents
                       WHERE sequence > ? AND district IN (\(placeholders))
+                      UNION ALL
+                      SELECT document_id, type, sequence, to_district FROM moves
+                      WHERE sequence > ? AND from_district IN (\(placeholders)) AND to_district NOT IN (\(placeholders))
                       ORDER BY sequence LIMIT ?) d
-                JOIN versions v ON v.document_id = d.document_id
+                LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
                 ORDER BY d.sequence, v.dot_counter, v.dot_replica
                 """, arguments: arguments)
             var documents = 0
@@ -75,10 +83,10 @@ public struct SQLiteSyncStore: SyncStore {
                 if sequence != lastSequence {
                     documents += 1
                     if documents > limit { return page.finish(hasMore: true) }
-                    page.beginDocument(id: row["document_id"], type: row["type"], sequence: sequence)
+                    page.beginDocument(id: row["document_id"], type: row["type"], sequence: sequence, movedTo: row["moved_to"])
                     lastSequence = sequence
                 }
-                page.addVersion(row["version"])
+                if let version: String = row["version"] { page.addVersion(version) }
             }
             return page.finish(hasMore: false)
         }
@@ -270,6 +278,13 @@ struct SQLitePushTransaction: PushTransaction {
         for (key, delta) in deltas {
             try statement.execute(arguments: [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue, delta])
         }
+    }
+
+    func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO moves (document_id, from_district, to_district, type, sequence) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (document_id, from_district) DO UPDATE SET to_district = excluded.to_district, sequence = excluded.sequence
+            """).execute(arguments: [id, from, to, type.rawValue, sequence])
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {

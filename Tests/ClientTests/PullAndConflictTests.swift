@@ -103,6 +103,30 @@ struct PullAndConflictTests {
         #expect(try db.counters().isEmpty)
     }
 
+    @Test("a move notice withdraws the laptop's copy and sets an unsent edit aside, naming where the record went")
+    func movedAway() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "西の記録"), today: today)
+        let mine = try db.visitDetail(id: visit.id).display
+        let batch = try #require(try db.nextPushBatch())
+        try db.recordPushReply(PushResponse(batchId: batch.request.batchId, epoch: "e1", results: batch.request.versions.map {
+            PushResult(documentId: $0.documentId, dot: $0.dot, outcome: .new)
+        }))
+        #expect(batch.request.versions.contains(mine))
+        try db.editVisit(id: visit.id, VisitFields(note: "追記"), today: today)
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [
+            DocumentChange(sequence: 2, documentId: visit.id, type: .visit, versions: [], movedTo: "higashi"),
+        ], nextSince: 2, hasMore: false))
+        #expect(try db.visits(VisitFilter(includeDeleted: true)).isEmpty)
+        #expect(try db.document(id: visit.id) == nil)
+        #expect(try db.counters().isEmpty)
+        #expect(try db.pendingCount() == 0)
+        #expect(try db.nextPushBatch() == nil)
+        let rejected = try db.rejectedChanges()
+        #expect(rejected.count == 1)
+        #expect(rejected.first?.message.contains("higashi") == true)
+    }
+
     @Test("a page is applied all or nothing: a bad document leaves cursor and data unchanged")
     func pageIsAtomic() throws {
         let db = try makeDatabase()

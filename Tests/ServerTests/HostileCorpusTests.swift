@@ -291,6 +291,13 @@ struct HostileCorpusTests {
 
         // District moves and scope: the visitor covers nishi only.
         add("visit in another district", Array(push([visit("hostile-1") { $0.district = "higashi" }]).utf8), ["higashi"])
+        // hostile-0 is stored (nishi) before the corpus runs: a visitor may not move it, into a district it covers or not.
+        let stored = visit("hostile-0")
+        let moveAway = try! Fixture.edit([stored], Fixture.visit("hostile-0", district: "higashi"), replica: replica, counter: 1001)
+        add("visitor moving a stored visit out of its district", Array(push([moveAway]).utf8), ["higashi"])
+        let moveStale = Version(payload: Fixture.visit("hostile-0", district: "higashi"), vector: VersionVector([replica: 1001]),
+                                dot: Dot(replica: replica, counter: 1001), author: "v-yamada", writtenAt: Timestamp(milliseconds: 0))
+        add("move that ignores the stored version", Array(push([moveStale]).utf8), ["higashi"])
 
         // The envelope's own fields.
         add("empty batchId", edited(#""batchId":"batch""#, #""batchId":"""#), ["batchId"])
