@@ -179,6 +179,17 @@ extension MimamoriJSON {
     }
 }
 
+extension MimamoriJSON {
+    /// Appends `s` as a JSON string literal, escaped exactly as `JSONEncoder` escapes it: the one string writer
+    /// for JSON assembled by hand (the server's pull pages).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var w = FastJSONWriter(out: out)
+        out = []
+        w.string(s)
+        out = w.out
+    }
+}
+
 // MARK: - FastJSONWriter
 
 /// Writes JSON as `JSONEncoder` with `[.sortedKeys, .withoutEscapingSlashes]` does.

@@ -182,8 +182,8 @@ struct HostileCorpusTests {
         }
 
         // Control characters and invalid UTF-8.
-        add("raw control character in a string", edited(#""district":"nishi""#, "\"district\":\"ni\u{01}shi\""), ["body"])
-        add("raw newline in a string", edited(#""author":"v-yamada""#, "\"author\":\"v-\nyamada\""), ["body"])
+        add("raw control character in a string", edited(#""district":"nishi""#, "\"district\":\"ni\u{01}shi\""), ["district", "control"])
+        add("raw newline in a string", edited(#""author":"v-yamada""#, "\"author\":\"v-\nyamada\""), ["author", "control"])
         let noted = push([visit("hostile-1", note: "QQQQ")])
         add("invalid UTF-8 in a note", replacingFirst(Array("QQQQ".utf8), with: [0xFF, 0xFE, 0x80], in: Array(noted.utf8)), ["note", "UTF-8"])
         add("overlong UTF-8 in a note", replacingFirst(Array("QQQQ".utf8), with: [0xC0, 0xAF], in: Array(noted.utf8)), ["note", "UTF-8"])
