@@ -44,18 +44,29 @@ public struct BatchReuseError: Error, LocalizedError, Sendable, Hashable {
     }
 }
 
-/// The reads and writes one push needs, all inside one transaction of some backend. The SQLite store
-/// implements it today; a PostgreSQL store implements the same few statements and reuses `PushProcessor`.
+/// One document a batch changed, to be written: its new state, what was stored before (nil: nothing), and
+/// its new sequence.
+public struct DocumentSave: Sendable {
+    public let id: String
+    public let document: StoredDocument
+    public let previous: StoredDocument?
+    public let sequence: Int64
+}
+
+/// The reads and writes one push needs, all inside one transaction of some backend, a set at a time: one read
+/// for the stored sets of a whole batch, multi-row writes. The SQLite store implements it today; a PostgreSQL
+/// store implements the same few statements and reuses `PushProcessor`.
 public protocol PushTransaction {
     func epoch() throws -> String
     func storedBatch(replica: String, batchId: String) throws -> StoredBatch?
-    func document(_ id: String) throws -> StoredDocument?
-    /// The highest counter of `replica`'s writes the server has accepted (0 if none).
-    func highestCounter(of replica: String) throws -> UInt64
+    /// The stored documents among `ids` (absent ids are not stored).
+    func documents(_ ids: [String]) throws -> [String: StoredDocument]
+    /// The highest counter of each replica's writes the server has accepted (absent: none).
+    func highestCounters(of replicas: [String]) throws -> [String: UInt64]
     func lastSequence() throws -> Int64
-    /// Writes the document's row and its version set, given what was stored before (nil: nothing).
-    /// Versions are keyed by dot: superseded dots are deleted, new ones inserted.
-    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws
+    /// Writes each document's row and its version set. Versions are keyed by dot: superseded dots are deleted,
+    /// new ones inserted, survivors never rewritten.
+    func saveDocuments(_ saves: [DocumentSave]) throws
     func setLastSequence(_ sequence: Int64) throws
     /// Raises (never lowers) the highest counter seen from each replica.
     func raiseHighestCounters(_ counters: [String: UInt64]) throws
@@ -89,6 +100,17 @@ public struct PushProcessor {
             return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
         }
         var state = BatchState()
+        // One read for the whole batch: the stored set of every document it names, and the highest counter the
+        // server has seen of every other replica its vectors name (ids that cannot be valid are not looked up).
+        let ids = Array(Set(request.versions.map(\.documentId).filter(DocumentID.isValid)))
+        let stored = try tx.documents(ids)
+        for id in ids {
+            state.documents[id] = .some(stored[id])
+            state.original[id] = .some(stored[id])
+        }
+        let others = Set(request.versions.lazy.filter { $0.vector.counters.count <= Limits.vectorEntries }
+            .flatMap(\.vector.counters.keys).filter { $0 != request.replicaId && DocumentID.isValid($0) })
+        state.highest = try tx.highestCounters(of: Array(others))
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
         for version in request.versions {
@@ -97,6 +119,8 @@ public struct PushProcessor {
 
         var sequence = try tx.lastSequence()
         var deltas: [CounterKey: Int] = [:]
+        var saves: [DocumentSave] = []
+        saves.reserveCapacity(state.changedOrder.count)
         for id in state.changedOrder {
             guard let document = state.documents[id] ?? nil else { continue }
             sequence += 1
@@ -105,12 +129,13 @@ public struct PushProcessor {
                 try tx.recordMove(id: id, type: document.type, from: previous.district, to: document.district, sequence: sequence)
                 sequence += 1
             }
-            try tx.saveDocument(id: id, document, replacing: previous, sequence: sequence)
+            saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence))
             for (key, delta) in IndicatorCounting.deltas(before: previous?.versions.display, after: document.versions.display) {
                 deltas[key, default: 0] += delta
             }
         }
         if !state.changedOrder.isEmpty {
+            try tx.saveDocuments(saves)
             try tx.setLastSequence(sequence)
             try tx.raiseHighestCounters(state.raisedCounters)
             try tx.addToCounters(deltas.filter { $0.value != 0 })
@@ -156,11 +181,6 @@ public struct PushProcessor {
         }
 
         let id = version.documentId
-        if state.documents[id] == nil {
-            let stored = try tx.document(id)
-            state.documents[id] = .some(stored)
-            state.original[id] = .some(stored)
-        }
         let current = state.documents[id] ?? nil
         if let current {
             if !caller.districts.contains(current.district) {
@@ -182,8 +202,7 @@ public struct PushProcessor {
         }
 
         for (other, counter) in version.vector.counters where other != replica {
-            let seen = try state.highest[other] ?? tx.highestCounter(of: other)
-            state.highest[other] = seen
+            let seen = state.highest[other] ?? 0
             if counter > seen {
                 return reject(.unknownCounter, "the version vector claims write #\(counter) of replica \(other), but the server has only seen up to #\(seen) from it. If this version was written over a copy received from \(other) directly, push it again after \(other) has synced; otherwise this data did not come from this server (restored backup, or another server?) — re-register the replica")
             }
