@@ -64,9 +64,13 @@ public struct PushRequest: Codable, Sendable, Hashable {
     }
 }
 
+/// What became of a version: the one outcome type of the merge rule (`VersionSet.apply`) and of push replies.
 public enum PushOutcome: String, Codable, Sendable, Hashable {
+    /// New, and now the only current version.
     case new
+    /// Held already, or superseded by what is held.
     case known
+    /// New, and kept beside a concurrent version.
     case conflict
     /// Refused with a reason; the client keeps the record aside and the rest of the outbox moves on.
     case rejected

@@ -186,9 +186,6 @@ public struct PushProcessor {
             if !caller.districts.contains(current.district) {
                 return reject(.outOfScope, "document \(id) is in district '\(current.district)' (a district office may have moved it there), which this token does not cover; the change was not stored — ask the office of '\(current.district)'")
             }
-            if current.type != version.type {
-                return reject(.invalidRecord, "document \(id) is a \(current.type.rawValue) on the server; a \(version.type.rawValue) cannot reuse its id")
-            }
             // A move to another 校区 is an office's deliberate act, and it carries the whole record: it must build
             // on every current version, so no sibling of the old district travels to the new one.
             if current.district != district {
@@ -208,31 +205,20 @@ public struct PushProcessor {
             }
         }
 
+        // The merge rule itself — reused counters, type changes, new / known / conflict — is Shared's, the
+        // laptop's too; what is the server's alone (scope, moves, counters it has seen) is checked above.
         var versions = current?.versions ?? VersionSet()
-        if let held = versions.versions.first(where: { $0.dot == version.dot }), held != version {
-            return reject(.counterReused, "document \(id): two different versions carry the same dot \(version.dot); replica \(replica) reused a write counter (was its database restored from a backup without re-registering?)")
-        }
-        let outcome: ApplyOutcome
+        let outcome: PushOutcome
         do {
             outcome = try versions.apply(version)
-        } catch let error as CounterReuseError {
-            return reject(.counterReused, error.localizedDescription)
+        } catch let refusal as any MergeRefusal {
+            return reject(refusal.code, refusal.errorDescription ?? "\(refusal)")
         }
         if outcome != .known {
             state.documents[id] = .some(StoredDocument(versions))
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
             state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
         }
-        return PushResult(documentId: id, dot: version.dot, outcome: PushOutcome(outcome))
-    }
-}
-
-extension PushOutcome {
-    init(_ outcome: ApplyOutcome) {
-        switch outcome {
-        case .new: self = .new
-        case .known: self = .known
-        case .conflict: self = .conflict
-        }
+        return PushResult(documentId: id, dot: version.dot, outcome: outcome)
     }
 }
