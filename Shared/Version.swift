@@ -165,7 +165,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         guard let ms = ISO8601Milliseconds.parse(text) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
-                debugDescription: "'\(text)' is not a timestamp; expected ISO 8601, e.g. 2025-04-01T01:02:03.456Z"))
+                debugDescription: "'\(shortened(text))' is not a timestamp; expected ISO 8601, e.g. 2025-04-01T01:02:03.456Z"))
         }
         self.init(milliseconds: ms)
     }

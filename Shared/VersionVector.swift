@@ -55,7 +55,7 @@ public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertibl
     }
 
     public var description: String {
-        "{" + counters.sorted { $0.key < $1.key }.map { "\($0.key.prefix(8)):\($0.value)" }.joined(separator: ", ") + "}"
+        "{" + counters.sorted { $0.key < $1.key }.map { "\(String(String.UnicodeScalarView($0.key.unicodeScalars.prefix(8)))):\($0.value)" }.joined(separator: ", ") + "}"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -107,5 +107,6 @@ public struct Dot: Hashable, Sendable, Codable, Comparable, CustomStringConverti
         try c.encode(replica, forKey: .replica)
     }
 
-    public var description: String { "\(replica.prefix(8))#\(counter)" }
+    /// The first 8 scalars of the replica (not characters: one character of combining marks can be megabytes).
+    public var description: String { "\(String(String.UnicodeScalarView(replica.unicodeScalars.prefix(8))))#\(counter)" }
 }

@@ -248,6 +248,11 @@ struct HostileCorpusTests {
                                  writtenAt: Timestamp(milliseconds: 0))
         add("limit: author of 65 characters", Array(push([longAuthor]).utf8), ["author"])
         add("limit: megabyte author", edited(#""author":"v-yamada""#, #""author":"\#(String(repeating: "x", count: 1 << 20))""#), ["author"])
+        let megabyte = String(repeating: "9", count: 1 << 20)
+        add("limit: megabyte date", edited(#""date":"2025-06-01""#, #""date":"\#(megabyte)""#), ["date"])
+        add("limit: megabyte time", edited(#""kind":"#, #""time":"\#(megabyte)","kind":"#), ["time"])
+        add("limit: megabyte writtenAt", withVersion { $0["writtenAt"] = megabyte }, ["writtenAt"])
+        add("limit: dot replica of combining marks", edited(#""replica":"replica-h""#, #""replica":"r\#(String(repeating: "\u{301}", count: 100_000))""#), ["dot"])
         add("limit: batchId of 129 characters", Array(push([visit("hostile-1")], batchId: String(repeating: "b", count: 129)).utf8), ["batchId"])
         add("limit: batchId with a space", Array(push([visit("hostile-1")], batchId: "a b").utf8), ["batchId"])
 
