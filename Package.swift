@@ -64,6 +64,8 @@ let package = Package(
             dependencies: [
                 "MimamoriServer", "MimamoriShared",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                // The hostile-input corpus compares the database byte for byte before and after each request.
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .testTarget(

@@ -16,6 +16,8 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
     case notLoggedIn
     case invalidServerURL(String)
     case server(status: Int, code: String, message: String)
+    /// The server already holds a different batch under this batch id (409 `batch_conflict`): a client bug.
+    case batchIdReused(batchId: String, message: String)
     case network(String)
     case badServerReply(String)
 
@@ -51,6 +53,8 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
             return "--server: '\(text)' is not accepted; accepted: an http:// or https:// URL, e.g. https://office.example.jp:8080"
         case let .server(status, code, message):
             return "the server refused the request (HTTP \(status), \(code)): \(message)"
+        case let .batchIdReused(batchId, message):
+            return "the server holds another batch under batch id \(batchId), so this one was not stored (\(message)). This is a bug in mimamori: please report it with this message. The changes stay in the outbox and go again under a new batch id at the next sync."
         case let .network(reason):
             return "could not reach the server: \(reason). Your data is safe locally; run `mimamori sync` again later."
         case let .badServerReply(reason):

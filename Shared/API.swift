@@ -7,12 +7,27 @@ public enum API {
     public static let pushPath = "/v1/push"
     public static let changesPath = "/v1/changes"
     public static let totalsPath = "/v1/totals"
+    public static let tokensPath = "/v1/tokens"
+    /// The methods each path takes: any other method is 405 with these in `Allow`.
+    public static let methods: [String: [String]] = [
+        healthPath: ["GET"], pushPath: ["POST"], changesPath: ["GET"], totalsPath: ["GET"], tokensPath: ["GET"],
+    ]
     /// Every push and pull names the replica making it; a visitor or office token is bound to the first one.
     public static let replicaHeader = "Mimamori-Replica"
     /// At most this many versions in one push batch.
     public static let maxBatchSize = 1000
     /// Request bodies larger than this are refused with 413.
     public static let maxBodyBytes = 16 * 1024 * 1024
+    /// A batch id: what a client makes once per batch and resends unchanged with every retry.
+    public static func isValidBatchID(_ id: String) -> Bool {
+        let bytes = id.utf8
+        return !bytes.isEmpty && bytes.count <= 128 && bytes.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+                || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".") || b == UInt8(ascii: ":")
+        }
+    }
+
+    public static let batchIDDescription = "1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' or ':'"
     public static let defaultPageSize = 500
     public static let maxPageSize = 5000
 }
@@ -49,9 +64,13 @@ public struct PushRequest: Codable, Sendable, Hashable {
     }
 }
 
+/// What became of a version: the one outcome type of the merge rule (`VersionSet.apply`) and of push replies.
 public enum PushOutcome: String, Codable, Sendable, Hashable {
+    /// New, and now the only current version.
     case new
+    /// Held already, or superseded by what is held.
     case known
+    /// New, and kept beside a concurrent version.
     case conflict
     /// Refused with a reason; the client keeps the record aside and the rest of the outbox moves on.
     case rejected
@@ -104,18 +123,22 @@ public struct PushResponse: Codable, Sendable, Hashable {
     }
 }
 
-/// One changed document in a pull page: its full current version set.
+/// One changed document in a pull page: its full current version set — or, when a district office moved it
+/// out of the replica's districts, where it went (`movedTo`) and no versions: the replica drops its copy.
 public struct DocumentChange: Codable, Sendable, Hashable {
     /// The server's sequence number of the latest change to this document.
     public let sequence: Int64
     public let documentId: String
     public let type: DocumentType
     public let versions: [Version]
-    public init(sequence: Int64, documentId: String, type: DocumentType, versions: [Version]) {
+    /// The 校区 the document was moved to, which this replica's token does not cover (docs/sync.md, moves).
+    public let movedTo: String?
+    public init(sequence: Int64, documentId: String, type: DocumentType, versions: [Version], movedTo: String? = nil) {
         self.sequence = sequence
         self.documentId = documentId
         self.type = type
         self.versions = versions
+        self.movedTo = movedTo
     }
 }
 
@@ -138,7 +161,8 @@ public struct ChangesResponse: Codable, Sendable, Hashable {
 public struct APIErrorBody: Codable, Sendable, Hashable {
     public struct Detail: Codable, Sendable, Hashable {
         /// Machine-readable: `bad_request`, `invalid_json`, `unauthorized`, `forbidden`, `not_found`,
-        /// `payload_too_large`, `batch_too_large`, `conflict`, `internal`.
+        /// `payload_too_large`, `batch_too_large`, `batch_conflict`, `unsupported_media_type`,
+        /// `method_not_allowed`, `internal`.
         public let code: String
         public let message: String
         public init(code: String, message: String) { self.code = code; self.message = message }

@@ -16,6 +16,24 @@ public enum Language: String, Sendable, CaseIterable {
     }
 }
 
+/// The one grammar of code-list ids, known or not: 1 to 40 of `a`–`z`, `0`–`9` and `_`. A newer client's
+/// new code fits it; free text (a name typed into `outcome`) does not, so it can never become a counter key
+/// that a coordinator's report shows.
+public enum CodeID {
+    public static let maxLength = 40
+
+    public static func isValid(_ id: String) -> Bool {
+        let bytes = id.utf8
+        return !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "_")
+        }
+    }
+
+    public static let acceptedDescription = "1–40 characters of a–z, 0–9 or '_'"
+    /// The row under which reports count codes this build does not know.
+    public static let unknownRow = "unknown"
+}
+
 /// One entry of a code list: a stable id used in storage and on the wire, and its labels.
 public struct CodeEntry: Sendable, Hashable {
     public let id: String
@@ -51,6 +69,11 @@ extension CodeList {
     public var id: String { rawValue }
     public var entry: CodeEntry? { Self.entries.first { $0.id == rawValue } }
     public var isKnown: Bool { entry != nil }
+    /// Whether the id fits `CodeID`'s grammar (every known id does).
+    public var isWellFormed: Bool { CodeID.isValid(rawValue) }
+    /// The id a report counts this code under: itself when known, `unknown` otherwise, so a report never
+    /// echoes a code it does not know.
+    public var reportKey: String { isKnown ? rawValue : CodeID.unknownRow }
     public static var known: [Self] { entries.map { Self(rawValue: $0.id) } }
     public static var knownIDs: [String] { entries.map(\.id) }
 

@@ -12,8 +12,18 @@ public struct FiscalYear: Hashable, Comparable, Sendable, Codable, CustomStringC
         self.year = date.month >= 4 ? date.year : date.year - 1
     }
 
-    public var firstDay: LocalDate { LocalDate(year: year, month: 4, day: 1)! }
-    public var lastDay: LocalDate { LocalDate(year: year + 1, month: 3, day: 31)! }
+    /// The 年度 reports and queries accept: requests outside are refused with this range, not computed.
+    public static let supportedYears = 2000...2100
+    public var isSupported: Bool { FiscalYear.supportedYears.contains(year) }
+    public static let supportedDescription =
+        "a 年度 as its starting year from \(supportedYears.lowerBound) to \(supportedYears.upperBound), e.g. 2025 for R7年度"
+    /// The dates whose 年度 is supported: "from 2000-04-01 to 2101-03-31".
+    public static let supportedDatesDescription =
+        "from \(FiscalYear(supportedYears.lowerBound).firstDay) to \(FiscalYear(supportedYears.upperBound).lastDay)"
+
+    // Total for every year: 1 April and 31 March exist in each, so nothing is unwrapped.
+    public var firstDay: LocalDate { LocalDate(existing: year, 4, 1) }
+    public var lastDay: LocalDate { LocalDate(existing: year + 1, 3, 31) }
     public func contains(_ date: LocalDate) -> Bool { FiscalYear(containing: date) == self }
 
     /// The twelve month keys `YYYY-MM`, April first.
@@ -74,16 +84,16 @@ public enum Wareki {
 
     /// The short label of a fiscal year: "H30", "H31・R1", "R7".
     public static func fiscalYearLabel(_ year: Int) -> String {
-        let first = era(of: LocalDate(year: year, month: 4, day: 1)!)
-        let last = era(of: LocalDate(year: year + 1, month: 3, day: 31)!)
+        let first = era(of: FiscalYear(year).firstDay)
+        let last = era(of: FiscalYear(year).lastDay)
         let start = "\(first.letter)\(year - first.offset)"
         return first == last ? start : "\(start)・\(last.letter)\(year - last.offset)"
     }
 
     /// The long label of a fiscal year: "令和7年度", "平成31年度・令和元年度".
     public static func fiscalYearKanji(_ year: Int) -> String {
-        let first = era(of: LocalDate(year: year, month: 4, day: 1)!)
-        let last = era(of: LocalDate(year: year + 1, month: 3, day: 31)!)
+        let first = era(of: FiscalYear(year).firstDay)
+        let last = era(of: FiscalYear(year).lastDay)
         func name(_ era: Era) -> String {
             let y = year - era.offset
             return "\(era.kanji)\(y == 1 ? "元" : String(y))年度"

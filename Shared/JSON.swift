@@ -15,8 +15,10 @@ public enum MimamoriJSON {
         try encoder(pretty: pretty).encode(value)
     }
 
+    /// Decodes after `StrictJSON.check`: no repeated keys, no fractions or exponents, bounded nesting.
     public static func decode<T: Decodable>(_ type: T.Type, from data: Data) throws -> T {
-        try decoder().decode(type, from: data)
+        try StrictJSON.check(data)
+        return try decoder().decode(type, from: data)
     }
 
     /// A one-line, person-readable account of a decoding failure: which field, and what was wrong.
@@ -68,9 +70,11 @@ extension Decoder {
         let allowed = Set(Keys.allCases.map(\.stringValue))
         let unknown = present.map(\.stringValue).filter { !allowed.contains($0) }.sorted()
         if !unknown.isEmpty {
+            // A hostile key may be megabytes long: name a few, shortened.
+            let named = unknown.prefix(5).map { "'\(shortened($0))'" }.joined(separator: ", ") + (unknown.count > 5 ? ", …" : "")
             throw DecodingError.dataCorrupted(.init(
                 codingPath: codingPath,
-                debugDescription: "unknown field\(unknown.count > 1 ? "s" : "") \(unknown.map { "'\($0)'" }.joined(separator: ", ")); accepted: \(allowed.sorted().joined(separator: ", "))"))
+                debugDescription: "unknown field\(unknown.count > 1 ? "s" : "") \(named); accepted: \(allowed.sorted().joined(separator: ", "))"))
         }
     }
 }

@@ -16,6 +16,13 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         self.day = day
     }
 
+    /// A date known to exist (1 April, 31 March of any year): no check, so no optional to unwrap.
+    init(existing year: Int, _ month: Int, _ day: Int) {
+        self.year = year
+        self.month = month
+        self.day = day
+    }
+
     /// Parses exactly `YYYY-MM-DD`.
     public init?(_ text: String) {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
@@ -86,7 +93,7 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
         guard let date = LocalDate(text) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
-                debugDescription: "'\(text)' is not a date; expected YYYY-MM-DD, e.g. 2025-04-01"))
+                debugDescription: "'\(shortened(text))' is not a date; expected YYYY-MM-DD, e.g. 2025-04-01"))
         }
         self = date
     }
@@ -124,7 +131,7 @@ public struct LocalTime: Hashable, Comparable, Sendable, Codable, CustomStringCo
         let text = try decoder.singleValueContainer().decode(String.self)
         guard let time = LocalTime(text) else {
             throw DecodingError.dataCorrupted(.init(
-                codingPath: decoder.codingPath, debugDescription: "'\(text)' is not a time; expected HH:MM, e.g. 14:30"))
+                codingPath: decoder.codingPath, debugDescription: "'\(shortened(text))' is not a time; expected HH:MM, e.g. 14:30"))
         }
         self = time
     }

@@ -67,16 +67,19 @@ public struct TotalsReport: Codable, Sendable, Hashable {
                 baseline: def.baseline, baselineYear: def.baselineYear)
         }
 
-        func rows(_ dim: CounterDimension, keys fixed: [String] = [], label: (String) -> String) -> [BreakdownRow] {
+        /// With a code list (`reportKey`), codes this build does not know are counted under one `unknown` row.
+        func rows(_ dim: CounterDimension, keys fixed: [String] = [], reportKey: (String) -> String = { $0 },
+                  label: (String) -> String) -> [BreakdownRow] {
             let cs = thisYear.filter { $0.key.dimension == dim }
             var byKey: [String: (all: Int, official: Int, broad: Int)] = [:]
             for k in fixed { byKey[k] = (0, 0, 0) }
             for (k, n) in cs {
-                var row = byKey[k.key] ?? (0, 0, 0)
+                let key = reportKey(k.key)
+                var row = byKey[key] ?? (0, 0, 0)
                 row.all += n
                 if IndicatorDefinition.official.counts(k.kind) { row.official += n }
                 if IndicatorDefinition.broad.counts(k.kind) { row.broad += n }
-                byKey[k.key] = row
+                byKey[key] = row
             }
             let order = fixed.isEmpty ? byKey.keys.sorted() : fixed + byKey.keys.filter { !fixed.contains($0) }.sorted()
             return order.map { k in
@@ -86,13 +89,17 @@ public struct TotalsReport: Codable, Sendable, Hashable {
         }
 
         var byKindCounts: [VisitKind: Int] = [:]
-        for (k, n) in thisYear where k.dimension == .month { byKindCounts[k.kind, default: 0] += n }
+        for (k, n) in thisYear where k.dimension == .month { byKindCounts[VisitKind(rawValue: k.kind.reportKey), default: 0] += n }
         let kinds = Set(VisitKind.known).union(byKindCounts.keys).sorted()
         let byKind = kinds.map { kind in
             let n = byKindCounts[kind] ?? 0
-            return BreakdownRow(key: kind.rawValue, label: kind.label(language), all: n,
-                                official: IndicatorDefinition.official.counts(kind) ? n : 0,
+            return BreakdownRow(key: kind.rawValue, label: kind.isKnown ? kind.label(language) : TotalsReport.unknownLabel(language),
+                                all: n, official: IndicatorDefinition.official.counts(kind) ? n : 0,
                                 broad: IndicatorDefinition.broad.counts(kind) ? n : 0)
+        }
+        func known<C: CodeList>(_: C.Type) -> (String) -> String { { C(rawValue: $0).reportKey } }
+        func label<C: CodeList>(_: C.Type) -> (String) -> String {
+            { $0 == CodeID.unknownRow && !C(rawValue: $0).isKnown ? TotalsReport.unknownLabel(language) : C(rawValue: $0).label(language) }
         }
 
         return TotalsReport(
@@ -101,7 +108,12 @@ public struct TotalsReport: Codable, Sendable, Hashable {
             byMonth: rows(.month, keys: fy.monthKeys) { $0 },
             byDistrict: rows(.district) { $0 },
             byKind: byKind,
-            byMethod: rows(.method, keys: ContactMethod.knownIDs) { ContactMethod(rawValue: $0).label(language) },
-            byOutcome: rows(.outcome, keys: Outcome.knownIDs) { Outcome(rawValue: $0).label(language) })
+            byMethod: rows(.method, keys: ContactMethod.knownIDs, reportKey: known(ContactMethod.self), label: label(ContactMethod.self)),
+            byOutcome: rows(.outcome, keys: Outcome.knownIDs, reportKey: known(Outcome.self), label: label(Outcome.self)))
+    }
+
+    /// The label of the row that counts codes this build does not know (a newer client's).
+    static func unknownLabel(_ language: Language) -> String {
+        language == .japanese ? "不明なコード" : "unknown code"
     }
 }

@@ -39,7 +39,42 @@ public let earliestVisitDate = LocalDate(year: 2000, month: 1, day: 1)!
 public let maxNoteLength = 4000
 public let maxNameLength = 200
 
-private struct Checker {
+/// Every limit on what a record may hold, in one place (docs/openapi.yaml states the same numbers).
+/// Text has a limit in characters, which a person understands, and one in UTF-8 bytes, which bounds what
+/// a server stores and sends: 8 MB of combining marks is one character.
+public enum Limits {
+    /// Ids of people and places: `visitorId`, `author`, `district`, `assistsMinseiId`.
+    public static let idText = TextLimit(characters: 64, bytes: 256)
+    /// Names: a subject's `name`, `organization`.
+    public static let name = TextLimit(characters: maxNameLength, bytes: 800)
+    public static let note = TextLimit(characters: maxNoteLength, bytes: 16_000)
+    /// Entries of each code list field (`actions`, `services`, `concerns`, `sharedAt`, `categories`).
+    public static let codesPerList = 32
+    /// Entries of a version vector: one per replica that ever wrote the document.
+    public static let vectorEntries = 256
+}
+
+/// A limit on text: at most `characters` grapheme clusters and `bytes` UTF-8 bytes.
+public struct TextLimit: Sendable, Hashable {
+    public let characters: Int
+    public let bytes: Int
+
+    public func allows(_ text: String) -> Bool {
+        // The byte count first: it is O(1) for native strings and bounds the character count's work.
+        text.utf8.count <= bytes && text.count <= characters
+    }
+
+    public var description: String { "at most \(characters) characters and \(bytes) bytes of UTF-8" }
+}
+
+/// The start of a long value, for a message: 20 Unicode scalars, not characters (one character of combining
+/// marks can be megabytes).
+public func shortened(_ value: String) -> String {
+    let scalars = value.unicodeScalars
+    return scalars.count <= 20 ? value : String(String.UnicodeScalarView(scalars.prefix(20))) + "…"
+}
+
+struct Checker {
     var problems: [ValidationProblem] = []
     let codes: CodePolicy
 
@@ -53,24 +88,39 @@ private struct Checker {
         require(DocumentID.isValid(value), field, value, DocumentID.acceptedDescription)
     }
 
-    mutating func text(_ value: String, _ field: String, max: Int) {
+    /// One line of text: not blank, no control characters, within `limit`.
+    mutating func text(_ value: String, _ field: String, _ limit: TextLimit) {
+        guard limit.allows(value) else {
+            return require(false, field, shortened(value), "non-empty text of \(limit.description)")
+        }
         let blank = !value.unicodeScalars.contains { !$0.properties.isWhitespace }
-        require(!blank && value.count <= max, field, value, "non-empty text of at most \(max) characters")
+        let control = value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        require(!blank && !control, field, value, "non-empty text of \(limit.description), on one line with no control characters")
     }
 
+    /// Free text: line breaks and tabs allowed, other control characters not.
     mutating func note(_ value: String?) {
-        if let n = value {
-            require(n.count <= maxNoteLength, "note", String(n.prefix(20)) + "…", "at most \(maxNoteLength) characters")
+        guard let n = value else { return }
+        guard Limits.note.allows(n) else {
+            return require(false, "note", shortened(n), Limits.note.description)
         }
+        let control = n.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }
+        require(!control, "note", shortened(n), "text with no control characters other than line breaks and tabs")
     }
 
     mutating func code<C: CodeList>(_ value: C) {
+        guard value.isWellFormed else {
+            return require(false, C.field, shortened(value.rawValue), "a code id of \(CodeID.acceptedDescription), e.g. one of \(C.acceptedDescription)")
+        }
         if codes == .knownOnly {
             require(value.isKnown, C.field, value.rawValue, "one of \(C.acceptedDescription)")
         }
     }
 
     mutating func codes<C: CodeList>(_ values: [C]) {
+        guard values.count <= Limits.codesPerList else {
+            return require(false, C.field, "\(values.count) entries", "at most \(Limits.codesPerList) entries")
+        }
         for v in values { code(v) }
         let duplicates = Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         for d in duplicates {
@@ -91,15 +141,16 @@ extension Visit {
         if let d = durationMinutes {
             c.require((1...1440).contains(d), "duration-min", String(d), "whole minutes from 1 to 1440 (24 hours)")
         }
-        c.text(visitorId, "visitor-id", max: 64)
+        c.text(visitorId, "visitor-id", Limits.idText)
         c.code(visitorRole)
-        if let o = organization { c.text(o, "organization", max: maxNameLength) }
-        if kind == .kyoryokuinWatch {
-            c.require((assistsMinseiId ?? "").unicodeScalars.contains { !$0.properties.isWhitespace }, "assists",
-                      assistsMinseiId ?? "", "the id of the 民生委員 being assisted (required for kyoryokuin_watch visits)")
+        if let o = organization { c.text(o, "organization", Limits.name) }
+        if let a = assistsMinseiId {
+            c.text(a, "assists", Limits.idText)
+        } else if kind == .kyoryokuinWatch {
+            c.require(false, "assists", "", "the id of the 民生委員 being assisted (required for kyoryokuin_watch visits)")
         }
         c.require(DocumentID.isValid(subjectId), "subject", subjectId, "the id of a subject: \(DocumentID.acceptedDescription)")
-        c.text(district, "district", max: 64)
+        c.text(district, "district", Limits.idText)
         c.code(outcome)
         c.codes(actions)
         c.codes(services)
@@ -132,8 +183,8 @@ extension Subject {
     public func problems(today: LocalDate, codes: CodePolicy = .knownOnly) -> [ValidationProblem] {
         var c = Checker(codes: codes)
         c.id(id, "id")
-        c.text(name, "name", max: maxNameLength)
-        c.text(district, "district", max: 64)
+        c.text(name, "name", Limits.name)
+        c.text(district, "district", Limits.idText)
         c.codes(categories)
         if let days = cadenceDays {
             c.require((1...366).contains(days), "cadence-days", String(days), "whole days from 1 to 366")
@@ -149,5 +200,15 @@ extension Subject {
     public func validate(today: LocalDate, codes: CodePolicy = .knownOnly) throws {
         let p = problems(today: today, codes: codes)
         if !p.isEmpty { throw ValidationFailure(p) }
+    }
+}
+
+extension ErasedDocument {
+    /// A tombstone's remains: a valid id and district, nothing else to check.
+    public func problems() -> [ValidationProblem] {
+        var c = Checker(codes: .allowUnknown)
+        c.id(id, "id")
+        c.text(district, "district", Limits.idText)
+        return c.problems
     }
 }

@@ -5,15 +5,32 @@ public enum DocumentType: String, Sendable, Hashable, Codable, CaseIterable {
     case subject
 }
 
-/// The content of a document version: a visit or a subject.
+/// What a tombstone keeps of its document: only what sync and counting need — which document, of which type,
+/// in which 校区 (for scoping). The note, the name and every other field are erased when a document is deleted.
+public struct ErasedDocument: Hashable, Sendable, Codable {
+    public let type: DocumentType
+    public let id: String
+    public let district: String
+
+    public init(type: DocumentType, id: String, district: String) {
+        self.type = type
+        self.id = id
+        self.district = district
+    }
+}
+
+/// The content of a document version: a visit or a subject, or — in a tombstone — what is left of one.
 public enum DocumentPayload: Hashable, Sendable, Codable {
     case visit(Visit)
     case subject(Subject)
+    /// A tombstone's payload, and only a tombstone's (`Version.structuralProblems` holds both to it).
+    case erased(ErasedDocument)
 
     public var type: DocumentType {
         switch self {
         case .visit: return .visit
         case .subject: return .subject
+        case let .erased(e): return e.type
         }
     }
 
@@ -21,6 +38,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): return v.id
         case let .subject(s): return s.id
+        case let .erased(e): return e.id
         }
     }
 
@@ -28,7 +46,16 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): return v.district
         case let .subject(s): return s.district
+        case let .erased(e): return e.district
         }
+    }
+
+    /// The same document with its content erased: what a delete writes.
+    public var erased: DocumentPayload { .erased(ErasedDocument(type: type, id: id, district: district)) }
+
+    public var isErased: Bool {
+        if case .erased = self { return true }
+        return false
     }
 
     public var visit: Visit? {
@@ -45,22 +72,60 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): return v.problems(today: today, codes: codes)
         case let .subject(s): return s.problems(today: today, codes: codes)
+        case let .erased(e): return e.problems()
         }
     }
 
-    private enum CodingKeys: String, CodingKey, CaseIterable { case type, visit, subject }
+    /// Wire form: `{"type": "visit", "visit": {…}}`, `{"type": "subject", "subject": {…}}`, or for a tombstone
+    /// `{"type": "visit", "erased": {"district": "nishi", "id": "…"}}`.
+    private enum CodingKeys: String, CodingKey, CaseIterable { case type, visit, subject, erased }
+
+    private struct ErasedBody: Codable {
+        let id: String
+        let district: String
+        enum CodingKeys: String, CodingKey, CaseIterable { case id, district }
+
+        init(id: String, district: String) { self.id = id; self.district = district }
+
+        init(from decoder: any Decoder) throws {
+            try decoder.rejectUnknownKeys(CodingKeys.self)
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            id = try c.decode(String.self, forKey: .id)
+            district = try c.decode(String.self, forKey: .district)
+        }
+    }
 
     public init(from decoder: any Decoder) throws {
         try decoder.rejectUnknownKeys(CodingKeys.self)
         let c = try decoder.container(keyedBy: CodingKeys.self)
         let type = try c.decode(String.self, forKey: .type)
+        // One body member, the one its type names (or `erased`); another is refused, not ignored: nothing
+        // unchecked rides along to be stored.
+        let members = [CodingKeys.visit, .subject, .erased].filter(c.contains)
+        func only(_ member: CodingKeys) throws {
+            if let other = members.first(where: { $0 != member }) {
+                throw DecodingError.dataCorrupted(.init(
+                    codingPath: c.codingPath + [other],
+                    debugDescription: "a \(type) payload has no '\(other.rawValue)' member; accepted: 'type' and either '\(type)' or, in a tombstone, 'erased'"))
+            }
+        }
+        if c.contains(.erased), let documentType = DocumentType(rawValue: type) {
+            try only(.erased)
+            let body = try c.decode(ErasedBody.self, forKey: .erased)
+            self = .erased(ErasedDocument(type: documentType, id: body.id, district: body.district))
+            return
+        }
         switch type {
-        case "visit": self = .visit(try c.decode(Visit.self, forKey: .visit))
-        case "subject": self = .subject(try c.decode(Subject.self, forKey: .subject))
+        case "visit":
+            try only(.visit)
+            self = .visit(try c.decode(Visit.self, forKey: .visit))
+        case "subject":
+            try only(.subject)
+            self = .subject(try c.decode(Subject.self, forKey: .subject))
         default:
             throw DecodingError.dataCorrupted(.init(
                 codingPath: c.codingPath + [CodingKeys.type],
-                debugDescription: "unknown document type '\(type)'; accepted: visit, subject"))
+                debugDescription: "unknown document type '\(shortened(type))'; accepted: visit, subject"))
         }
     }
 
@@ -70,6 +135,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): try c.encode(v, forKey: .visit)
         case let .subject(s): try c.encode(s, forKey: .subject)
+        case let .erased(e): try c.encode(ErasedBody(id: e.id, district: e.district), forKey: .erased)
         }
     }
 }
@@ -99,7 +165,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
         guard let ms = ISO8601Milliseconds.parse(text) else {
             throw DecodingError.dataCorrupted(.init(
                 codingPath: decoder.codingPath,
-                debugDescription: "'\(text)' is not a timestamp; expected ISO 8601, e.g. 2025-04-01T01:02:03.456Z"))
+                debugDescription: "'\(shortened(text))' is not a timestamp; expected ISO 8601, e.g. 2025-04-01T01:02:03.456Z"))
         }
         self.init(milliseconds: ms)
     }
@@ -115,7 +181,7 @@ public struct Timestamp: Hashable, Comparable, Sendable, Codable, CustomStringCo
 public struct Version: Hashable, Sendable, Codable {
     public let documentId: String
     public let payload: DocumentPayload
-    /// A tombstone. Its payload is the record as it was when deleted, so a conflict can show what was deleted.
+    /// A tombstone. Its payload is `.erased`: deleting erases the content (the retention rule, docs/sync.md).
     public let deleted: Bool
     public let vector: VersionVector
     public let dot: Dot
@@ -167,18 +233,38 @@ public struct Version: Hashable, Sendable, Codable {
     public var structuralProblems: [ValidationProblem] {
         var p: [ValidationProblem] = []
         if documentId != payload.id {
-            p.append(.init(field: "documentId", value: documentId, accepted: "the payload's id (\(payload.id))"))
+            p.append(.init(field: "documentId", value: shortened(documentId), accepted: "the payload's id (\(shortened(payload.id)))"))
         }
         if dot.counter == 0 || dot.counter > VersionVector.maxCounter || vector[dot.replica] != dot.counter {
             p.append(.init(field: "dot", value: dot.description,
                            accepted: "a counter from 1 to 2^53 equal to the vector's entry for the dot's replica"))
         }
-        if let bad = vector.counters.first(where: { $0.value > VersionVector.maxCounter }) {
-            p.append(.init(field: "vector", value: "\(bad.key):\(bad.value)", accepted: "counters from 1 to 2^53"))
+        if vector.counters.count > Limits.vectorEntries {
+            p.append(.init(field: "vector", value: "\(vector.counters.count) entries",
+                           accepted: "at most \(Limits.vectorEntries) entries, one per replica that wrote the document"))
+        } else {
+            if let bad = vector.counters.first(where: { $0.value > VersionVector.maxCounter }) {
+                p.append(.init(field: "vector", value: "\(shortened(bad.key)):\(bad.value)", accepted: "counters from 1 to 2^53"))
+            }
+            if let bad = vector.counters.keys.first(where: { !DocumentID.isValid($0) }) {
+                p.append(.init(field: "vector", value: shortened(bad),
+                               accepted: "replica ids as keys: \(DocumentID.acceptedDescription)"))
+            }
         }
         if !DocumentID.isValid(dot.replica) {
-            p.append(.init(field: "dot.replica", value: dot.replica, accepted: DocumentID.acceptedDescription))
+            p.append(.init(field: "dot.replica", value: shortened(dot.replica), accepted: DocumentID.acceptedDescription))
         }
-        return p
+        if !DocumentID.isValid(documentId) {
+            p.append(.init(field: "documentId", value: shortened(documentId), accepted: DocumentID.acceptedDescription))
+        }
+        if deleted != payload.isErased {
+            p.append(deleted
+                ? .init(field: "payload", value: payload.type.rawValue,
+                        accepted: "in a tombstone (deleted: true) only the erased form {\"type\", \"erased\": {\"id\", \"district\"}}: deleting erases the content")
+                : .init(field: "payload", value: "erased", accepted: "the erased form only in a tombstone (deleted: true)"))
+        }
+        var author = Checker(codes: .allowUnknown)
+        author.text(self.author, "author", Limits.idText)
+        return p + author.problems
     }
 }

@@ -95,23 +95,14 @@ extension MimamoriJSON {
 
     /// `decode(PushRequest.self, from:)`, through the fast path when the body is plainly well formed.
     public static func decodePush(_ data: Data) throws -> PushRequest {
-        try decodePushKeepingRaw(data).request
-    }
-
-    /// As `decodePush`, also giving the exact bytes of each version as sent when the fast path read the body
-    /// (nil when it fell back to Codable: the caller may find them another way).
-    public static func decodePushKeepingRaw(_ data: Data) throws -> (request: PushRequest, rawVersions: [Data]?) {
-        let fast: (PushRequest, [Range<Int>])? = data.withUnsafeBytes { raw in
+        let fast: PushRequest? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
             var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
             guard let r = p.pushRequest(), p.atEnd() else { return nil }
             return r
         }
-        if let (request, ranges) = fast {
-            let start = data.startIndex
-            return (request, ranges.map { Data(data[(start + $0.lowerBound)..<(start + $0.upperBound)]) })
-        }
-        return (try decode(PushRequest.self, from: data), nil)
+        if let fast { return fast }
+        return try decode(PushRequest.self, from: data)
     }
 
     /// `encode(response)`, byte for byte, with each version written by `VersionJSON`.
@@ -121,6 +112,7 @@ extension MimamoriJSON {
         for (i, c) in response.changes.enumerated() {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.lit(#"{"documentId":"#); w.string(c.documentId)
+            if let to = c.movedTo { w.lit(#","movedTo":"#); w.string(to) }
             w.lit(#","sequence":"#); w.int(c.sequence)
             w.lit(#","type":"#); w.string(c.type.rawValue)
             w.lit(#","versions":["#)
@@ -184,6 +176,17 @@ extension MimamoriJSON {
         }
         if let fast { return fast }
         return try decode(PushResponse.self, from: data)
+    }
+}
+
+extension MimamoriJSON {
+    /// Appends `s` as a JSON string literal, escaped exactly as `JSONEncoder` escapes it: the one string writer
+    /// for JSON assembled by hand (the server's pull pages).
+    public static func appendString(_ s: String, to out: inout [UInt8]) {
+        var w = FastJSONWriter(out: out)
+        out = []
+        w.string(s)
+        out = w.out
     }
 }
 
@@ -346,6 +349,11 @@ struct FastJSONWriter {
             lit(#"{"type":"visit","visit":"#); visit(v); out.append(UInt8(ascii: "}"))
         case let .subject(s):
             lit(#"{"subject":"#); subject(s); lit(#","type":"subject"}"#)
+        case let .erased(e):
+            lit(#"{"erased":{"district":"#); string(e.district)
+            lit(#","id":"#); string(e.id)
+            lit(#"},"type":"#); string(e.type.rawValue)
+            out.append(UInt8(ascii: "}"))
         }
     }
 
@@ -561,9 +569,11 @@ struct FastJSONParser {
         return n
     }
 
+    /// Up to 2^63-1, as `StrictJSON` accepts (counters are refused above 2^53 later, naming the field).
     mutating func uint64() -> UInt64? {
         ws()
-        return magnitude()
+        guard let m = magnitude(), m <= UInt64(Int64.max) else { return nil }
+        return m
     }
 
     mutating func int() -> Int? {
@@ -723,10 +733,13 @@ struct FastJSONParser {
 
     mutating func payload() -> DocumentPayload? {
         guard take(UInt8(ascii: "{")) else { return nil }
-        var type: String?, visit: Visit?, subject: Subject?
+        var type: String?, visit: Visit?, subject: Subject?, erased: (id: String, district: String)?
         while true {
             guard let k = key() else { return nil }
-            if eq(k, "type") {
+            if eq(k, "erased") {
+                guard erased == nil, let x = self.erased() else { return nil }
+                erased = x
+            } else if eq(k, "type") {
                 guard type == nil, let x = string() else { return nil }
                 type = x
             } else if eq(k, "visit") {
@@ -741,11 +754,36 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
-        switch (type, visit, subject) {
-        case let ("visit"?, visit?, nil): return .visit(visit)
-        case let ("subject"?, nil, subject?): return .subject(subject)
+        switch (type, visit, subject, erased) {
+        case let ("visit"?, visit?, nil, nil): return .visit(visit)
+        case let ("subject"?, nil, subject?, nil): return .subject(subject)
+        case let (type?, nil, nil, erased?):
+            guard let documentType = DocumentType(rawValue: type) else { return nil }
+            return .erased(ErasedDocument(type: documentType, id: erased.id, district: erased.district))
         default: return nil
         }
+    }
+
+    /// A tombstone's `{"district": …, "id": …}`.
+    mutating func erased() -> (id: String, district: String)? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var id: String?, district: String?
+        while true {
+            guard let k = key() else { return nil }
+            if eq(k, "id") {
+                guard id == nil, let x = string() else { return nil }
+                id = x
+            } else if eq(k, "district") {
+                guard district == nil, let x = string() else { return nil }
+                district = x
+            } else {
+                return nil
+            }
+            guard let more = more(UInt8(ascii: "}")) else { return nil }
+            if !more { break }
+        }
+        guard let id, let district else { return nil }
+        return (id, district)
     }
 
     mutating func visit() -> Visit? {
@@ -887,26 +925,21 @@ struct FastJSONParser {
                        note: note)
     }
 
-    /// An array of versions, with the byte range of each.
-    mutating func versions(ranges: inout [Range<Int>]?) -> [Version]? {
+    mutating func versions() -> [Version]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var list: [Version] = []
         if take(UInt8(ascii: "]")) { return list }
         while true {
-            ws()
-            let start = i
             guard let v = version() else { return nil }
             list.append(v)
-            ranges?.append(start..<i)
             guard let more = more(UInt8(ascii: "]")) else { return nil }
             if !more { return list }
         }
     }
 
-    mutating func pushRequest() -> (PushRequest, [Range<Int>])? {
+    mutating func pushRequest() -> PushRequest? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var batchId: String?, replicaId: String?, versions: [Version]?
-        var ranges: [Range<Int>]? = []
         while true {
             guard let k = key() else { return nil }
             if eq(k, "batchId") {
@@ -916,7 +949,7 @@ struct FastJSONParser {
                 guard replicaId == nil, let x = string() else { return nil }
                 replicaId = x
             } else if eq(k, "versions") {
-                guard versions == nil, let x = self.versions(ranges: &ranges) else { return nil }
+                guard versions == nil, let x = self.versions() else { return nil }
                 versions = x
             } else {
                 return nil
@@ -924,8 +957,8 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
-        guard let batchId, let replicaId, let versions, let ranges else { return nil }
-        return (PushRequest(batchId: batchId, replicaId: replicaId, versions: versions), ranges)
+        guard let batchId, let replicaId, let versions else { return nil }
+        return PushRequest(batchId: batchId, replicaId: replicaId, versions: versions)
     }
 
     mutating func int64() -> Int64? { int().map(Int64.init) }
@@ -995,11 +1028,13 @@ struct FastJSONParser {
 
     mutating func documentChange() -> DocumentChange? {
         guard take(UInt8(ascii: "{")) else { return nil }
-        var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?
-        var none: [Range<Int>]? = nil
+        var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?, movedTo: String?
         while true {
             guard let k = key() else { return nil }
-            if eq(k, "documentId") {
+            if eq(k, "movedTo") {
+                guard movedTo == nil, let x = string() else { return nil }
+                movedTo = x
+            } else if eq(k, "documentId") {
                 guard documentId == nil, let x = string() else { return nil }
                 documentId = x
             } else if eq(k, "sequence") {
@@ -1009,7 +1044,7 @@ struct FastJSONParser {
                 guard type == nil, let x = string().flatMap(DocumentType.init(rawValue:)) else { return nil }
                 type = x
             } else if eq(k, "versions") {
-                guard versions == nil, let x = self.versions(ranges: &none) else { return nil }
+                guard versions == nil, let x = self.versions() else { return nil }
                 versions = x
             } else {
                 return nil
@@ -1018,7 +1053,7 @@ struct FastJSONParser {
             if !more { break }
         }
         guard let sequence, let documentId, let type, let versions else { return nil }
-        return DocumentChange(sequence: sequence, documentId: documentId, type: type, versions: versions)
+        return DocumentChange(sequence: sequence, documentId: documentId, type: type, versions: versions, movedTo: movedTo)
     }
 
     mutating func changesResponse() -> ChangesResponse? {

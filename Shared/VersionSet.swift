@@ -1,23 +1,31 @@
 import Foundation
 
-/// Raised when two versions have equal vectors but different content: a replica reused a counter.
-/// That breaks the one promise version vectors rest on, so it is refused loudly, never papered over.
-public struct CounterReuseError: Error, LocalizedError, Hashable, Sendable {
+/// A version the merge rule refuses, with the code a push reply gives it. The same refusals on server and laptop.
+public protocol MergeRefusal: Error, LocalizedError {
+    var code: RejectionCode { get }
+}
+
+/// Raised when two versions have equal vectors, or the same dot, but different content: a replica reused a
+/// counter. That breaks the one promise version vectors rest on, so it is refused loudly, never papered over.
+public struct CounterReuseError: MergeRefusal, Hashable, Sendable {
     public let documentId: String
     public let vector: VersionVector
+    public let dot: Dot
+    public var code: RejectionCode { .counterReused }
     public var errorDescription: String? {
-        "document \(documentId): two different versions carry the same version vector \(vector); a replica reused a write counter (was a database restored from backup without re-registering?)"
+        "document \(documentId): two different versions carry the same dot \(dot) or version vector \(vector); replica \(dot.replica) reused a write counter (was a database restored from backup without re-registering?)"
     }
 }
 
-/// What applying one incoming version did to a document's set of versions.
-public enum ApplyOutcome: String, Sendable, Hashable, Codable {
-    /// The version was new and now the only current one.
-    case new
-    /// The version was already held, or something held already descends from it.
-    case known
-    /// The version was new and is concurrent with another kept version.
-    case conflict
+/// Raised when versions of one document id are of different types: a subject cannot reuse a visit's id.
+public struct DocumentTypeMismatch: MergeRefusal, Hashable, Sendable {
+    public let documentId: String
+    public let held: DocumentType
+    public let incoming: DocumentType
+    public var code: RejectionCode { .invalidRecord }
+    public var errorDescription: String? {
+        "document \(documentId) is a \(held.rawValue); a \(incoming.rawValue) cannot reuse its id"
+    }
 }
 
 /// The current versions of one document: those that no other known version descends from.
@@ -55,13 +63,19 @@ public struct VersionSet: Hashable, Sendable {
         return result
     }
 
-    /// Applies one incoming version and says what it did.
+    /// Applies one incoming version and says what it did: `new` (now the only current version), `known`
+    /// (held already, or superseded by what is held) or `conflict` (kept beside a concurrent version) — never
+    /// `rejected`: a refusal is thrown as a `MergeRefusal` (a reused counter, another document type), which a
+    /// push reply turns into `rejected` with its code. The one outcome type of server and laptop alike.
     @discardableResult
-    public mutating func apply(_ incoming: Version) throws -> ApplyOutcome {
+    public mutating func apply(_ incoming: Version) throws -> PushOutcome {
+        if let held = versions.first, held.type != incoming.type {
+            throw DocumentTypeMismatch(documentId: incoming.documentId, held: held.type, incoming: incoming.type)
+        }
         for held in versions {
-            if held.vector == incoming.vector {
+            if held.vector == incoming.vector || held.dot == incoming.dot {
                 guard held == incoming else {
-                    throw CounterReuseError(documentId: incoming.documentId, vector: incoming.vector)
+                    throw CounterReuseError(documentId: incoming.documentId, vector: incoming.vector, dot: incoming.dot)
                 }
                 return .known
             }
@@ -73,10 +87,13 @@ public struct VersionSet: Hashable, Sendable {
 
     /// Keeps the versions that no other version strictly descends from; equal vectors must be equal versions.
     static func maximal(_ all: [Version]) throws -> [Version] {
+        if let first = all.first, let other = all.first(where: { $0.type != first.type }) {
+            throw DocumentTypeMismatch(documentId: other.documentId, held: first.type, incoming: other.type)
+        }
         var unique: [VersionVector: Version] = [:]
         for v in all {
             if let existing = unique[v.vector] {
-                guard existing == v else { throw CounterReuseError(documentId: v.documentId, vector: v.vector) }
+                guard existing == v else { throw CounterReuseError(documentId: v.documentId, vector: v.vector, dot: v.dot) }
             } else {
                 unique[v.vector] = v
             }
@@ -93,10 +110,11 @@ extension VersionSet {
     /// A local write (create, edit, delete, resolve): its vector is everything held, merged, with the writer's
     /// own entry set to its next counter — so it supersedes exactly the versions its writer had seen.
     /// `counter` must come from the replica's persisted counter and exceed every value it used before.
+    /// A delete erases: the tombstone carries only `payload.erased` (id, type, district).
     public func write(_ payload: DocumentPayload, deleted: Bool = false, replica: String, counter: UInt64,
                       author: String, at time: Timestamp = .now()) -> Version {
         precondition(counter > mergedVector[replica], "a write counter must exceed every counter the replica used before")
-        return Version(payload: payload, deleted: deleted, vector: mergedVector.setting(replica, to: counter),
+        return Version(payload: deleted ? payload.erased : payload, deleted: deleted, vector: mergedVector.setting(replica, to: counter),
                        dot: Dot(replica: replica, counter: counter), author: author, writtenAt: time)
     }
 }

@@ -55,7 +55,7 @@ public struct VersionVector: Hashable, Sendable, Codable, CustomStringConvertibl
     }
 
     public var description: String {
-        "{" + counters.sorted { $0.key < $1.key }.map { "\($0.key.prefix(8)):\($0.value)" }.joined(separator: ", ") + "}"
+        "{" + counters.sorted { $0.key < $1.key }.map { "\(String(String.UnicodeScalarView($0.key.unicodeScalars.prefix(8)))):\($0.value)" }.joined(separator: ", ") + "}"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -92,5 +92,21 @@ public struct Dot: Hashable, Sendable, Codable, Comparable, CustomStringConverti
     /// A fixed total order, the same on every replica: counter, then replica id.
     public static func < (a: Dot, b: Dot) -> Bool { (a.counter, a.replica) < (b.counter, b.replica) }
 
-    public var description: String { "\(replica.prefix(8))#\(counter)" }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case counter, replica }
+
+    public init(from decoder: any Decoder) throws {
+        try decoder.rejectUnknownKeys(CodingKeys.self)
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        replica = try c.decode(String.self, forKey: .replica)
+        counter = try c.decode(UInt64.self, forKey: .counter)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(counter, forKey: .counter)
+        try c.encode(replica, forKey: .replica)
+    }
+
+    /// The first 8 scalars of the replica (not characters: one character of combining marks can be megabytes).
+    public var description: String { "\(String(String.UnicodeScalarView(replica.unicodeScalars.prefix(8))))#\(counter)" }
 }

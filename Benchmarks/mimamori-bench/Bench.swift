@@ -206,7 +206,7 @@ struct MimamoriBench {
         for (replica, mine) in byReplica {
             for s in stride(from: 0, to: mine.count, by: 1000) {
                 let request = PushRequest(batchId: UUID().uuidString, replicaId: replica, versions: Array(mine[s..<min(s + 1000, mine.count)]))
-                _ = try await store.push(request, rawVersions: nil, by: Caller(token: token.info), today: .today())
+                _ = try await store.push(request, by: Caller(token: token.info), today: .today())
             }
         }
         print(String(format: "store.push in process: %.0f visits/s", Double(versions.count) / (ContinuousClock.now - start).seconds))

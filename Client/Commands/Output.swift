@@ -70,6 +70,7 @@ enum Output {
             switch v.payload {
             case let .visit(x): return visitText(x, language: language)
             case let .subject(x): return subjectText(x, language: language)
+            case .erased: return [language == .japanese ? "（削除済み：内容は消去されています）" : "(deleted: its content was erased)"]
             }
         }
         let t = language.strings

@@ -58,6 +58,7 @@ extension AppDatabase {
         if let display = after.display {
             try project(db, display: display, payload: try payload(display), inConflict: after.isConflict)
         }
+        try eraseSupersededContent(db, documentId: id, current: after)
         for (key, delta) in IndicatorCounting.deltas(before: before.display, after: after.display) {
             counterDeltas[key, default: 0] += delta
         }
@@ -94,7 +95,52 @@ extension AppDatabase {
                 INSERT OR REPLACE INTO subject_index (id, name, district, active, cadence_days, deleted, in_conflict, payload)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """).execute(arguments: [s.id, s.name, s.district, s.active, s.cadenceDays, display.deleted, inConflict, payload])
+        case let .erased(e):
+            // Deleted everywhere this replica knows of: the record leaves the lists, and nothing of it stays to show.
+            try db.cachedStatement(sql: "DELETE FROM \(e.type == .visit ? "visit_index" : "subject_index") WHERE id = ?")
+                .execute(arguments: [e.id])
         }
+    }
+
+    /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
+    /// moves): the copy leaves the laptop — lists, counts, versions and history — and an unsent change of it is
+    /// set aside with a message naming where it went. A change already in a formed batch stays in it (a batch
+    /// never changes); the server refuses it with the same news.
+    static func withdrawMoved(_ db: Database, documentId id: String, type: DocumentType, to district: String,
+                              coder: VersionCoder, counterDeltas: inout [CounterKey: Int]) throws {
+        let before = try loadSet(db, documentId: id, coder: coder)
+        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: nil) {
+            counterDeltas[key, default: 0] += delta
+        }
+        try db.execute(sql: """
+            UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ?
+            WHERE document_id = ? AND batch_id IS NULL AND state IN ('pending', 'deferred')
+            """, arguments: [RejectionCode.outOfScope.rawValue,
+                               "a district office moved this record to district '\(district)', which this laptop does not cover; the change was not sent — give it to the office of '\(district)'",
+                               id])
+        try db.execute(sql: "DELETE FROM versions WHERE document_id = ?", arguments: [id])
+        try db.execute(sql: "DELETE FROM \(type == .visit ? "visit_index" : "subject_index") WHERE id = ?", arguments: [id])
+        try db.execute(sql: """
+            DELETE FROM history WHERE document_id = ?
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = history.document_id
+                              AND o.dot_replica = history.dot_replica AND o.dot_counter = history.dot_counter)
+            """, arguments: [id])
+    }
+
+    /// Deleting erases (docs/sync.md, retention): once every current version of a document is a tombstone,
+    /// the content of its older versions leaves the history too. Versions an outbox entry still points at
+    /// stay until they are pushed (the outbox pushes history's exact bytes; a batch once formed never changes).
+    static func eraseSupersededContent(_ db: Database, documentId id: String, current: VersionSet) throws {
+        guard !current.isEmpty, current.versions.allSatisfy(\.deleted) else { return }
+        var arguments: StatementArguments = [id]
+        for v in current.versions { arguments += [v.dot.replica, Int64(v.dot.counter)] }
+        let kept = current.versions.map { _ in "(dot_replica = ? AND dot_counter = ?)" }.joined(separator: " OR ")
+        try db.execute(sql: """
+            DELETE FROM history
+            WHERE document_id = ? AND NOT (\(kept))
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = history.document_id
+                              AND o.dot_replica = history.dot_replica AND o.dot_counter = history.dot_counter)
+            """, arguments: arguments)
     }
 
     /// One local write (create, edit, delete, resolve): the new version supersedes everything held for the

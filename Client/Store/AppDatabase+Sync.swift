@@ -85,6 +85,10 @@ extension AppDatabase {
             }
             // Anything of the batch the reply did not mention goes back to the queue under a new batch.
             try db.execute(sql: "UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", arguments: [reply.batchId])
+            // Versions of deleted documents kept only for the outbox can go now (deleting erases).
+            for id in Set(reply.results.filter { $0.outcome != .rejected }.map(\.documentId)) {
+                try AppDatabase.eraseSupersededContent(db, documentId: id, current: try AppDatabase.loadSet(db, documentId: id))
+            }
             return PushReplyResult(acknowledged: acknowledged, deferred: deferred, rejected: rejected)
         }
     }
@@ -140,6 +144,11 @@ extension AppDatabase {
             let receivedAt = now.description
             var counterDeltas: [CounterKey: Int] = [:]
             for change in page.changes {
+                if let district = change.movedTo {
+                    try AppDatabase.withdrawMoved(db, documentId: change.documentId, type: change.type, to: district,
+                                                  coder: coder, counterDeltas: &counterDeltas)
+                    continue
+                }
                 let incoming = try VersionSet(change.versions.filter { $0.documentId == change.documentId })
                 let before = try AppDatabase.loadSet(db, documentId: change.documentId, coder: coder)
                 let after = try before.merging(incoming)

@@ -61,6 +61,8 @@ public struct SyncEngine: Sendable {
                     limit = max(1, request.versions.count / 2)
                 }
                 continue
+            } catch let ClientError.server(status, code, message) where status == 409 && code == "batch_conflict" {
+                try refuseReusedBatchId(request.batchId, message: message)
             }
             let result = try database.recordPushReply(reply)
             summary.pushed += result.acknowledged
@@ -74,6 +76,13 @@ public struct SyncEngine: Sendable {
                 progress(.epochChanged(epoch: reply.epoch))
             }
         }
+    }
+
+    /// The server holds other content under this batch id, so nothing of it was stored: never a success. The
+    /// batch goes back to the outbox (to be sent under a new id) and sync stops with a message to report.
+    func refuseReusedBatchId(_ batchId: String, message: String) throws -> Never {
+        try database.releaseBatch(batchId)
+        throw ClientError.batchIdReused(batchId: batchId, message: message)
     }
 
     /// Pulls until the server has no more. Returns false when the epoch changed meanwhile (push again first).

@@ -19,7 +19,7 @@ struct ReportController {
         group.get(RouterPath(ReportController.tokensPath), use: tokens)
     }
 
-    static let tokensPath = "/v1/tokens"
+    static let tokensPath = API.tokensPath
 
     /// Counts only, never names or notes: every role may read them. Built from the counters of the
     /// year and the year before, so its cost does not grow with the number of visits.
@@ -28,22 +28,25 @@ struct ReportController {
         let query = request.uri.queryParameters
         var asOf = configuration.today()
         if let text = query.get("asOf") {
-            guard let date = LocalDate(text) else {
-                throw ServerError.badRequest("asOf: '\(text)' is not accepted; accepted: a date YYYY-MM-DD, e.g. 2025-09-30")
+            guard let date = LocalDate(text), FiscalYear(containing: date).isSupported else {
+                throw ServerError.badRequest("asOf: '\(shortened(text))' is not accepted; accepted: a date YYYY-MM-DD \(FiscalYear.supportedDatesDescription), e.g. 2025-09-30")
             }
             asOf = date
         }
         var fy = FiscalYear(containing: asOf)
         if let text = query.get("fy") {
-            guard let year = Int(text), (2000...2100).contains(year) else {
-                throw ServerError.badRequest("fy: '\(text)' is not accepted; accepted: a 年度 as its starting year from 2000 to 2100, e.g. 2025 for R7年度")
+            guard let year = Int(text), FiscalYear(year).isSupported else {
+                throw ServerError.badRequest("fy: '\(shortened(text))' is not accepted; accepted: \(FiscalYear.supportedDescription)")
             }
             fy = FiscalYear(year)
+        }
+        guard fy.isSupported else {
+            throw ServerError.badRequest("fy: the server's today (\(asOf)) falls outside the supported years; give fy: \(FiscalYear.supportedDescription)")
         }
         var language = Language.japanese
         if let text = query.get("lang") {
             guard let l = Language(rawValue: text) else {
-                throw ServerError.badRequest("lang: '\(text)' is not accepted; accepted: \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
+                throw ServerError.badRequest("lang: '\(shortened(text))' is not accepted; accepted: \(Language.allCases.map(\.rawValue).joined(separator: ", "))")
             }
             language = l
         }

@@ -8,17 +8,22 @@ public struct ServerError: Error, HTTPResponseError, LocalizedError, Sendable, H
     public let status: HTTPResponse.Status
     public let code: String
     public let message: String
+    /// For 405: the methods the path has (the `Allow` header).
+    public let allow: String?
 
-    public init(_ status: HTTPResponse.Status, code: String, message: String) {
+    public init(_ status: HTTPResponse.Status, code: String, message: String, allow: String? = nil) {
         self.status = status
         self.code = code
         self.message = message
+        self.allow = allow
     }
 
     public var errorDescription: String? { "\(code): \(message)" }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
-        try JSONReply.response(APIErrorBody(code: code, message: message), status: status)
+        var response = try JSONReply.response(APIErrorBody(code: code, message: message), status: status)
+        if let allow { response.headers[.allow] = allow }
+        return response
     }
 
     public static func badRequest(_ message: String) -> ServerError {

@@ -64,7 +64,12 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as any HTTPResponseError {
             switch error.status {
             case .notFound:
-                throw ServerError.notFound("no endpoint \(request.method) \(request.uri.path); the API has GET \(API.healthPath), POST \(API.pushPath), GET \(API.changesPath), GET \(API.totalsPath)")
+                if let methods = API.methods[request.uri.path] {
+                    throw ServerError(.methodNotAllowed, code: "method_not_allowed",
+                                      message: "\(request.uri.path) does not take \(request.method); accepted: \(methods.joined(separator: ", "))",
+                                      allow: methods.joined(separator: ", "))
+                }
+                throw ServerError.notFound("no endpoint \(request.method) \(shortened(request.uri.path)); the API has GET \(API.healthPath), POST \(API.pushPath), GET \(API.changesPath), GET \(API.totalsPath)")
             case .contentTooLarge:
                 throw ServerError.payloadTooLarge
             case .internalServerError:

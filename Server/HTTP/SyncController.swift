@@ -15,36 +15,59 @@ struct SyncController {
 
     @Sendable func push(request: Request, context: ServerRequestContext) async throws -> Response {
         let caller = try context.requireCaller([.visitor, .office], to: "push visits or subjects")
+        try SyncController.checkBodyHeaders(request.headers)
         let body: ByteBuffer
         do {
             body = try await request.body.collect(upTo: API.maxBodyBytes)
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw ServerError.payloadTooLarge
+        } catch {
+            // A malformed chunked body or a connection cut short: the request, not the server, is at fault.
+            throw ServerError.badRequest("the request body could not be read (\(type(of: error))); send the whole body, with a valid Content-Length or chunked encoding")
         }
         let data = Data(body.readableBytesView)
         let push: PushRequest
-        let rawVersions: [Data]?
         do {
-            // The fast reader, falling back to Codable on any surprise (so errors are Codable's); when it reads
-            // the body it also gives each version's bytes as sent.
-            (push, rawVersions) = try MimamoriJSON.decodePushKeepingRaw(data)
+            // The fast reader, falling back to Codable (after `StrictJSON.check`) on any surprise.
+            push = try MimamoriJSON.decodePush(data)
         } catch {
             throw ServerError.invalidJSON(SyncController.describe(error, body: data))
         }
         if push.versions.count > API.maxBatchSize {
             throw ServerError(.contentTooLarge, code: "batch_too_large",
-                              message: "the batch has \(push.versions.count) versions; send at most \(API.maxBatchSize) per batch")
+                              message: "versions: the batch has \(push.versions.count) versions; send at most \(API.maxBatchSize) per batch")
         }
-        if push.batchId.isEmpty || push.batchId.count > 128 {
-            throw ServerError.badRequest("batchId: give 1 to 128 characters, the same for every retry of the batch")
+        if !API.isValidBatchID(push.batchId) {
+            throw ServerError.badRequest("batchId: '\(shortened(push.batchId))' is not accepted; accepted: \(API.batchIDDescription), the same for every retry of the batch")
         }
         if let header = request.headers[replicaHeaderName], header != push.replicaId {
-            throw ServerError.badRequest("the \(API.replicaHeader) header (\(header)) and the body's replicaId (\(push.replicaId)) differ; send this replica's id in both")
+            throw ServerError.badRequest("\(API.replicaHeader): the header (\(shortened(header))) and the body's replicaId (\(shortened(push.replicaId))) differ; send this replica's id in both")
         }
         try await bind(caller, to: push.replicaId)
-        let reply = try await store.push(push, rawVersions: rawVersions ?? RawJSON.arrayElements(member: "versions", of: data), by: caller,
-                                         today: configuration.latestAcceptedVisitDate())
-        return JSONReply.response(data: reply.body)
+        do {
+            let reply = try await store.push(push, by: caller, today: configuration.latestAcceptedVisitDate())
+            return JSONReply.response(data: reply.body)
+        } catch let error as BatchReuseError {
+            throw ServerError(.conflict, code: "batch_conflict", message: "batchId: " + (error.errorDescription ?? ""))
+        }
+    }
+
+    /// A push body is JSON, sent as it is: another `Content-Type` is 415, and so is a `Content-Encoding` the
+    /// server does not undo (reading gzip bytes as JSON would only give a confusing error).
+    static func checkBodyHeaders(_ headers: HTTPFields) throws {
+        if let type = headers[.contentType] {
+            let mediaType = type.split(separator: ";", maxSplits: 1).first.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            guard mediaType == "application/json" else {
+                throw ServerError(.unsupportedMediaType, code: "unsupported_media_type",
+                                  message: "Content-Type: '\(shortened(type))' is not accepted; accepted: application/json")
+            }
+        }
+        for encoding in headers[values: .contentEncoding] {
+            guard encoding.trimmingCharacters(in: .whitespaces).lowercased() == "identity" else {
+                throw ServerError(.unsupportedMediaType, code: "unsupported_media_type",
+                                  message: "Content-Encoding: '\(shortened(encoding))' is not accepted; accepted: none (send the JSON uncompressed) or identity")
+            }
+        }
     }
 
     @Sendable func changes(request: Request, context: ServerRequestContext) async throws -> Response {
@@ -54,17 +77,17 @@ struct SyncController {
             throw ServerError.badRequest("since: required; give the nextSince of the last page applied, or 0 to pull everything")
         }
         guard let since = Int64(sinceText), since >= 0 else {
-            throw ServerError.badRequest("since: '\(sinceText)' is not accepted; accepted: a whole number ≥ 0 (the nextSince of the last page applied)")
+            throw ServerError.badRequest("since: '\(shortened(sinceText))' is not accepted; accepted: a whole number ≥ 0 (the nextSince of the last page applied)")
         }
         var limit = API.defaultPageSize
         if let limitText = query.get("limit") {
             guard let value = Int(limitText), (1...API.maxPageSize).contains(value) else {
-                throw ServerError.badRequest("limit: '\(limitText)' is not accepted; accepted: a whole number from 1 to \(API.maxPageSize)")
+                throw ServerError.badRequest("limit: '\(shortened(limitText))' is not accepted; accepted: a whole number from 1 to \(API.maxPageSize)")
             }
             limit = value
         }
         guard let replica = request.headers[replicaHeaderName] else {
-            throw ServerError.badRequest("the \(API.replicaHeader) header is required: send this replica's id")
+            throw ServerError.badRequest("\(API.replicaHeader): the header is required; send this replica's id (\(DocumentID.acceptedDescription))")
         }
         try await bind(caller, to: replica)
         return JSONReply.response(data: try await store.changesJSON(since: since, limit: limit, districts: caller.districts))
@@ -86,7 +109,7 @@ struct SyncController {
     /// A visitor or office token belongs to the first replica that uses it; any other replica is refused.
     private func bind(_ caller: Caller, to replica: String) async throws {
         guard DocumentID.isValid(replica) else {
-            throw ServerError.badRequest("replicaId: '\(replica)' is not accepted; accepted: \(DocumentID.acceptedDescription)")
+            throw ServerError.badRequest("replicaId: '\(shortened(replica))' is not accepted; accepted: \(DocumentID.acceptedDescription) (in the body's replicaId and the \(API.replicaHeader) header)")
         }
         let bound: String
         if let existing = caller.token.replicaId {

@@ -5,7 +5,7 @@ import MimamoriShared
 /// `MimamoriJSON` uses, so a pull page costs no decoding or re-encoding of versions.
 /// `ChangesPageTests` checks that the result decodes to what encoding the same `ChangesResponse` gives.
 struct ChangesPageWriter {
-    private var out = Data()
+    private var out: [UInt8] = []
     private let epoch: String
     private var nextSince: Int64
     private var documentOpen = false
@@ -19,12 +19,17 @@ struct ChangesPageWriter {
         out.append(contentsOf: #"{"changes":["#.utf8)
     }
 
-    mutating func beginDocument(id: String, type: String, sequence: Int64) {
+    /// `movedTo`: the document left the caller's districts for this one (a move notice; no versions follow).
+    mutating func beginDocument(id: String, type: String, sequence: Int64, movedTo: String? = nil) {
         closeDocument()
         if !firstDocument { out.append(UInt8(ascii: ",")) }
         firstDocument = false
         out.append(contentsOf: #"{"documentId":"#.utf8)
         appendString(id)
+        if let movedTo {
+            out.append(contentsOf: #","movedTo":"#.utf8)
+            appendString(movedTo)
+        }
         out.append(contentsOf: #","sequence":\#(sequence),"type":"#.utf8)
         appendString(type)
         out.append(contentsOf: #","versions":["#.utf8)
@@ -44,7 +49,7 @@ struct ChangesPageWriter {
         out.append(contentsOf: #"],"epoch":"#.utf8)
         appendString(epoch)
         out.append(contentsOf: #","hasMore":\#(hasMore),"nextSince":\#(nextSince)}"#.utf8)
-        return out
+        return Data(out)
     }
 
     private mutating func closeDocument() {
@@ -52,23 +57,7 @@ struct ChangesPageWriter {
         documentOpen = false
     }
 
-    /// A JSON string literal; ids and epochs are plain ASCII, but escape anyway.
     private mutating func appendString(_ s: String) {
-        out.append(UInt8(ascii: "\""))
-        // The usual case, ids and epochs needing no escape, without a String per scalar.
-        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
-            out.append(contentsOf: s.utf8)
-            out.append(UInt8(ascii: "\""))
-            return
-        }
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out.append(contentsOf: #"\""#.utf8)
-            case "\\": out.append(contentsOf: #"\\"#.utf8)
-            case _ where scalar.value < 0x20: out.append(contentsOf: String(format: "\\u%04x", scalar.value).utf8)
-            default: out.append(contentsOf: String(scalar).utf8)
-            }
-        }
-        out.append(UInt8(ascii: "\""))
+        MimamoriJSON.appendString(s, to: &out)
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import MimamoriShared
 
@@ -7,41 +8,72 @@ public struct StoredDocument: Sendable, Hashable {
     /// 校区 of the display version: pull scoping follows it.
     public var district: String
     public var versions: VersionSet
-    /// The JSON of versions new in this push, exactly as the client sent them (by dot); the others are
-    /// encoded when saved.
-    public var rawVersions: [Dot: Data]
 
-    public init(type: DocumentType, district: String, versions: VersionSet, rawVersions: [Dot: Data] = [:]) {
+    public init(type: DocumentType, district: String, versions: VersionSet) {
         self.type = type
         self.district = district
         self.versions = versions
-        self.rawVersions = rawVersions
     }
 
     /// Builds the stored form of a non-empty version set.
-    init?(_ versions: VersionSet, rawVersions: [Dot: Data]) {
+    init?(_ versions: VersionSet) {
         guard let display = versions.display else { return nil }
-        self.init(type: display.type, district: display.payload.district, versions: versions, rawVersions: rawVersions)
+        self.init(type: display.type, district: display.payload.district, versions: versions)
     }
 }
 
-/// The reads and writes one push needs, all inside one transaction of some backend. The SQLite store
-/// implements it today; a PostgreSQL store implements the same few statements and reuses `PushProcessor`.
+/// A batch applied before: its reply, and the SHA-256 of its content (nil for batches stored before the
+/// hash was kept).
+public struct StoredBatch: Sendable, Hashable {
+    public let reply: Data
+    public let contentHash: Data?
+
+    public init(reply: Data, contentHash: Data?) {
+        self.reply = reply
+        self.contentHash = contentHash
+    }
+}
+
+/// A `batchId` the replica already used for a batch with other content. Answering the first reply would
+/// tell the client its second batch was stored when none of it was; it is a client bug to report.
+public struct BatchReuseError: Error, LocalizedError, Sendable, Hashable {
+    public let replica: String
+    public let batchId: String
+    public var errorDescription: String? {
+        "batchId '\(batchId)' was already used by replica \(replica) for a batch with other content, and nothing of this batch was stored; a retry must resend exactly the same batch, and a new batch needs a new batchId (this is a client bug: report it)"
+    }
+}
+
+/// One document a batch changed, to be written: its new state, what was stored before (nil: nothing), and
+/// its new sequence.
+public struct DocumentSave: Sendable {
+    public let id: String
+    public let document: StoredDocument
+    public let previous: StoredDocument?
+    public let sequence: Int64
+}
+
+/// The reads and writes one push needs, all inside one transaction of some backend, a set at a time: one read
+/// for the stored sets of a whole batch, multi-row writes. The SQLite store implements it today; a PostgreSQL
+/// store implements the same few statements and reuses `PushProcessor`.
 public protocol PushTransaction {
     func epoch() throws -> String
-    func storedReply(replica: String, batchId: String) throws -> Data?
-    func document(_ id: String) throws -> StoredDocument?
-    /// The highest counter of `replica`'s writes the server has accepted (0 if none).
-    func highestCounter(of replica: String) throws -> UInt64
+    func storedBatch(replica: String, batchId: String) throws -> StoredBatch?
+    /// The stored documents among `ids` (absent ids are not stored).
+    func documents(_ ids: [String]) throws -> [String: StoredDocument]
+    /// The highest counter of each replica's writes the server has accepted (absent: none).
+    func highestCounters(of replicas: [String]) throws -> [String: UInt64]
     func lastSequence() throws -> Int64
-    /// Writes the document's row and its version set, given what was stored before (nil: nothing).
-    /// Versions are keyed by dot: superseded dots are deleted, new ones inserted.
-    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws
+    /// Writes each document's row and its version set. Versions are keyed by dot: superseded dots are deleted,
+    /// new ones inserted, survivors never rewritten.
+    func saveDocuments(_ saves: [DocumentSave]) throws
     func setLastSequence(_ sequence: Int64) throws
     /// Raises (never lowers) the highest counter seen from each replica.
     func raiseHighestCounters(_ counters: [String: UInt64]) throws
     func addToCounters(_ deltas: [CounterKey: Int]) throws
-    func storeReply(replica: String, batchId: String, body: Data) throws
+    /// Records that a document left `from` for `to`, as a change of `from`'s feed with its own sequence.
+    func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws
 }
 
 /// The server's side of SYNC.md's push: checks each version, applies it through the shared merge rule
@@ -58,31 +90,52 @@ public struct PushProcessor {
         self.today = today
     }
 
-    /// `rawVersions`, when given, holds the JSON bytes of each of `request.versions` as sent.
-    public func run(_ request: PushRequest, rawVersions: [Data]? = nil, in tx: some PushTransaction) throws -> PushReply {
-        if let stored = try tx.storedReply(replica: request.replicaId, batchId: request.batchId) {
-            return PushReply(response: try MimamoriJSON.decodePushResponse(stored), body: stored, replayed: true)
+    public func run(_ request: PushRequest, in tx: some PushTransaction) throws -> PushReply {
+        // The hash of the batch's canonical JSON: a retry matches whatever whitespace or key order it was sent in.
+        let contentHash = Data(SHA256.hash(data: MimamoriJSON.encodePush(request)))
+        if let stored = try tx.storedBatch(replica: request.replicaId, batchId: request.batchId) {
+            if let hash = stored.contentHash, hash != contentHash {
+                throw BatchReuseError(replica: request.replicaId, batchId: request.batchId)
+            }
+            return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
         }
         var state = BatchState()
+        // One read for the whole batch: the stored set of every document it names, and the highest counter the
+        // server has seen of every other replica its vectors name (ids that cannot be valid are not looked up).
+        let ids = Array(Set(request.versions.map(\.documentId).filter(DocumentID.isValid)))
+        let stored = try tx.documents(ids)
+        for id in ids {
+            state.documents[id] = .some(stored[id])
+            state.original[id] = .some(stored[id])
+        }
+        let others = Set(request.versions.lazy.filter { $0.vector.counters.count <= Limits.vectorEntries }
+            .flatMap(\.vector.counters.keys).filter { $0 != request.replicaId && DocumentID.isValid($0) })
+        state.highest = try tx.highestCounters(of: Array(others))
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        let raw = rawVersions?.count == request.versions.count ? rawVersions : nil
-        for (i, version) in request.versions.enumerated() {
-            results.append(try apply(version, raw: raw?[i], pushedBy: request.replicaId, state: &state, tx: tx))
+        for version in request.versions {
+            results.append(try apply(version, pushedBy: request.replicaId, state: &state, tx: tx))
         }
 
         var sequence = try tx.lastSequence()
         var deltas: [CounterKey: Int] = [:]
+        var saves: [DocumentSave] = []
+        saves.reserveCapacity(state.changedOrder.count)
         for id in state.changedOrder {
             guard let document = state.documents[id] ?? nil else { continue }
             sequence += 1
             let previous = state.original[id] ?? nil
-            try tx.saveDocument(id: id, document, replacing: previous, sequence: sequence)
+            if let previous, previous.district != document.district {
+                try tx.recordMove(id: id, type: document.type, from: previous.district, to: document.district, sequence: sequence)
+                sequence += 1
+            }
+            saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence))
             for (key, delta) in IndicatorCounting.deltas(before: previous?.versions.display, after: document.versions.display) {
                 deltas[key, default: 0] += delta
             }
         }
         if !state.changedOrder.isEmpty {
+            try tx.saveDocuments(saves)
             try tx.setLastSequence(sequence)
             try tx.raiseHighestCounters(state.raisedCounters)
             try tx.addToCounters(deltas.filter { $0.value != 0 })
@@ -90,7 +143,7 @@ public struct PushProcessor {
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
         let body = MimamoriJSON.encodePushResponse(response)
-        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, body: body)
+        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash, body: body)
         return PushReply(response: response, body: body, replayed: false)
     }
 
@@ -105,7 +158,7 @@ public struct PushProcessor {
         var raisedCounters: [String: UInt64] = [:]
     }
 
-    private func apply(_ version: Version, raw: Data?, pushedBy replica: String, state: inout BatchState,
+    private func apply(_ version: Version, pushedBy replica: String, state: inout BatchState,
                        tx: some PushTransaction) throws -> PushResult {
         func reject(_ code: RejectionCode, _ message: String) -> PushResult {
             PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
@@ -128,57 +181,44 @@ public struct PushProcessor {
         }
 
         let id = version.documentId
-        if state.documents[id] == nil {
-            let stored = try tx.document(id)
-            state.documents[id] = .some(stored)
-            state.original[id] = .some(stored)
-        }
-        let current = state.documents[id]!
+        let current = state.documents[id] ?? nil
         if let current {
             if !caller.districts.contains(current.district) {
-                return reject(.outOfScope, "document \(id) belongs to district '\(current.district)', which is not among this token's districts; ask the administrator for a token that covers it")
+                return reject(.outOfScope, "document \(id) is in district '\(current.district)' (a district office may have moved it there), which this token does not cover; the change was not stored — ask the office of '\(current.district)'")
             }
-            if current.type != version.type {
-                return reject(.invalidRecord, "document \(id) is a \(current.type.rawValue) on the server; a \(version.type.rawValue) cannot reuse its id")
+            // A move to another 校区 is an office's deliberate act, and it carries the whole record: it must build
+            // on every current version, so no sibling of the old district travels to the new one.
+            if current.district != district {
+                if caller.role != .office {
+                    return reject(.outOfScope, "document \(id) is in district '\(current.district)'; only a district office covering both '\(current.district)' and '\(district)' may move it")
+                }
+                if !version.vector.descends(from: current.versions.mergedVector) {
+                    return reject(.invalidRecord, "moving document \(id) from '\(current.district)' to '\(district)' must build on every current version of it; pull, resolve any conflict, then move it again")
+                }
             }
         }
 
         for (other, counter) in version.vector.counters where other != replica {
-            if state.highest[other] == nil { state.highest[other] = try tx.highestCounter(of: other) }
-            let seen = state.highest[other]!
+            let seen = state.highest[other] ?? 0
             if counter > seen {
                 return reject(.unknownCounter, "the version vector claims write #\(counter) of replica \(other), but the server has only seen up to #\(seen) from it. If this version was written over a copy received from \(other) directly, push it again after \(other) has synced; otherwise this data did not come from this server (restored backup, or another server?) — re-register the replica")
             }
         }
 
+        // The merge rule itself — reused counters, type changes, new / known / conflict — is Shared's, the
+        // laptop's too; what is the server's alone (scope, moves, counters it has seen) is checked above.
         var versions = current?.versions ?? VersionSet()
-        if let held = versions.versions.first(where: { $0.dot == version.dot }), held != version {
-            return reject(.counterReused, "document \(id): two different versions carry the same dot \(version.dot); replica \(replica) reused a write counter (was its database restored from a backup without re-registering?)")
-        }
-        let outcome: ApplyOutcome
+        let outcome: PushOutcome
         do {
             outcome = try versions.apply(version)
-        } catch let error as CounterReuseError {
-            return reject(.counterReused, error.localizedDescription)
+        } catch let refusal as any MergeRefusal {
+            return reject(refusal.code, refusal.errorDescription ?? "\(refusal)")
         }
         if outcome != .known {
-            var rawVersions = current?.rawVersions ?? [:]
-            if let raw { rawVersions[version.dot] = raw }
-            let kept = Set(versions.versions.map(\.dot))
-            state.documents[id] = .some(StoredDocument(versions, rawVersions: rawVersions.filter { kept.contains($0.key) }))
+            state.documents[id] = .some(StoredDocument(versions))
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
             state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
         }
-        return PushResult(documentId: id, dot: version.dot, outcome: PushOutcome(outcome))
-    }
-}
-
-extension PushOutcome {
-    init(_ outcome: ApplyOutcome) {
-        switch outcome {
-        case .new: self = .new
-        case .known: self = .known
-        case .conflict: self = .conflict
-        }
+        return PushResult(documentId: id, dot: version.dot, outcome: outcome)
     }
 }

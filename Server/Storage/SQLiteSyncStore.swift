@@ -43,9 +43,9 @@ public struct SQLiteSyncStore: SyncStore {
         try await writer.read { db in try SQLitePushTransaction(db: db).lastSequence() }
     }
 
-    public func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply {
+    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         try await writer.write { db in
-            try PushProcessor(caller: caller, today: today).run(request, rawVersions: rawVersions, in: SQLitePushTransaction(db: db))
+            try PushProcessor(caller: caller, today: today).run(request, in: SQLitePushTransaction(db: db))
         }
     }
 
@@ -58,14 +58,22 @@ public struct SQLiteSyncStore: SyncStore {
             let placeholders = Array(repeating: "?", count: sortedDistricts.count).joined(separator: ", ")
             var arguments: StatementArguments = [since]
             arguments += StatementArguments(sortedDistricts)
+            arguments += [since]
+            arguments += StatementArguments(sortedDistricts)
+            arguments += StatementArguments(sortedDistricts)
             arguments += [limit + 1]
-            // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet keeps them.
+            // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet
+            // keeps them. Move notices of documents that left these districts (for one they do not cover) take
+            // their place in sequence order, with no versions.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT d.document_id, d.type, d.sequence, v.version
-                FROM (SELECT document_id, type, sequence FROM documents
+                SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
+                FROM (SELECT document_id, type, sequence, NULL AS moved_to FROM documents
                       WHERE sequence > ? AND district IN (\(placeholders))
+                      UNION ALL
+                      SELECT document_id, type, sequence, to_district FROM moves
+                      WHERE sequence > ? AND from_district IN (\(placeholders)) AND to_district NOT IN (\(placeholders))
                       ORDER BY sequence LIMIT ?) d
-                JOIN versions v ON v.document_id = d.document_id
+                LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
                 ORDER BY d.sequence, v.dot_counter, v.dot_replica
                 """, arguments: arguments)
             var documents = 0
@@ -75,10 +83,10 @@ public struct SQLiteSyncStore: SyncStore {
                 if sequence != lastSequence {
                     documents += 1
                     if documents > limit { return page.finish(hasMore: true) }
-                    page.beginDocument(id: row["document_id"], type: row["type"], sequence: sequence)
+                    page.beginDocument(id: row["document_id"], type: row["type"], sequence: sequence, movedTo: row["moved_to"])
                     lastSequence = sequence
                 }
-                page.addVersion(row["version"])
+                if let version: String = row["version"] { page.addVersion(version) }
             }
             return page.finish(hasMore: false)
         }
@@ -200,49 +208,94 @@ struct SQLitePushTransaction: PushTransaction {
         try Int64.fetchOne(db.cachedStatement(sql: "SELECT last_sequence FROM server_state WHERE id = 1"))!
     }
 
-    func storedReply(replica: String, batchId: String) throws -> Data? {
-        try Data.fetchOne(db.cachedStatement(sql: "SELECT reply FROM batches WHERE replica_id = ? AND batch_id = ?"),
-                          arguments: [replica, batchId])
+    func storedBatch(replica: String, batchId: String) throws -> StoredBatch? {
+        try Row.fetchOne(db.cachedStatement(sql: "SELECT reply, content_hash FROM batches WHERE replica_id = ? AND batch_id = ?"),
+                         arguments: [replica, batchId])
+            .map { StoredBatch(reply: $0["reply"], contentHash: $0["content_hash"]) }
     }
 
-    func versions(of id: String) throws -> [Version] {
-        try String.fetchAll(db.cachedStatement(sql: "SELECT version FROM versions WHERE document_id = ?"), arguments: [id])
-            .map(SQLitePushTransaction.decodeVersion)
-            .sorted { $0.dot < $1.dot }
-    }
-
-    func document(_ id: String) throws -> StoredDocument? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT type, district FROM documents WHERE document_id = ?"),
-                                         arguments: [id]),
-            let type = DocumentType(rawValue: row["type"])
-        else { return nil }
-        return StoredDocument(type: type, district: row["district"], versions: try VersionSet(versions(of: id)))
-    }
-
-    func highestCounter(of replica: String) throws -> UInt64 {
-        try Int64.fetchOne(db.cachedStatement(sql: "SELECT highest_counter FROM replica_counters WHERE replica_id = ?"),
-                           arguments: [replica]).map { UInt64($0) } ?? 0
-    }
-
-    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws {
-        if previous == nil {
-            try db.cachedStatement(sql: "INSERT INTO documents (document_id, type, district, sequence) VALUES (?, ?, ?, ?)")
-                .execute(arguments: [id, document.type.rawValue, document.district, sequence])
-        } else {
-            try db.cachedStatement(sql: "UPDATE documents SET type = ?, district = ?, sequence = ? WHERE document_id = ?")
-                .execute(arguments: [document.type.rawValue, document.district, sequence, id])
+    /// Runs `statement` once per chunk of `rows`, each chunk as one multi-row statement: `sql(n)` is the SQL
+    /// for n rows, `arguments` a row's values. Chunks keep each statement under SQLite's bound-variable limit.
+    func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
+                               arguments: (Element) -> StatementArguments, _ body: (Statement) throws -> Void = { try $0.execute() }) throws {
+        var start = rows.startIndex
+        while start < rows.endIndex {
+            let end = min(start + rowsPerStatement, rows.endIndex)
+            let statement = try db.cachedStatement(sql: sql(end - start))
+            var args = StatementArguments()
+            for row in rows[start..<end] { args += arguments(row) }
+            statement.setUncheckedArguments(args)
+            try body(statement)
+            start = end
         }
-        let kept = Set(document.versions.versions.map(\.dot))
-        let before = Set(previous?.versions.versions.map(\.dot) ?? [])
-        let delete = try db.cachedStatement(sql: "DELETE FROM versions WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?")
-        for dot in before.subtracting(kept) {
-            try delete.execute(arguments: [id, dot.replica, Int64(dot.counter)])
+    }
+
+    /// `(?, ?), (?, ?), …`: `rows` groups of `columns` placeholders.
+    static func values(rows: Int, columns: Int) -> String {
+        let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
+        return Array(repeating: row, count: rows).joined(separator: ", ")
+    }
+
+    func documents(_ ids: [String]) throws -> [String: StoredDocument] {
+        var heads: [String: (type: DocumentType, district: String)] = [:]
+        var versions: [String: [Version]] = [:]
+        try forEachChunk(ids, rowsPerStatement: 500, sql: {
+            "SELECT document_id, type, district FROM documents WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
+        }, arguments: { [$0] }) { statement in
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() {
+                if let type = DocumentType(rawValue: row["type"]) { heads[row["document_id"]] = (type, row["district"]) }
+            }
         }
-        let insert = try db.cachedStatement(sql: "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES (?, ?, ?, ?)")
-        for version in document.versions.versions where !before.contains(version.dot) {
-            let json = document.rawVersions[version.dot] ?? VersionJSON.encode(version)
-            try insert.execute(arguments: [id, version.dot.replica, Int64(version.dot.counter), String(decoding: json, as: UTF8.self)])
+        try forEachChunk(Array(heads.keys), rowsPerStatement: 500, sql: {
+            "SELECT document_id, version FROM versions WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
+        }, arguments: { [$0] }) { statement in
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() {
+                versions[row["document_id"], default: []].append(try SQLitePushTransaction.decodeVersion(row["version"]))
+            }
         }
+        var result: [String: StoredDocument] = [:]
+        for (id, head) in heads {
+            result[id] = StoredDocument(type: head.type, district: head.district, versions: try VersionSet(versions[id] ?? []))
+        }
+        return result
+    }
+
+    func highestCounters(of replicas: [String]) throws -> [String: UInt64] {
+        var result: [String: UInt64] = [:]
+        try forEachChunk(replicas, rowsPerStatement: 500, sql: {
+            "SELECT replica_id, highest_counter FROM replica_counters WHERE replica_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
+        }, arguments: { [$0] }) { statement in
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() { result[row["replica_id"]] = UInt64(row["highest_counter"] as Int64) }
+        }
+        return result
+    }
+
+    func saveDocuments(_ saves: [DocumentSave]) throws {
+        // Documents: one multi-row upsert (new sequences are all above every stored one, so never collide).
+        try forEachChunk(saves, rowsPerStatement: 200, sql: {
+            """
+            INSERT INTO documents (document_id, type, district, sequence) VALUES \(Self.values(rows: $0, columns: 4))
+            ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
+            """
+        }, arguments: { [$0.id, $0.document.type.rawValue, $0.document.district, $0.sequence] })
+        var superseded: [(String, Dot)] = []
+        var inserted: [(String, Version)] = []
+        for save in saves {
+            let kept = Set(save.document.versions.versions.map(\.dot))
+            let before = Set(save.previous?.versions.versions.map(\.dot) ?? [])
+            superseded += before.subtracting(kept).map { (save.id, $0) }
+            inserted += save.document.versions.versions.filter { !before.contains($0.dot) }.map { (save.id, $0) }
+        }
+        try forEachChunk(superseded, rowsPerStatement: 300, sql: {
+            "DELETE FROM versions WHERE (document_id, dot_replica, dot_counter) IN (VALUES \(Self.values(rows: $0, columns: 3)))"
+        }, arguments: { [$0.0, $0.1.replica, Int64($0.1.counter)] })
+        // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
+        try forEachChunk(inserted, rowsPerStatement: 200, sql: {
+            "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES \(Self.values(rows: $0, columns: 4))"
+        }, arguments: { [$0.0, $0.1.dot.replica, Int64($0.1.dot.counter), String(decoding: VersionJSON.encode($0.1), as: UTF8.self)] })
     }
 
     func setLastSequence(_ sequence: Int64) throws {
@@ -250,28 +303,33 @@ struct SQLitePushTransaction: PushTransaction {
     }
 
     func raiseHighestCounters(_ counters: [String: UInt64]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO replica_counters (replica_id, highest_counter) VALUES (?, ?)
+        try forEachChunk(Array(counters), rowsPerStatement: 400, sql: {
+            """
+            INSERT INTO replica_counters (replica_id, highest_counter) VALUES \(Self.values(rows: $0, columns: 2))
             ON CONFLICT (replica_id) DO UPDATE SET highest_counter = excluded.highest_counter
             WHERE replica_counters.highest_counter < excluded.highest_counter
-            """)
-        for (replica, counter) in counters {
-            try statement.execute(arguments: [replica, Int64(counter)])
-        }
+            """
+        }, arguments: { [$0.key, Int64($0.value)] })
     }
 
     func addToCounters(_ deltas: [CounterKey: Int]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?)
+        try forEachChunk(Array(deltas), rowsPerStatement: 150, sql: {
+            """
+            INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES \(Self.values(rows: $0, columns: 5))
             ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = counters.count + excluded.count
-            """)
-        for (key, delta) in deltas {
-            try statement.execute(arguments: [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue, delta])
-        }
+            """
+        }, arguments: { [$0.key.fiscalYear, $0.key.dimension.rawValue, $0.key.key, $0.key.kind.rawValue, $0.value] })
     }
 
-    func storeReply(replica: String, batchId: String, body: Data) throws {
-        try db.cachedStatement(sql: "INSERT INTO batches (replica_id, batch_id, reply) VALUES (?, ?, ?)")
-            .execute(arguments: [replica, batchId, body])
+    func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO moves (document_id, from_district, to_district, type, sequence) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (document_id, from_district) DO UPDATE SET to_district = excluded.to_district, sequence = excluded.sequence
+            """).execute(arguments: [id, from, to, type.rawValue, sequence])
+    }
+
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
+        try db.cachedStatement(sql: "INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES (?, ?, ?, ?)")
+            .execute(arguments: [replica, batchId, body, contentHash])
     }
 }

@@ -39,7 +39,8 @@ enum ServerSchema {
                 )
                 """)
             try db.execute(sql: "CREATE INDEX documents_district_sequence ON documents (district, sequence)")
-            // The current version set of each document: the JSON of each version, as MimamoriJSON encodes it.
+            // The current version set of each document: the canonical JSON of each version (VersionJSON, the bytes
+            // MimamoriJSON encodes), written by the server from the checked version.
             try db.execute(sql: """
                 CREATE TABLE versions (
                     document_id TEXT NOT NULL REFERENCES documents (document_id),
@@ -73,6 +74,27 @@ enum ServerSchema {
                     PRIMARY KEY (fiscal_year, dimension, key, kind)
                 )
                 """)
+        }
+        migrator.registerMigration("v2 batch content hash") { db in
+            // The SHA-256 of each batch's canonical JSON: a replay with other content under the same batchId
+            // is refused (409) instead of answered with the first reply. NULL for batches stored before.
+            try db.execute(sql: "ALTER TABLE batches ADD COLUMN content_hash BLOB")
+        }
+        migrator.registerMigration("v3 moves") { db in
+            // A document a district office moved out of a 校区: the old district's feed carries this notice (with a
+            // sequence of its own) so its laptops drop their copy; the document itself is listed under its new
+            // district only. One row per (document, district it left); a later move out of it again updates it.
+            try db.execute(sql: """
+                CREATE TABLE moves (
+                    document_id TEXT NOT NULL,
+                    from_district TEXT NOT NULL,
+                    to_district TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    sequence BIGINT NOT NULL UNIQUE,
+                    PRIMARY KEY (document_id, from_district)
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX moves_from_district_sequence ON moves (from_district, sequence)")
         }
         return migrator
     }

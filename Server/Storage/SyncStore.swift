@@ -43,9 +43,9 @@ public protocol SyncStore: Sendable {
 
     /// Applies a batch in one transaction, or returns the stored reply when (replica, batchId) was seen before.
     /// `today` is the latest visit date accepted (Japan-time today plus slack for client clocks).
-    /// `rawVersions`, when given, are the JSON bytes of each version as the client sent them: they are stored
-    /// as they are, so versions round-trip byte for byte.
-    func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply
+    /// Each accepted version is stored as the canonical JSON the server encodes from it (`VersionJSON`).
+    /// Throws `BatchReuseError` when the (replica, batchId) was used before for other content.
+    func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply
     /// Documents changed after `since` in `districts`, oldest change first, at most `limit`: the encoded
     /// `ChangesResponse`, spliced from the stored version JSON without decoding it.
     func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data
@@ -64,10 +64,6 @@ public protocol SyncStore: Sendable {
 }
 
 extension SyncStore {
-    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
-        try await push(request, rawVersions: nil, by: caller, today: today)
-    }
-
     /// `changesJSON`, decoded.
     public func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse {
         try MimamoriJSON.decodeChanges(try await changesJSON(since: since, limit: limit, districts: districts))

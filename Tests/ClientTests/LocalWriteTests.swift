@@ -36,13 +36,31 @@ struct LocalWriteTests {
         #expect(pending.map(\.deleted) == [false, false, true])
         #expect(pending[1].vector.descends(from: pending[0].vector))
         #expect(pending[2].vector.descends(from: pending[1].vector))
-        #expect(pending[2].payload.visit?.note == "ポストに手紙")
+        // Deleting erases: the tombstone keeps id, type and district, and the record leaves every list.
+        #expect(pending[2].payload == .erased(ErasedDocument(type: .visit, id: visit.id, district: visit.district)))
         #expect(try db.visits().isEmpty)
-        #expect(try db.visits(VisitFilter(includeDeleted: true)).count == 1)
+        #expect(try db.visits(VisitFilter(includeDeleted: true)).isEmpty)
         let detail = try db.visitDetail(id: visit.id)
         #expect(detail.current.count == 1)
+        // The older versions stay only while the outbox still has to push them.
         #expect(detail.history.count == 3)
         #expect(try db.counters().isEmpty)
+    }
+
+    @Test("once a delete is pushed, nothing of the deleted visit's content stays on the laptop")
+    func deleteErasesAfterPush() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "認知症の疑い"), today: today)
+        try db.editVisit(id: visit.id, VisitFields(note: "家族と同居"), today: today)
+        try db.deleteVisit(id: visit.id)
+        let batch = try #require(try db.nextPushBatch())
+        try db.recordPushReply(PushResponse(batchId: batch.request.batchId, epoch: "e", results: batch.request.versions.map {
+            PushResult(documentId: $0.documentId, dot: $0.dot, outcome: .new)
+        }))
+        let detail = try db.visitDetail(id: visit.id)
+        #expect(detail.history.map(\.deleted) == [true])
+        #expect(detail.history.allSatisfy { $0.payload.isErased })
+        #expect(detail.current.allSatisfy { $0.payload.isErased })
     }
 
     @Test("editing keeps unspecified fields and moves the visit between counts when its kind changes")

@@ -11,7 +11,7 @@ struct PullAndConflictTests {
                     deleted: Bool = false) -> Version {
         var v = visit
         change(&v)
-        return Version(payload: .visit(v), deleted: deleted, vector: base.setting(replica, to: counter),
+        return Version(payload: deleted ? DocumentPayload.visit(v).erased : .visit(v), deleted: deleted, vector: base.setting(replica, to: counter),
                        dot: Dot(replica: replica, counter: counter), author: "V-002",
                        writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
     }
@@ -84,6 +84,47 @@ struct PullAndConflictTests {
         try db.resolveConflict(id: visit.id, keep: keepDelete)
         #expect(try db.visits().isEmpty)
         #expect(try db.counters().isEmpty)
+    }
+
+    @Test("a pulled delete erases the laptop's copy: it leaves the lists and its history keeps only the tombstone")
+    func pulledDeleteErases() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "認知症の疑い"), today: today)
+        let mine = try db.visitDetail(id: visit.id).display
+        let batch = try #require(try db.nextPushBatch())
+        try db.recordPushReply(PushResponse(batchId: batch.request.batchId, epoch: "e1", results: [
+            PushResult(documentId: mine.documentId, dot: mine.dot, outcome: .new),
+        ]))
+        let tombstone = try VersionSet([mine]).write(.visit(visit), deleted: true, replica: DocumentID.make(), counter: 1, author: "office")
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [DocumentChange(sequence: 1, documentId: visit.id, type: .visit, versions: [tombstone])],
+                                               nextSince: 1, hasMore: false))
+        #expect(try db.visits(VisitFilter(includeDeleted: true)).isEmpty)
+        #expect(try db.visitDetail(id: visit.id).history == [tombstone])
+        #expect(try db.counters().isEmpty)
+    }
+
+    @Test("a move notice withdraws the laptop's copy and sets an unsent edit aside, naming where the record went")
+    func movedAway() throws {
+        let db = try makeDatabase()
+        let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "西の記録"), today: today)
+        let mine = try db.visitDetail(id: visit.id).display
+        let batch = try #require(try db.nextPushBatch())
+        try db.recordPushReply(PushResponse(batchId: batch.request.batchId, epoch: "e1", results: batch.request.versions.map {
+            PushResult(documentId: $0.documentId, dot: $0.dot, outcome: .new)
+        }))
+        #expect(batch.request.versions.contains(mine))
+        try db.editVisit(id: visit.id, VisitFields(note: "追記"), today: today)
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [
+            DocumentChange(sequence: 2, documentId: visit.id, type: .visit, versions: [], movedTo: "higashi"),
+        ], nextSince: 2, hasMore: false))
+        #expect(try db.visits(VisitFilter(includeDeleted: true)).isEmpty)
+        #expect(try db.document(id: visit.id) == nil)
+        #expect(try db.counters().isEmpty)
+        #expect(try db.pendingCount() == 0)
+        #expect(try db.nextPushBatch() == nil)
+        let rejected = try db.rejectedChanges()
+        #expect(rejected.count == 1)
+        #expect(rejected.first?.message.contains("higashi") == true)
     }
 
     @Test("a page is applied all or nothing: a bad document leaves cursor and data unchanged")

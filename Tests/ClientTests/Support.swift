@@ -91,7 +91,7 @@ actor FakeServer {
                 lastSequence += 1
                 sequenceOf[v.documentId] = lastSequence
             }
-            results.append(PushResult(documentId: v.documentId, dot: v.dot, outcome: PushOutcome(rawValue: outcome.rawValue)!))
+            results.append(PushResult(documentId: v.documentId, dot: v.dot, outcome: outcome))
         }
         let reply = PushResponse(batchId: request.batchId, epoch: epoch, results: results)
         replies[request.batchId] = reply

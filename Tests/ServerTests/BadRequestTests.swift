@@ -178,15 +178,30 @@ struct BadRequestTests {
         }
     }
 
-    @Test("unknown paths and methods are 404 with a JSON body listing the endpoints")
+    @Test("unknown paths are 404 with a JSON body listing the endpoints")
     func notFound() async throws {
         try await ServerFixture.run { fx, client in
-            for (method, path) in [(HTTPRequest.Method.get, "/v1/nothing"), (.get, API.pushPath), (.delete, API.totalsPath)] {
-                let response = try await client.send(method, path, token: fx.visitor.secret)
+            for path in ["/v1/nothing", "/v2/push", "/"] {
+                let response = try await client.send(.get, path, token: fx.visitor.secret)
                 #expect(response.status == .notFound)
                 let error = try response.error()
                 #expect(error.code == "not_found")
                 #expect(error.message.contains(API.pushPath))
+            }
+        }
+    }
+
+    @Test("a method a path does not take is 405 with Allow, as the document declares")
+    func methodNotAllowed() async throws {
+        try await ServerFixture.run { fx, client in
+            for (method, path, allowed) in [(HTTPRequest.Method.get, API.pushPath, "POST"), (.delete, API.totalsPath, "GET"),
+                                            (.post, API.changesPath, "GET"), (.put, API.healthPath, "GET")] {
+                let response = try await client.send(method, path, token: fx.visitor.secret)
+                #expect(response.status == .methodNotAllowed, "\(method) \(path): \(response.status)")
+                #expect(response.headers[.allow] == allowed)
+                let error = try response.error()
+                #expect(error.code == "method_not_allowed")
+                #expect(error.message.contains(allowed))
             }
         }
     }

@@ -13,7 +13,7 @@ struct FailingPushStore: SyncStore {
 
     func epoch() async throws -> String { try await base.epoch() }
     func lastSequence() async throws -> Int64 { try await base.lastSequence() }
-    func push(_ request: PushRequest, rawVersions: [Data]?, by caller: Caller, today: LocalDate) async throws -> PushReply {
+    func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         throw DiskFull()
     }
     func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {

@@ -23,6 +23,7 @@ struct LiveTests {
             var push = URLRequest(url: base.appendingPathComponent("v1/push"))
             push.httpMethod = "POST"
             push.setValue("Bearer \(token.secret)", forHTTPHeaderField: "Authorization")
+            push.setValue("application/json", forHTTPHeaderField: "Content-Type")
             push.httpBody = try MimamoriJSON.encode(PushRequest(batchId: "b1", replicaId: "replica-a", versions: [v]))
             let (pushData, pushResponse) = try await URLSession.shared.data(for: push)
             #expect((pushResponse as? HTTPURLResponse)?.statusCode == 200)

@@ -67,6 +67,22 @@ struct OpenAPITests {
         }
     }
 
+    @Test("the limits the server enforces are the ones the document states")
+    func limits() {
+        for (schema, limit) in [("IdText", Limits.idText), ("NameText", Limits.name), ("NoteText", Limits.note)] {
+            let text = Self.schema(schema)
+            #expect(text.contains("maxLength: \(limit.characters)"), "\(schema)")
+            #expect(text.contains("x-max-utf8-bytes: \(limit.bytes)"), "\(schema)")
+        }
+        #expect(Self.schema("CodeList").contains("maxItems: \(Limits.codesPerList)"))
+        #expect(Self.schema("Code").contains("{1,\(CodeID.maxLength)}"))
+        #expect(Self.schema("VersionVector").contains("maxProperties: \(Limits.vectorEntries)"))
+        #expect(Self.document.contains("\(FiscalYear.supportedYears.lowerBound)-04-01 to \(FiscalYear.supportedYears.upperBound + 1)-03-31"))
+        for status in ["405", "409", "415"] {
+            #expect(Self.document.contains(status), "status \(status) undocumented")
+        }
+    }
+
     @Test("every rejection code and push outcome is documented")
     func codes() {
         for code in RejectionCode.allCases {

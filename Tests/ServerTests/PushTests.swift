@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -8,6 +9,51 @@ import Testing
 
 @Suite("Push")
 struct PushTests {
+    @Test("what is stored is the server's canonical encoding of the checked version, however the body was written")
+    func canonicalStorage() async throws {
+        try await ServerFixture.run { fx, client in
+            let v = Fixture.create(Fixture.visit("visit-1", note: "メモ \"引用\" / é"), replica: "replica-a", counter: 1)
+            // Pretty-printed, with escapes the canonical form does not use (\u escapes, an escaped slash).
+            let text = String(decoding: try MimamoriJSON.encode(PushRequest(batchId: "b", replicaId: "replica-a", versions: [v]), pretty: true), as: UTF8.self)
+                .replacingOccurrences(of: "メモ", with: "\\u30e1\\u30e2").replacingOccurrences(of: " / ", with: " \\/ ")
+            let response = try await client.send(.post, API.pushPath, token: fx.visitor.secret, body: ByteBuffer(string: text))
+            #expect(response.status == .ok, "\(response.text)")
+            let stored = try await fx.store.writer.read { db in try String.fetchAll(db, sql: "SELECT version FROM versions") }
+            #expect(stored == [String(decoding: try MimamoriJSON.encode(v), as: UTF8.self)])
+            #expect(stored == [String(decoding: VersionJSON.encode(v), as: UTF8.self)])
+        }
+    }
+
+    @Test("a batch of many documents is read and written a set at a time, with the same results as one by one")
+    func setAtATime() async throws {
+        try await ServerFixture.run { fx, client in
+            let a = "replica-a"
+            let first = (1...600).map { Fixture.create(Fixture.visit("visit-\($0)", date: "2025-0\(4 + $0 % 5)-01"), replica: a, counter: UInt64($0)) }
+            #expect(try await client.pushOK(first, replica: a, token: fx.visitor).allSatisfy { $0.outcome == .new })
+            // Edits of every other one, a resend of the rest, and a delete, in one batch.
+            var second: [Version] = []
+            for (i, v) in first.enumerated() {
+                let counter = UInt64(1000 + i)
+                if i % 2 == 0 {
+                    second.append(try Fixture.edit([v], Fixture.visit(v.documentId, kind: .minseiWatch, date: "2025-06-01"), replica: a, counter: counter))
+                } else if i == 1 {
+                    second.append(try Fixture.edit([v], Fixture.visit(v.documentId), replica: a, counter: counter, deleted: true))
+                } else {
+                    second.append(v)
+                }
+            }
+            let results = try await client.pushOK(second, replica: a, token: fx.visitor)
+            #expect(results.filter { $0.outcome == .new }.count == 301)
+            #expect(results.filter { $0.outcome == .known }.count == 299)
+            let documents = try await fx.store.allDocuments()
+            #expect(documents.count == 600)
+            #expect(documents.values.allSatisfy { $0.count == 1 })
+            #expect(documents["visit-2"]?.first?.deleted == true)
+            #expect(try await fx.store.counters(fiscalYears: [2025]) == (try await fx.store.recount()))
+            #expect(try await fx.store.lastSequence() == 600 + 301)
+        }
+    }
+
     @Test("a new version is new, the same again is known, a concurrent one is a conflict")
     func outcomes() async throws {
         try await ServerFixture.run { fx, client in

@@ -51,6 +51,44 @@ struct TotalsTests {
         }
     }
 
+    @Test("a code the server does not know is counted under 'unknown', never echoed; free text is no code at all")
+    func unknownCodes() async throws {
+        try await ServerFixture.run { fx, client in
+            let a = "replica-a"
+            let newer = Fixture.create(Fixture.visit("v1", kind: "newer_watch", method: "video_call", outcome: "newer_outcome"),
+                                       replica: a, counter: 1)
+            let typed = Fixture.create(Fixture.visit("v2", outcome: "佐藤一郎_認知症の疑い"), replica: a, counter: 2)
+            let results = try await client.pushOK([newer, typed], replica: a, token: fx.visitor)
+            #expect(results.map(\.outcome) == [.new, .rejected])
+            #expect(results[1].message?.contains("outcome") == true)
+
+            let response = try await client.send(.get, API.totalsPath + "?fy=2025&asOf=2025-09-30&lang=en", token: fx.coordinator.secret)
+            #expect(response.status == .ok)
+            for code in ["newer_watch", "video_call", "newer_outcome", "佐藤"] {
+                #expect(!response.text.contains(code), "the report echoes \(code)")
+            }
+            let report = try response.decode(TotalsReport.self)
+            #expect(report.byKind.first { $0.key == "unknown" }?.all == 1)
+            #expect(report.byMethod.first { $0.key == "unknown" }?.all == 1)
+            #expect(report.byOutcome.first { $0.key == "unknown" }?.all == 1)
+            #expect(report.byOutcome.first { $0.key == "unknown" }?.label == "unknown code")
+            #expect(report.byMonth.map(\.all).reduce(0, +) == 1)
+        }
+    }
+
+    @Test("asOf and fy outside the supported 年度 are a 400 naming the parameter and range; the server goes on",
+          arguments: ["asOf=9999-12-31", "asOf=0001-01-16", "asOf=2101-04-01", "fy=2101", "fy=1999", "fy=-9223372036854775808"])
+    func outOfRange(query: String) async throws {
+        try await ServerFixture.run { fx, client in
+            let response = try await client.send(.get, API.totalsPath + "?" + query, token: fx.coordinator.secret)
+            #expect(response.status == .badRequest)
+            let message = try response.error().message
+            #expect(message.hasPrefix(String(query.prefix { $0 != "=" }) + ":"))
+            #expect(message.contains("2100") || message.contains("2101-03-31"))
+            #expect(try await client.send(.get, API.totalsPath + "?asOf=2101-03-31", token: fx.coordinator.secret).status == .ok)
+        }
+    }
+
     @Test("changing a visit's kind moves it between counts; deleting it removes it")
     func kindChangeAndDelete() async throws {
         try await ServerFixture.run { fx, client in
@@ -116,7 +154,8 @@ struct TotalsTests {
                     id = existing.randomElement(using: &rng)!
                 }
                 let month = Int.random(in: 1...12, using: &rng)
-                let payload = Fixture.visit(id, district: districts.randomElement(using: &rng)!,
+                // A document keeps its district: a move must build on every current version (MoveTests).
+                let payload = Fixture.visit(id, district: districts[Int(id.dropFirst("visit-".count))! % districts.count],
                                             kind: kinds.randomElement(using: &rng)!,
                                             date: String(format: "%04d-%02d-15", month >= 4 ? 2024 : 2025, month),
                                             method: Bool.random(using: &rng) ? .homeVisit : .phone, note: "step \(step)")

@@ -77,7 +77,7 @@ struct ValidationTests {
                         consentToShare: false, consentDate: LocalDate("2025-01-01"))
         #expect(s.problems(today: today).map(\.description) == [
             "id: 'S 1' is not accepted; accepted: 1–64 characters of A–Z, a–z, 0–9, '-', '_' or '.'",
-            "name: (empty) is not accepted; accepted: non-empty text of at most 200 characters",
+            "name: (empty) is not accepted; accepted: non-empty text of at most 200 characters and 800 bytes of UTF-8, on one line with no control characters",
             "category: 'rich' is not accepted; accepted: one of \(SubjectCategory.acceptedDescription)",
             "cadence-days: '0' is not accepted; accepted: whole days from 1 to 366",
             "consent-date: '2025-01-01' is not accepted; accepted: a consent date only when consent to share is given",

@@ -48,8 +48,9 @@ struct RandomVersions {
 
     mutating func counter() -> UInt64 {
         switch Int.random(in: 0..<6, using: &rng) {
-        case 0: return UInt64.random(in: 0...UInt64.max, using: &rng)
-        case 1: return [0, 1, 9, 10, 1 << 53, (1 << 53) + 1, UInt64.max].randomElement(using: &rng)!
+        // JSON bodies carry whole numbers up to 2^63-1 (StrictJSON); the server refuses counters above 2^53.
+        case 0: return UInt64.random(in: 0...UInt64(Int64.max), using: &rng)
+        case 1: return [0, 1, 9, 10, 1 << 53, (1 << 53) + 1, UInt64(Int64.max)].randomElement(using: &rng)!
         default: return UInt64.random(in: 1...100_000, using: &rng)
         }
     }
@@ -89,7 +90,10 @@ struct RandomVersions {
     }
 
     mutating func version() -> Version {
-        let payload: DocumentPayload = Int.random(in: 0..<3, using: &rng) == 0 ? .subject(subject()) : .visit(visit())
+        var payload: DocumentPayload = Int.random(in: 0..<3, using: &rng) == 0 ? .subject(subject()) : .visit(visit())
+        if Int.random(in: 0..<4, using: &rng) == 0 {
+            payload = .erased(ErasedDocument(type: payload.type, id: payload.id, district: text()))
+        }
         var counters: [String: UInt64] = [:]
         for _ in 0..<Int.random(in: 0...4, using: &rng) { counters[replica()] = counter() }
         let dot = Dot(replica: replica(), counter: counter())
@@ -228,9 +232,7 @@ struct VersionJSONTests {
         let push = PushRequest(batchId: random.text(), replicaId: random.text(), versions: versions)
         let pushJSON = try MimamoriJSON.encode(push)
         #expect(MimamoriJSON.encodePush(push) == pushJSON)
-        let decoded = try MimamoriJSON.decodePushKeepingRaw(pushJSON)
-        #expect(decoded.request == push)
-        #expect(try decoded.rawVersions == versions.map { try MimamoriJSON.encode($0) })
+        #expect(try MimamoriJSON.decodePush(pushJSON) == push)
         #expect(try MimamoriJSON.decodePush(try MimamoriJSON.encode(push, pretty: true)) == push)
 
         let changes = ChangesResponse(

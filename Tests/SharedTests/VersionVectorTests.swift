@@ -162,3 +162,33 @@ struct HistoryGeneratorTests {
         #expect(superseded > 100)
     }
 }
+
+/// The whole merge rule is Shared's: server and laptop refuse the same things with the same codes.
+@Suite("Merge refusals")
+struct MergeRefusalTests {
+    static func visit(_ note: String) -> DocumentPayload {
+        .visit(Visit(id: "d", kind: .fureaiWatch, date: LocalDate("2025-06-01")!, visitorId: "v", visitorRole: .fureaiMember,
+                     subjectId: "S-1", district: "nishi", note: note))
+    }
+
+    @Test func theSameDotWithOtherContentIsACounterReused() throws {
+        var s = VersionSet()
+        let v1 = s.write(Self.visit("one"), replica: "A", counter: 1, author: "a")
+        try s.apply(v1)
+        // Same dot, another vector and content: a replica restored from backup writing again.
+        let again = Version(payload: Self.visit("two"), vector: VersionVector(["A": 1, "B": 1]), dot: Dot(replica: "A", counter: 1),
+                            author: "a", writtenAt: .now())
+        let error = #expect(throws: CounterReuseError.self) { try s.apply(again) }
+        #expect(error?.code == .counterReused)
+        #expect(try s.apply(v1) == .known)
+    }
+
+    @Test func anotherDocumentTypeUnderTheSameIdIsRefused() throws {
+        var s = VersionSet()
+        try s.apply(s.write(Self.visit("one"), replica: "A", counter: 1, author: "a"))
+        let subject = s.write(.subject(Subject(id: "d", name: "佐藤", district: "nishi")), replica: "A", counter: 2, author: "a")
+        let error = #expect(throws: DocumentTypeMismatch.self) { try s.apply(subject) }
+        #expect(error?.code == .invalidRecord)
+        #expect(throws: DocumentTypeMismatch.self) { try VersionSet(s.versions + [subject]) }
+    }
+}
