@@ -50,6 +50,9 @@ public struct VersionSet: Hashable, Sendable {
 
     /// Merges another set in (commutative, associative, idempotent).
     public func merging(_ other: VersionSet) throws -> VersionSet {
+        // A set is already maximal, so merging with nothing is itself.
+        if other.isEmpty { return self }
+        if isEmpty { return other }
         var result = VersionSet()
         result.versions = try VersionSet.maximal(versions + other.versions)
         return result
@@ -73,6 +76,8 @@ public struct VersionSet: Hashable, Sendable {
 
     /// Keeps the versions that no other version strictly descends from; equal vectors must be equal versions.
     static func maximal(_ all: [Version]) throws -> [Version] {
+        // One version is its own maximal set (the common case of a first pull: no hashing of vectors).
+        if all.count <= 1 { return all }
         var unique: [VersionVector: Version] = [:]
         for v in all {
             if let existing = unique[v.vector] {

@@ -96,7 +96,9 @@ struct DocumentBatch {
     /// Merges a document's incoming versions into its current set (the shared merge rule) and records the result.
     mutating func merge(documentId: String, incoming: [CanonicalVersion]) throws {
         let before = currentSet(documentId)
-        let after = try before.merging(VersionSet(incoming.lazy.map(\.version).filter { $0.documentId == documentId }))
+        let versions = incoming.allSatisfy { $0.version.documentId == documentId }
+            ? incoming.map(\.version) : incoming.map(\.version).filter { $0.documentId == documentId }
+        let after = try before.merging(VersionSet(versions))
         record(documentId: documentId, before: before, after: after, seen: incoming)
     }
 
@@ -104,13 +106,14 @@ struct DocumentBatch {
     /// the history once, with the JSON given); the projection and counters follow the display version.
     mutating func record(documentId id: String, before: VersionSet, after: VersionSet, seen: [CanonicalVersion]) {
         var dots = held[id] ?? [:]
-        let currentDots = Set(after.versions.lazy.map(\.dot))
-        for (dot, h) in dots where h.current != currentDots.contains(dot) {
+        // Sets hold a version or two: a linear search beats hashing dots.
+        func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
+        for (dot, h) in dots where h.current != isCurrent(dot) {
             if h.current { leftCurrent.append(h.rowId) } else { becameCurrent.append(h.rowId) }
             dots[dot]!.current.toggle()
         }
         for s in seen where s.version.documentId == id && dots[s.version.dot] == nil {
-            let isCurrent = currentDots.contains(s.version.dot)
+            let isCurrent = isCurrent(s.version.dot)
             dots[s.version.dot] = Held(rowId: nextRowId, current: isCurrent)
             newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: s.version.dot.replica,
                                              dotCounter: Int64(s.version.dot.counter), current: isCurrent,

@@ -6,6 +6,15 @@ import Testing
 
 @Suite("One canonical JSON per version, written once")
 struct CanonicalStoreTests {
+    /// A visit another replica wrote, and its version with the given counter.
+    func remote(_ visit: Visit? = nil, replica: String, counter: UInt64, vector: VersionVector? = nil) -> Version {
+        let visit = visit ?? Visit(id: DocumentID.make(), kind: .minseiWatch, date: today, visitorId: "V-9",
+                                   visitorRole: .minseiIin, subjectId: "S-0001", district: "nishi")
+        return Version(payload: .visit(visit), vector: vector ?? VersionVector([replica: counter]),
+                       dot: Dot(replica: replica, counter: counter), author: "V-9",
+                       writtenAt: Timestamp(milliseconds: 1_750_000_000_000 + Int64(counter) * 60_000))
+    }
+
     func storedJSON(_ db: AppDatabase, _ id: String) throws -> [Data] {
         try db.writer.read { try StoredVersion.all().of(document: id).order(StoredVersion.Columns.id).fetchAll($0).map(\.json) }
     }
@@ -29,14 +38,11 @@ struct CanonicalStoreTests {
     func pulledBytesStoredOnce() throws {
         let db = try makeDatabase()
         let other = DocumentID.make()
-        let visit = Visit(id: DocumentID.make(), kind: .minseiWatch, date: today, visitorId: "V-9", visitorRole: .minseiIin,
-                          subjectId: "S-0001", district: "nishi")
-        let v1 = Version(payload: .visit(visit), vector: VersionVector([other: 1]), dot: Dot(replica: other, counter: 1),
-                         author: "V-9", writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
+        let v1 = remote(replica: other, counter: 1)
+        let visit = v1.payload.visit!
         var edited = visit
         edited.note = "二回目"
-        let v2 = Version(payload: .visit(edited), vector: VersionVector([other: 2]), dot: Dot(replica: other, counter: 2),
-                         author: "V-9", writtenAt: Timestamp(milliseconds: 1_750_000_060_000))
+        let v2 = remote(edited, replica: other, counter: 2)
         let page = ChangesResponse(epoch: "e", changes: [DocumentChange(sequence: 1, documentId: visit.id, type: .visit, versions: [v1])],
                                    nextSince: 1, hasMore: true)
         let received = try ReceivedChanges.decode(MimamoriJSON.encodeChanges(page))
@@ -59,11 +65,8 @@ struct CanonicalStoreTests {
     @Test("a page the fast reader refuses is still stored in canonical form")
     func codableFallbackStoresCanonical() throws {
         let db = try makeDatabase()
-        let other = DocumentID.make()
-        let visit = Visit(id: DocumentID.make(), kind: .minseiWatch, date: today, visitorId: "V-9", visitorRole: .minseiIin,
-                          subjectId: "S-0001", district: "nishi")
-        let v = Version(payload: .visit(visit), vector: VersionVector([other: 1]), dot: Dot(replica: other, counter: 1),
-                        author: "V-9", writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
+        let v = remote(replica: DocumentID.make(), counter: 1)
+        let visit = v.payload.visit!
         // Pretty-printed: valid JSON, not the canonical bytes.
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -88,16 +91,12 @@ struct CanonicalStoreTests {
             edited.note = "remote \(i)"
             // Even: descends from what we hold (replaces it); odd: concurrent with a local edit (a conflict).
             if i % 2 == 1 { try db.editVisit(id: visit.id, VisitFields(note: "local \(i)"), today: today) }
-            let remote = Version(payload: .visit(edited), vector: held.vector.setting(other, to: UInt64(i + 1)),
-                                 dot: Dot(replica: other, counter: UInt64(i + 1)), author: "V-9",
-                                 writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
-            changes.append(DocumentChange(sequence: Int64(i + 1), documentId: visit.id, type: .visit, versions: [remote]))
+            let theirs = remote(edited, replica: other, counter: UInt64(i + 1), vector: held.vector.setting(other, to: UInt64(i + 1)))
+            changes.append(DocumentChange(sequence: Int64(i + 1), documentId: visit.id, type: .visit, versions: [theirs]))
         }
-        let fresh = Visit(id: DocumentID.make(), kind: .minseiWatch, date: today, visitorId: "V-9", visitorRole: .minseiIin,
-                          subjectId: "S-0001", district: "nishi")
-        changes.append(DocumentChange(sequence: 6, documentId: fresh.id, type: .visit, versions: [
-            Version(payload: .visit(fresh), vector: VersionVector([other: 9]), dot: Dot(replica: other, counter: 9), author: "V-9",
-                    writtenAt: Timestamp(milliseconds: 1_750_000_000_000))]))
+        let freshVersion = remote(replica: other, counter: 9)
+        let fresh = freshVersion.payload.visit!
+        changes.append(DocumentChange(sequence: 6, documentId: fresh.id, type: .visit, versions: [freshVersion]))
         let result = try db.applyPulledPage(ChangesResponse(epoch: "e", changes: changes, nextSince: 6, hasMore: false))
         #expect(result.newConflicts == 2)
         #expect(Set(try db.conflicts().map(\.documentId)) == [local[1].id, local[3].id])
