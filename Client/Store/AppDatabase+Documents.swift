@@ -34,7 +34,8 @@ extension AppDatabase {
                                    author: replica.visitorId, at: now)
         var after = before
         try after.apply(version)
-        batch.record(documentId: payload.id, before: before, after: after, seen: [CanonicalVersion(version)])
+        // Encoded once, here: the stored bytes are what every later push sends.
+        batch.record(documentId: payload.id, before: before, after: after, seen: [version], json: [VersionJSON.encode(version)])
         try batch.write(db)
         try OutboxEntry(documentId: version.documentId, dot: version.dot).insert(db)
         try db.cachedStatement(sql: "UPDATE replica SET counter = ? WHERE id = 1").execute(arguments: [Int64(counter)])
@@ -93,18 +94,18 @@ struct DocumentBatch {
 
     func currentSet(_ documentId: String) -> VersionSet { sets[documentId] ?? VersionSet() }
 
-    /// Merges a document's incoming versions into its current set (the shared merge rule) and records the result.
-    mutating func merge(documentId: String, incoming: [CanonicalVersion]) throws {
+    /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
+    /// shared merge rule, and records the result.
+    mutating func merge(documentId: String, incoming: [Version], json: [Data]) throws {
         let before = currentSet(documentId)
-        let versions = incoming.allSatisfy { $0.version.documentId == documentId }
-            ? incoming.map(\.version) : incoming.map(\.version).filter { $0.documentId == documentId }
-        let after = try before.merging(VersionSet(versions))
-        record(documentId: documentId, before: before, after: after, seen: incoming)
+        let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
+        let after = try before.merging(VersionSet(mine))
+        record(documentId: documentId, before: before, after: after, seen: incoming, json: json)
     }
 
     /// Records that a document's current set went from `before` to `after`, having seen `seen` (each kept in
-    /// the history once, with the JSON given); the projection and counters follow the display version.
-    mutating func record(documentId id: String, before: VersionSet, after: VersionSet, seen: [CanonicalVersion]) {
+    /// the history once, as `json[i]`, its canonical JSON); the projection and counters follow the display version.
+    mutating func record(documentId id: String, before: VersionSet, after: VersionSet, seen: [Version], json: [Data]) {
         var dots = held[id] ?? [:]
         // Sets hold a version or two: a linear search beats hashing dots.
         func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
@@ -112,12 +113,12 @@ struct DocumentBatch {
             if h.current { leftCurrent.append(h.rowId) } else { becameCurrent.append(h.rowId) }
             dots[dot]!.current.toggle()
         }
-        for s in seen where s.version.documentId == id && dots[s.version.dot] == nil {
-            let isCurrent = isCurrent(s.version.dot)
-            dots[s.version.dot] = Held(rowId: nextRowId, current: isCurrent)
-            newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: s.version.dot.replica,
-                                             dotCounter: Int64(s.version.dot.counter), current: isCurrent,
-                                             json: s.json, receivedAt: receivedAt))
+        for (v, json) in zip(seen, json) where v.documentId == id && dots[v.dot] == nil {
+            let isCurrent = isCurrent(v.dot)
+            dots[v.dot] = Held(rowId: nextRowId, current: isCurrent)
+            newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: v.dot.replica,
+                                             dotCounter: Int64(v.dot.counter), current: isCurrent,
+                                             json: json, receivedAt: receivedAt))
             nextRowId += 1
         }
         held[id] = dots

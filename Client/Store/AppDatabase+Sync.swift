@@ -154,8 +154,7 @@ extension AppDatabase {
             var highestOwn = UInt64(replica.counter)
             var batch = try DocumentBatch(db, documentIds: page.changes.map(\.documentId), receivedAt: now)
             for (change, json) in zip(page.changes, received.versionJSON) {
-                try batch.merge(documentId: change.documentId,
-                                incoming: zip(change.versions, json).map { CanonicalVersion(version: $0, json: $1) })
+                try batch.merge(documentId: change.documentId, incoming: change.versions, json: json)
                 for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
             }
             try batch.write(db)

@@ -51,20 +51,3 @@ extension DerivableRequest<StoredVersion> {
         filter(StoredVersion.Columns.dotReplica == dot.replica && StoredVersion.Columns.dotCounter == Int64(dot.counter))
     }
 }
-
-/// A version with its canonical JSON: the value the merge reads and the bytes the store writes.
-struct CanonicalVersion {
-    let version: Version
-    let json: Data
-
-    /// A version written here: encoded once, by `VersionJSON`.
-    init(_ version: Version) {
-        self.version = version
-        self.json = VersionJSON.encode(version)
-    }
-
-    init(version: Version, json: Data) {
-        self.version = version
-        self.json = json
-    }
-}
