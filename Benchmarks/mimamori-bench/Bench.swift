@@ -14,6 +14,7 @@ import MimamoriShared
 struct MimamoriBench {
     static func main() async throws {
         var visits = 100_000
+        var pageSize = API.defaultPageSize
         var maxVisits = 10_000_000
         var dir = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-bench-\(UUID().uuidString)")
         var args = CommandLine.arguments.dropFirst()
@@ -21,6 +22,7 @@ struct MimamoriBench {
             switch a {
             case "--visits": visits = Int(args.popFirst() ?? "") ?? visits
             case "--max-visits": maxVisits = Int(args.popFirst() ?? "") ?? maxVisits
+            case "--page-size": pageSize = Int(args.popFirst() ?? "") ?? pageSize
             case "--dir": dir = URL(fileURLWithPath: args.popFirst() ?? dir.path)
             case "--store-push":
                 try await storePush(dir: dir)
@@ -32,7 +34,7 @@ struct MimamoriBench {
                 try codec()
                 return
             default:
-                print("usage: mimamori-bench [--visits N] [--max-visits M] [--dir DIR]")
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--page-size P] [--dir DIR] | --client-apply | --store-push | --codec")
                 return
             }
         }
@@ -55,7 +57,7 @@ struct MimamoriBench {
         let office = try await store.issueToken(role: .office, name: "bench-office", districts: Workload.districts)
         let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
         let clientDir = dir.appendingPathComponent("client")
-        let (visitCount, maxCount) = (visits, maxVisits)
+        let (visitCount, maxCount, pullPageSize) = (visits, maxVisits, pageSize)
 
         report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { [report] url in
             var report = report
@@ -70,14 +72,15 @@ struct MimamoriBench {
             try client.login(server: url.absoluteString, token: office.secret)
             var rss = RSSSampler()
             let pullStart = ContinuousClock.now
-            let summary = try await SyncEngine.forLogin(database: client).sync { p in
+            let login = try SyncEngine.forLogin(database: client)
+            let summary = try await SyncEngine(database: client, transport: login.transport, pageSize: pullPageSize).sync { p in
                 guard case let .pulled(n, _) = p else { return }
                 rss.sample()
-                if n % 20_000 < API.defaultPageSize { log("pulled \(n)") }
+                if n % 20_000 < pullPageSize { log("pulled \(n)") }
             }
             let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
             precondition(summary.pulled == documents.count, "pulled \(summary.pulled) of \(documents.count)")
-            report.add("pull and apply into a client database", String(format: "%.0f visits/s (%.3f of ceiling)", pullRate, pullRate / ceiling))
+            report.add("pull and apply into a client database (pages of \(pullPageSize))", String(format: "%.0f visits/s (%.3f of ceiling)", pullRate, pullRate / ceiling))
             report.add("resident memory while pulling (bench process: server and laptop)", rss.summary)
             report.add("laptop bytes stored per visit", try StoredSize.laptop(client, documents: documents))
 
