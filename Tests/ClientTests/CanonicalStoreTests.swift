@@ -119,6 +119,26 @@ struct CanonicalStoreTests {
     }
 }
 
+extension CanonicalStoreTests {
+    @Test("a page naming the same document twice applies both in order, each version stored once")
+    func sameDocumentTwiceInAPage() throws {
+        let db = try makeDatabase()
+        let other = DocumentID.make()
+        let v1 = remote(replica: other, counter: 1)
+        var edited = v1.payload.visit!
+        edited.note = "later"
+        let v2 = remote(edited, replica: other, counter: 2)
+        try db.applyPulledPage(ChangesResponse(epoch: "e", changes: [
+            DocumentChange(sequence: 1, documentId: v1.documentId, type: .visit, versions: [v1]),
+            DocumentChange(sequence: 2, documentId: v1.documentId, type: .visit, versions: [v1, v2]),
+        ], nextSince: 2, hasMore: false))
+        #expect(try db.visitDetail(id: v1.documentId).current == [v2])
+        #expect(try storedJSON(db, v1.documentId) == [VersionJSON.encode(v1), VersionJSON.encode(v2)])
+        #expect(try db.visits().map(\.visit) == [edited])
+        #expect(try db.counters() == db.recount())
+    }
+}
+
 /// What a laptop database shows through the public API; the migration must leave all of it as it was.
 /// (The same struct made `Fixtures/v1-laptop.json` on the v1 release; see `Fixtures/README.md`.)
 struct V1Observed: Codable, Hashable {
