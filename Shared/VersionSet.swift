@@ -58,6 +58,9 @@ public struct VersionSet: Hashable, Sendable {
 
     /// Merges another set in (commutative, associative, idempotent).
     public func merging(_ other: VersionSet) throws -> VersionSet {
+        // A set is already maximal, so merging with nothing is itself.
+        if other.isEmpty { return self }
+        if isEmpty { return other }
         var result = VersionSet()
         result.versions = try VersionSet.maximal(versions + other.versions)
         return result
@@ -87,6 +90,8 @@ public struct VersionSet: Hashable, Sendable {
 
     /// Keeps the versions that no other version strictly descends from; equal vectors must be equal versions.
     static func maximal(_ all: [Version]) throws -> [Version] {
+        // One version is its own maximal set (the common case of a first pull: no hashing of vectors).
+        if all.count <= 1 { return all }
         if let first = all.first, let other = all.first(where: { $0.type != first.type }) {
             throw DocumentTypeMismatch(documentId: other.documentId, held: first.type, incoming: other.type)
         }

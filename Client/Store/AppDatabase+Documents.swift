@@ -2,22 +2,17 @@ import Foundation
 import GRDB
 import MimamoriShared
 
-/// The low-level document store shared by local writes and pulled pages: one place that keeps versions,
-/// history, projections and counters in step, so the two paths cannot drift.
-///
-/// Hot statements go through `cachedStatement`, since a pulled page runs them once per document.
+/// The one place that keeps versions, projections and counters in step, for local writes and pulled pages
+/// alike: a `DocumentBatch` reads the held versions of all the documents it will change in one query, merges in
+/// memory, and writes with multi-row statements — a local write is a batch of one document, a pulled page a
+/// batch of hundreds.
 extension AppDatabase {
-    static func loadSet(_ db: Database, documentId: String, coder: VersionCoder = VersionCoder()) throws -> VersionSet {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT \(VersionCoder.columns) FROM versions WHERE document_id = ?"),
-                                    arguments: [documentId])
-        return try VersionSet(rows.map(coder.version))
+    static func loadSet(_ db: Database, documentId: String) throws -> VersionSet {
+        try VersionSet(StoredVersion.all().of(document: documentId).current().fetchAll(db).map { try $0.version() })
     }
 
-    static func loadVersion(_ db: Database, documentId: String, dot: Dot, coder: VersionCoder = VersionCoder()) throws -> Version? {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT \(VersionCoder.columns) FROM history WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?
-            """, arguments: [documentId, dot.replica, Int64(dot.counter)])
-        return try row.map(coder.version)
+    static func loadVersion(_ db: Database, documentId: String, dot: Dot) throws -> Version? {
+        try StoredVersion.all().of(document: documentId).at(dot).fetchOne(db)?.version()
     }
 
     static func requireReplica(_ db: Database) throws -> Replica {
@@ -25,131 +20,48 @@ extension AppDatabase {
         return replica
     }
 
-    /// Replaces a document's stored sibling set `before` with `after`, records `seen` in the history, updates
-    /// the projection, and adds the change of display version to `counterDeltas` — which the caller writes with
-    /// `addToCounters` once per transaction (a pulled page touches the same few counters hundreds of times).
-    /// (The document id and type are passed in rather than read from a version: deriving them with `??` from
-    /// two optional versions crashed the Swift 6.3 optimizer in release builds.)
-    static func store(_ db: Database, documentId id: String, type: DocumentType, before: VersionSet, after: VersionSet,
-                      seen: [Version], receivedAt: String, coder: VersionCoder,
-                      counterDeltas: inout [CounterKey: Int]) throws {
-        var payloads: [Dot: Data] = [:]
-        func payload(_ v: Version) throws -> Data {
-            if let p = payloads[v.dot] { return p }
-            let p = try coder.encode(v.payload)
-            payloads[v.dot] = p
-            return p
-        }
-        let history = try db.cachedStatement(sql: """
-            INSERT OR IGNORE INTO history (\(VersionCoder.columns), received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        var recorded = Set<Dot>()
-        for v in seen + after.versions where recorded.insert(v.dot).inserted {
-            try history.execute(arguments: coder.arguments(v, payload: try payload(v)) + [receivedAt])
-        }
-        guard before != after else { return }
-        try db.cachedStatement(sql: "DELETE FROM versions WHERE document_id = ?").execute(arguments: [id])
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO versions (\(VersionCoder.columns), type) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
-        for v in after.versions {
-            try insert.execute(arguments: coder.arguments(v, payload: try payload(v)) + [type.rawValue])
-        }
-        if let display = after.display {
-            try project(db, display: display, payload: try payload(display), inConflict: after.isConflict)
-        }
-        try eraseSupersededContent(db, documentId: id, current: after)
-        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: after.display) {
-            counterDeltas[key, default: 0] += delta
+    /// Deleting erases (docs/sync.md, retention): once a document's display version is a tombstone (so every
+    /// current version is one), the content of its older versions leaves the laptop too. Versions an outbox entry
+    /// still points at stay until they are pushed (a batch once formed never changes); `recordPushReply` calls
+    /// this again for what it acknowledged. Runs after the projections are written: a document still listed
+    /// (live, or v1's kept tombstone rows) is left alone.
+    static func eraseSupersededContent(_ db: Database, documentIds: [String]) throws {
+        for chunk in stride(from: 0, to: documentIds.count, by: 500) {
+            let ids = Array(documentIds[chunk..<min(chunk + 500, documentIds.count)])
+            try db.execute(sql: """
+                DELETE FROM version
+                WHERE document_id IN (\(placeholders(ids.count))) AND NOT current
+                  AND NOT EXISTS (SELECT 1 FROM visit_index p WHERE p.id = version.document_id AND NOT p.deleted)
+                  AND NOT EXISTS (SELECT 1 FROM subject_index p WHERE p.id = version.document_id AND NOT p.deleted)
+                  AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = version.document_id
+                                  AND o.dot_replica = version.dot_replica AND o.dot_counter = version.dot_counter)
+                """, arguments: StatementArguments(ids))
         }
     }
 
-    /// Adds counter deltas, dropping counters that reach zero.
-    static func addToCounters(_ db: Database, _ deltas: [CounterKey: Int]) throws {
-        for (key, delta) in deltas where delta != 0 {
-            let args: StatementArguments = [key.fiscalYear, key.dimension.rawValue, key.key, key.kind.rawValue]
-            try db.cachedStatement(sql: """
-                INSERT INTO counters (fiscal_year, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = count + excluded.count
-                """).execute(arguments: args + [delta])
-            // Only a decrease can bring a counter to zero.
-            guard delta < 0 else { continue }
-            try db.cachedStatement(sql: """
-                DELETE FROM counters WHERE fiscal_year = ? AND dimension = ? AND key = ? AND kind = ? AND count = 0
-                """).execute(arguments: args)
-        }
-    }
-
-    /// Writes the query projection of the document's display version.
-    static func project(_ db: Database, display: Version, payload: Data, inConflict: Bool) throws {
-        switch display.payload {
-        case let .visit(v):
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO visit_index
-                  (id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [v.id, v.date.description, v.kind.rawValue, v.method.rawValue, v.outcome.rawValue,
-                                         v.subjectId, v.district, v.visitorId, display.deleted, inConflict, payload])
-        case let .subject(s):
-            try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO subject_index (id, name, district, active, cadence_days, deleted, in_conflict, payload)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """).execute(arguments: [s.id, s.name, s.district, s.active, s.cadenceDays, display.deleted, inConflict, payload])
-        case let .erased(e):
-            // Deleted everywhere this replica knows of: the record leaves the lists, and nothing of it stays to show.
-            try db.cachedStatement(sql: "DELETE FROM \(e.type == .visit ? "visit_index" : "subject_index") WHERE id = ?")
-                .execute(arguments: [e.id])
-        }
-    }
-
-    /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
-    /// moves): the copy leaves the laptop — lists, counts, versions and history — and an unsent change of it is
-    /// set aside with a message naming where it went. A change already in a formed batch stays in it (a batch
-    /// never changes); the server refuses it with the same news.
-    static func withdrawMoved(_ db: Database, documentId id: String, type: DocumentType, to district: String,
-                              coder: VersionCoder, counterDeltas: inout [CounterKey: Int]) throws {
-        let before = try loadSet(db, documentId: id, coder: coder)
-        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: nil) {
-            counterDeltas[key, default: 0] += delta
-        }
+    /// The written half of `DocumentBatch.withdraw`: unsent changes of the moved document are set aside naming
+    /// where it went, and its versions go, but for those the outbox still points at (no longer current).
+    static func withdraw(_ db: Database, documentId id: String, to district: String) throws {
+        try OutboxEntry.filter(OutboxEntry.Columns.documentId == id && OutboxEntry.Columns.batchId == nil
+                               && [OutboxEntry.State.pending, .deferred].contains(OutboxEntry.Columns.state))
+            .updateAll(db, OutboxEntry.Columns.state.set(to: OutboxEntry.State.rejected),
+                       OutboxEntry.Columns.rejectCode.set(to: RejectionCode.outOfScope.rawValue),
+                       OutboxEntry.Columns.rejectMessage.set(to: "a district office moved this record to district '\(district)', which this laptop does not cover; the change was not sent — give it to the office of '\(district)'"))
+        try db.execute(sql: "UPDATE version SET current = 0 WHERE document_id = ?", arguments: [id])
         try db.execute(sql: """
-            UPDATE outbox SET state = 'rejected', reject_code = ?, reject_message = ?
-            WHERE document_id = ? AND batch_id IS NULL AND state IN ('pending', 'deferred')
-            """, arguments: [RejectionCode.outOfScope.rawValue,
-                               "a district office moved this record to district '\(district)', which this laptop does not cover; the change was not sent — give it to the office of '\(district)'",
-                               id])
-        try db.execute(sql: "DELETE FROM versions WHERE document_id = ?", arguments: [id])
-        try db.execute(sql: "DELETE FROM \(type == .visit ? "visit_index" : "subject_index") WHERE id = ?", arguments: [id])
-        try db.execute(sql: """
-            DELETE FROM history WHERE document_id = ?
-              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = history.document_id
-                              AND o.dot_replica = history.dot_replica AND o.dot_counter = history.dot_counter)
+            DELETE FROM version WHERE document_id = ?
+              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = version.document_id
+                              AND o.dot_replica = version.dot_replica AND o.dot_counter = version.dot_counter)
             """, arguments: [id])
-    }
-
-    /// Deleting erases (docs/sync.md, retention): once every current version of a document is a tombstone,
-    /// the content of its older versions leaves the history too. Versions an outbox entry still points at
-    /// stay until they are pushed (the outbox pushes history's exact bytes; a batch once formed never changes).
-    static func eraseSupersededContent(_ db: Database, documentId id: String, current: VersionSet) throws {
-        guard !current.isEmpty, current.versions.allSatisfy(\.deleted) else { return }
-        var arguments: StatementArguments = [id]
-        for v in current.versions { arguments += [v.dot.replica, Int64(v.dot.counter)] }
-        let kept = current.versions.map { _ in "(dot_replica = ? AND dot_counter = ?)" }.joined(separator: " OR ")
-        try db.execute(sql: """
-            DELETE FROM history
-            WHERE document_id = ? AND NOT (\(kept))
-              AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = history.document_id
-                              AND o.dot_replica = history.dot_replica AND o.dot_counter = history.dot_counter)
-            """, arguments: arguments)
     }
 
     /// One local write (create, edit, delete, resolve): the new version supersedes everything held for the
     /// document, goes into the outbox, and the replica's counter advances — all in the caller's transaction.
     static func writeLocal(_ db: Database, _ payload: DocumentPayload, deleted: Bool = false,
                            now: Timestamp) throws -> Version {
-        let coder = VersionCoder()
         let replica = try requireReplica(db)
-        let before = try loadSet(db, documentId: payload.id, coder: coder)
+        var batch = try DocumentBatch(db, documentIds: [payload.id], receivedAt: now)
+        let before = batch.currentSet(payload.id)
         // Never below a counter this replica is already known to have used (e.g. seen again in a pulled page).
         let used = max(UInt64(replica.counter), before.mergedVector[replica.replicaId])
         let counter = used + 1
@@ -157,14 +69,205 @@ extension AppDatabase {
                                    author: replica.visitorId, at: now)
         var after = before
         try after.apply(version)
-        var deltas: [CounterKey: Int] = [:]
-        try store(db, documentId: version.documentId, type: payload.type, before: before, after: after, seen: [version],
-                  receivedAt: now.description, coder: coder, counterDeltas: &deltas)
-        try addToCounters(db, deltas)
-        try db.cachedStatement(sql: """
-            INSERT INTO outbox (document_id, dot_replica, dot_counter, state) VALUES (?, ?, ?, 'pending')
-            """).execute(arguments: [version.documentId, version.dot.replica, Int64(version.dot.counter)])
+        // Encoded once, here: the stored bytes are what every later push sends.
+        batch.record(documentId: payload.id, before: before, after: after, seen: [version], json: [VersionJSON.encode(version)])
+        try batch.write(db)
+        try OutboxEntry(documentId: version.documentId, dot: version.dot).insert(db)
         try db.cachedStatement(sql: "UPDATE replica SET counter = ? WHERE id = 1").execute(arguments: [Int64(counter)])
         return version
+    }
+}
+
+/// The changes to a set of documents made in one transaction, collected in memory and written at once.
+struct DocumentBatch {
+    private struct Held {
+        let rowId: Int64
+        var current: Bool
+    }
+
+    /// Every version held of each document (current or not), by dot.
+    private var held: [String: [Dot: Held]] = [:]
+    /// Each document's current set, as read and then as recorded.
+    private var sets: [String: VersionSet] = [:]
+    private var nextRowId: Int64
+    private let receivedAt: Int64
+
+    private var newVersions: [StoredVersion] = []
+    private var becameCurrent: [Int64] = []
+    private var leftCurrent: [Int64] = []
+    /// The projection row each changed document ends with (by id, so a page naming a document twice writes
+    /// its last state), or its removal.
+    private var projections: [String: Projection] = [:]
+    /// Documents whose display version became a tombstone: their older content is erased when written.
+    private var erasedDocuments: Set<String> = []
+    /// Documents an office moved out of this laptop's districts, with the district they went to.
+    private var withdrawn: [String: String] = [:]
+    private var counterDeltas: [CounterKey: Int] = [:]
+    /// Documents whose current set got a second version they did not have (for `PulledPageResult`).
+    private(set) var newConflicts = 0
+
+    /// Reads what is held of `documentIds`: every version's key, and the current ones in full.
+    init(_ db: Database, documentIds: [String], receivedAt: Timestamp) throws {
+        self.receivedAt = receivedAt.milliseconds
+        nextRowId = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM version") ?? 0) + 1
+        let ids = Array(Set(documentIds))
+        var current: [String: [Version]] = [:]
+        for chunk in stride(from: 0, to: ids.count, by: 500) {
+            let part = ids[chunk..<min(chunk + 500, ids.count)]
+            let rows = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT id, document_id, dot_replica, dot_counter, current, CASE WHEN current THEN json END AS json
+                FROM version WHERE document_id IN (\(Array(repeating: "?", count: part.count).joined(separator: ",")))
+                """), arguments: StatementArguments(Array(part)))
+            while let row = try rows.next() {
+                let documentId: String = row[StoredVersion.Columns.documentId]
+                let dot = Dot(replica: row[StoredVersion.Columns.dotReplica],
+                              counter: UInt64(row[StoredVersion.Columns.dotCounter] as Int64))
+                let isCurrent: Bool = row[StoredVersion.Columns.current]
+                held[documentId, default: [:]][dot] = Held(rowId: row[StoredVersion.Columns.id], current: isCurrent)
+                if isCurrent {
+                    current[documentId, default: []].append(try VersionJSON.decode(row[StoredVersion.Columns.json] as Data))
+                }
+            }
+        }
+        for (id, versions) in current { sets[id] = try VersionSet(versions) }
+    }
+
+    func currentSet(_ documentId: String) -> VersionSet { sets[documentId] ?? VersionSet() }
+
+    /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
+    /// shared merge rule, and records the result.
+    mutating func merge(documentId: String, incoming: [Version], json: [Data]) throws {
+        let before = currentSet(documentId)
+        let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
+        let after = try before.merging(VersionSet(mine))
+        record(documentId: documentId, before: before, after: after, seen: incoming, json: json)
+    }
+
+    /// Records that a document's current set went from `before` to `after`, having seen `seen` (each kept in
+    /// the history once, as `json[i]`, its canonical JSON); the projection and counters follow the display version.
+    mutating func record(documentId id: String, before: VersionSet, after: VersionSet, seen: [Version], json: [Data]) {
+        var dots = held[id] ?? [:]
+        // Sets hold a version or two: a linear search beats hashing dots.
+        func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
+        for (dot, h) in dots where h.current != isCurrent(dot) {
+            if h.current { leftCurrent.append(h.rowId) } else { becameCurrent.append(h.rowId) }
+            dots[dot]!.current.toggle()
+        }
+        for (v, json) in zip(seen, json) where v.documentId == id && dots[v.dot] == nil {
+            let isCurrent = isCurrent(v.dot)
+            dots[v.dot] = Held(rowId: nextRowId, current: isCurrent)
+            newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: v.dot.replica,
+                                             dotCounter: Int64(v.dot.counter), current: isCurrent,
+                                             json: json, receivedAt: receivedAt))
+            nextRowId += 1
+        }
+        held[id] = dots
+        sets[id] = after
+        guard before != after, let display = after.display, let rowId = dots[display.dot]?.rowId else { return }
+        if after.isConflict && !before.isConflict { newConflicts += 1 }
+        if display.deleted {
+            // Deleted everywhere this replica knows of (live beats deleted, so every current version is a
+            // tombstone): the record leaves the lists, and its older content is erased (docs/sync.md, retention).
+            projections[id] = .removed(display.type)
+            erasedDocuments.insert(id)
+        } else {
+            project(display, rowId: rowId, inConflict: after.isConflict)
+            erasedDocuments.remove(id)
+        }
+        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: display) {
+            counterDeltas[key, default: 0] += delta
+        }
+    }
+
+    /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
+    /// moves): the copy leaves the laptop — lists, counts and versions — and an unsent change of it is set aside
+    /// with a message naming where it went. A change already in a formed batch stays in it (a batch never
+    /// changes); the server refuses it with the same news.
+    mutating func withdraw(documentId id: String, type: DocumentType, to district: String) {
+        for (key, delta) in IndicatorCounting.deltas(before: currentSet(id).display, after: nil) {
+            counterDeltas[key, default: 0] += delta
+        }
+        held[id] = [:]
+        sets[id] = VersionSet()
+        projections[id] = .removed(type)
+        erasedDocuments.remove(id)
+        withdrawn[id] = district
+    }
+
+    private enum Projection {
+        case visit([DatabaseValue])
+        case subject([DatabaseValue])
+        case removed(DocumentType)
+    }
+
+    /// The query projection of a document's display version: the columns lists and `due` filter on, and the
+    /// row of the version itself. Derived here and nowhere else.
+    private mutating func project(_ display: Version, rowId: Int64, inConflict: Bool) {
+        switch display.payload {
+        case let .visit(v):
+            projections[v.id] = .visit([v.id.databaseValue, v.date.description.databaseValue, v.kind.rawValue.databaseValue,
+                                 v.method.rawValue.databaseValue, v.outcome.rawValue.databaseValue,
+                                 v.subjectId.databaseValue, v.district.databaseValue, v.visitorId.databaseValue,
+                                 display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue])
+        case let .subject(s):
+            projections[s.id] = .subject([s.id.databaseValue, s.name.databaseValue, s.district.databaseValue,
+                                   s.active.databaseValue, s.cadenceDays?.databaseValue ?? .null,
+                                   display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue])
+        case let .erased(e):
+            projections[e.id] = .removed(e.type)
+        }
+    }
+
+    static let visitProjectionColumns = "id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, version_id"
+    static let subjectProjectionColumns = "id, name, district, active, cadence_days, deleted, in_conflict, version_id"
+
+    /// Writes everything recorded: new versions, current flags, projections and counters, each kind with
+    /// multi-row statements (at most `rowsPerStatement` rows, well under SQLite's limit on arguments).
+    func write(_ db: Database) throws {
+        for (id, district) in withdrawn {
+            try AppDatabase.withdraw(db, documentId: id, to: district)
+        }
+        let columns = StoredVersion.allColumns.map(\.name).joined(separator: ", ")
+        for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
+            let rows = newVersions[chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)]
+            var arguments = StatementArguments()
+            for row in rows { arguments += row.arguments }
+            try db.cachedStatement(sql: """
+                INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
+                """).execute(arguments: arguments)
+        }
+        for (ids, flag) in [(leftCurrent, false), (becameCurrent, true)] where !ids.isEmpty {
+            try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
+        }
+        var visitRows: [DatabaseValue] = [], subjectRows: [DatabaseValue] = []
+        var removed: [DocumentType: [String]] = [:]
+        for (id, projection) in projections {
+            switch projection {
+            case let .visit(row): visitRows += row
+            case let .subject(row): subjectRows += row
+            case let .removed(type): removed[type, default: []].append(id)
+            }
+        }
+        for (type, ids) in removed {
+            try db.execute(sql: "DELETE FROM \(type == .visit ? "visit_index" : "subject_index") WHERE id IN (\(placeholders(ids.count)))",
+                           arguments: StatementArguments(ids))
+        }
+        try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 11, values: visitRows)
+        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, values: subjectRows)
+        try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
+        try CounterRecord.add(counterDeltas, in: db)
+    }
+
+    static let rowsPerStatement = 250
+
+    /// `INSERT OR REPLACE` of rows of `width` values each, `rowsPerStatement` rows a statement.
+    private static func insertRows(_ db: Database, table: String, columns: String, width: Int,
+                                   values: [DatabaseValue]) throws {
+        let count = values.count / width
+        for chunk in stride(from: 0, to: count, by: rowsPerStatement) {
+            let rows = min(rowsPerStatement, count - chunk)
+            try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (\(columns)) VALUES \(valuesList(rows: rows, columns: width))")
+                .execute(arguments: StatementArguments(values[(chunk * width)..<((chunk + rows) * width)]))
+        }
     }
 }
