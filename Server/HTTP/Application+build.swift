@@ -27,6 +27,9 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any SyncSto
     let reports = ReportController(store: store, configuration: configuration)
     reports.addPublicRoutes(to: router)
     let authenticated = router.group().add(middleware: AuthMiddleware(store: store))
+    if let dashboardStore = store as? any DashboardStore {
+        authenticated.add(middleware: ContactRecordingMiddleware(store: dashboardStore))
+    }
     SyncController(store: store, configuration: configuration).addRoutes(to: authenticated)
     reports.addRoutes(to: authenticated)
     return router

@@ -74,6 +74,7 @@ enum ServerSchema {
                 )
                 """)
         }
+        DashboardSchema.register(in: &migrator)
         return migrator
     }
 }

@@ -1,0 +1,164 @@
+import Foundation
+import GRDB
+import MimamoriShared
+
+/// The tables the dashboard reads, kept up to date inside each push (see `DashboardRecordingTransaction`),
+/// so that no page ever scans the visits.
+enum DashboardSchema {
+    static func register(in migrator: inout DatabaseMigrator) {
+        migrator.registerMigration("dashboard-v1") { db in
+            // 校区-scoped counters (month, method and outcome per 校区): what an office's page sums.
+            try db.execute(sql: """
+                CREATE TABLE district_counters (
+                    fiscal_year INTEGER NOT NULL,
+                    district TEXT NOT NULL,
+                    dimension TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    count BIGINT NOT NULL,
+                    PRIMARY KEY (fiscal_year, district, dimension, key, kind)
+                )
+                """)
+            // Documents whose version set holds concurrent versions, waiting for a person to resolve them.
+            try db.execute(sql: """
+                CREATE TABLE conflicts (
+                    document_id TEXT PRIMARY KEY,
+                    district TEXT NOT NULL,
+                    type TEXT NOT NULL,
+                    visit_date TEXT,
+                    versions INTEGER NOT NULL,
+                    since BIGINT NOT NULL
+                )
+                """)
+            try db.execute(sql: "CREATE INDEX conflicts_district ON conflicts (district, since)")
+            // Each laptop's last contact with the server and the changes the server refused it.
+            try db.execute(sql: """
+                CREATE TABLE replica_activity (
+                    replica_id TEXT PRIMARY KEY,
+                    last_push_at BIGINT,
+                    last_contact_at BIGINT,
+                    refused_total BIGINT NOT NULL DEFAULT 0,
+                    refused_last_push BIGINT NOT NULL DEFAULT 0
+                )
+                """)
+            try backfill(db)
+        }
+    }
+
+    /// Counts what a database made before the dashboard already holds: once, at upgrade.
+    private static func backfill(_ db: Database) throws {
+        var counters: [DistrictCounterKey: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
+        var currentId: String?
+        var current: [Version] = []
+        let now = Timestamp.now()
+        func flush() throws {
+            defer { current = [] }
+            guard let id = currentId, !current.isEmpty else { return }
+            let set = try VersionSet(current)
+            for key in DistrictCounting.contribution(of: set.display) { counters[key, default: 0] += 1 }
+            try DashboardTables.saveConflict(id: id, set, at: now, in: db)
+        }
+        while let row = try rows.next() {
+            let id: String = row["document_id"]
+            if id != currentId { try flush(); currentId = id }
+            current.append(try SQLitePushTransaction.decodeVersion(row["version"]))
+        }
+        try flush()
+        try DashboardTables.add(counters, in: db)
+    }
+}
+
+/// One 校区-scoped counter: visits of `kind` in 年度 `fiscalYear` and 校区 `district` whose `dimension`
+/// (month, method or outcome) has value `key`.
+public struct DistrictCounterKey: Hashable, Sendable {
+    public let fiscalYear: Int
+    public let district: String
+    public let dimension: CounterDimension
+    public let key: String
+    public let kind: VisitKind
+}
+
+/// The counting rule of `IndicatorCounting`, per 校区: the same visits, once each, by their display version.
+enum DistrictCounting {
+    static func contribution(of display: Version?) -> [DistrictCounterKey] {
+        IndicatorCounting.contribution(of: display).compactMap { key in
+            guard key.dimension != .district, let visit = display?.payload.visit else { return nil }
+            return DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension,
+                                      key: key.key, kind: key.kind)
+        }
+    }
+
+    static func deltas(before: Version?, after: Version?) -> [DistrictCounterKey: Int] {
+        var d: [DistrictCounterKey: Int] = [:]
+        for k in contribution(of: before) { d[k, default: 0] -= 1 }
+        for k in contribution(of: after) { d[k, default: 0] += 1 }
+        return d.filter { $0.value != 0 }
+    }
+}
+
+/// Wraps a backend's push transaction and keeps the dashboard's tables in the same transaction: the
+/// 校区 counters and the conflict list move with each saved document, and each reply's refusals are
+/// added to the pushing laptop's tally. The sync rules stay in `PushProcessor`.
+struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
+    let base: Base
+    let db: Database
+    let now: Timestamp
+
+    func epoch() throws -> String { try base.epoch() }
+    func storedReply(replica: String, batchId: String) throws -> Data? { try base.storedReply(replica: replica, batchId: batchId) }
+    func document(_ id: String) throws -> StoredDocument? { try base.document(id) }
+    func highestCounter(of replica: String) throws -> UInt64 { try base.highestCounter(of: replica) }
+    func lastSequence() throws -> Int64 { try base.lastSequence() }
+    func setLastSequence(_ sequence: Int64) throws { try base.setLastSequence(sequence) }
+    func raiseHighestCounters(_ counters: [String: UInt64]) throws { try base.raiseHighestCounters(counters) }
+    func addToCounters(_ deltas: [CounterKey: Int]) throws { try base.addToCounters(deltas) }
+
+    func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws {
+        try base.saveDocument(id: id, document, replacing: previous, sequence: sequence)
+        try DashboardTables.add(DistrictCounting.deltas(before: previous?.versions.display, after: document.versions.display), in: db)
+        if document.versions.isConflict || previous?.versions.isConflict == true {
+            try DashboardTables.saveConflict(id: id, document.versions, at: now, in: db)
+        }
+    }
+
+    func storeReply(replica: String, batchId: String, body: Data) throws {
+        try base.storeReply(replica: replica, batchId: batchId, body: body)
+        let refused = (try? MimamoriJSON.decodePushResponse(body))?.results.filter { $0.outcome == .rejected }.count ?? 0
+        try db.execute(sql: """
+            INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,
+                last_contact_at = excluded.last_contact_at,
+                refused_total = replica_activity.refused_total + excluded.refused_total,
+                refused_last_push = excluded.refused_last_push
+            """, arguments: [replica, now.milliseconds, now.milliseconds, refused, refused])
+    }
+}
+
+/// Writes of the dashboard's tables, shared by push, the upgrade and bulk loads.
+enum DashboardTables {
+    static func add(_ deltas: [DistrictCounterKey: Int], in db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
+            """)
+        for (key, delta) in deltas {
+            try statement.execute(arguments: [key.fiscalYear, key.district, key.dimension.rawValue, key.key, key.kind.rawValue, delta])
+        }
+    }
+
+    /// Lists the document while it is in conflict (keeping the time it first was), and forgets it once resolved.
+    static func saveConflict(id: String, _ versions: VersionSet, at now: Timestamp, in db: Database) throws {
+        guard versions.isConflict, let display = versions.display else {
+            try db.cachedStatement(sql: "DELETE FROM conflicts WHERE document_id = ?").execute(arguments: [id])
+            return
+        }
+        try db.cachedStatement(sql: """
+            INSERT INTO conflicts (document_id, district, type, visit_date, versions, since) VALUES (?, ?, ?, ?, ?, ?)
+            ON CONFLICT (document_id) DO UPDATE SET district = excluded.district, type = excluded.type,
+                visit_date = excluded.visit_date, versions = excluded.versions
+            """).execute(arguments: [id, display.payload.district, display.type.rawValue,
+                                     display.payload.visit?.date.description, versions.versions.count, now.milliseconds])
+    }
+}
