@@ -15,7 +15,7 @@ struct DashboardController {
     static let pagePath = "/dashboard"
     static let jsonPath = "/dashboard.json"
     /// The tables of a page, by their CSV name.
-    static let coordinatorTables = ["indicators", "months", "years", "districts", "kinds", "methods", "outcomes"]
+    static let coordinatorTables = ["indicators", "months", "years", "programs", "districts", "kinds", "methods", "outcomes"]
     static let officeOnlyTables = ["laptops", "conflicts"]
 
     func addRoutes(to router: Router<DashboardRequestContext>) {
@@ -157,8 +157,10 @@ struct DashboardController {
         let scope: DashboardScope = token.role == .office ? .districts(Set(token.districts)) : .city
         async let counters = store.dashboardCounters(fiscalYears: [fy.year, fy.year - 1], districts: scope.districts)
         async let yearly = store.yearlyCounts(districts: scope.districts)
+        async let programs = store.programFigures(fiscalYear: fy.year, districts: scope.districts)
         var builder = DashboardPageBuilder(scope: scope, fiscalYear: fy, asOf: asOf, signedInAs: token.name,
                                            counters: try await counters, yearly: try await yearly)
+        builder.programs = try await programs
         if let districts = scope.districts {
             async let laptops = store.laptops(districts: districts)
             async let conflicts = store.conflicts(districts: districts, limit: OfficeTables.conflictLimit)

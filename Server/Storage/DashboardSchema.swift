@@ -31,6 +31,17 @@ enum DashboardSchema {
                 )
                 """)
             try db.execute(sql: "CREATE INDEX conflicts_district ON conflicts (district, since)")
+            try db.execute(sql: "CREATE INDEX district_counters_district ON district_counters (district, dimension, fiscal_year)")
+            // 日常生活自立支援事業: check-ins per contract holder, so the number of holders visited is a count of rows.
+            try db.execute(sql: """
+                CREATE TABLE nichiji_holders (
+                    fiscal_year INTEGER NOT NULL,
+                    district TEXT NOT NULL,
+                    subject_id TEXT NOT NULL,
+                    count BIGINT NOT NULL,
+                    PRIMARY KEY (fiscal_year, district, subject_id)
+                )
+                """)
             // Each laptop's last contact with the server and the changes the server refused it.
             try db.execute(sql: """
                 CREATE TABLE replica_activity (
@@ -48,6 +59,7 @@ enum DashboardSchema {
     /// Counts what a database made before the dashboard already holds: once, at upgrade.
     private static func backfill(_ db: Database) throws {
         var counters: [DistrictCounterKey: Int] = [:]
+        var holders: [NichijiHolderKey: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
         var currentId: String?
         var current: [Version] = []
@@ -57,6 +69,7 @@ enum DashboardSchema {
             guard let id = currentId, !current.isEmpty else { return }
             let set = try VersionSet(current)
             for key in DistrictCounting.contribution(of: set.display) { counters[key, default: 0] += 1 }
+            if let holder = DistrictCounting.holder(of: set.display) { holders[holder, default: 0] += 1 }
             try DashboardTables.saveConflict(id: id, set, at: now, in: db)
         }
         while let row = try rows.next() {
@@ -66,33 +79,63 @@ enum DashboardSchema {
         }
         try flush()
         try DashboardTables.add(counters, in: db)
+        try DashboardTables.add(holders, in: db)
     }
 }
 
 /// One 校区-scoped counter: visits of `kind` in 年度 `fiscalYear` and 校区 `district` whose `dimension`
-/// (month, method or outcome) has value `key`.
+/// (month, method, outcome — or `plan_event` for outreach plan events) has value `key`.
 public struct DistrictCounterKey: Hashable, Sendable {
     public let fiscalYear: Int
     public let district: String
-    public let dimension: CounterDimension
+    public let dimension: String
     public let key: String
     public let kind: VisitKind
+
+    /// The dimension of outreach plan events (作成 / 再プラン / 終結), counted only here, never in the indicator.
+    public static let planEvent = "plan_event"
+}
+
+/// One 日常生活自立支援事業 contract holder visited in a 年度 and 校区 (the subject id stays on the server).
+struct NichijiHolderKey: Hashable, Sendable {
+    let fiscalYear: Int
+    let district: String
+    let subjectId: String
 }
 
 /// The counting rule of `IndicatorCounting`, per 校区: the same visits, once each, by their display version.
 enum DistrictCounting {
     static func contribution(of display: Version?) -> [DistrictCounterKey] {
-        IndicatorCounting.contribution(of: display).compactMap { key in
-            guard key.dimension != .district, let visit = display?.payload.visit else { return nil }
-            return DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension,
+        guard let visit = display?.payload.visit else { return [] }
+        var keys: [DistrictCounterKey] = IndicatorCounting.contribution(of: display).compactMap { key in
+            guard key.dimension != .district else { return nil }
+            return DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension.rawValue,
                                       key: key.key, kind: key.kind)
         }
+        if !keys.isEmpty, visit.kind == .outreach, let event = visit.planEvent {
+            keys.append(DistrictCounterKey(fiscalYear: visit.fiscalYear.year, district: visit.district,
+                                           dimension: DistrictCounterKey.planEvent, key: event.rawValue, kind: visit.kind))
+        }
+        return keys
     }
 
     static func deltas(before: Version?, after: Version?) -> [DistrictCounterKey: Int] {
         var d: [DistrictCounterKey: Int] = [:]
         for k in contribution(of: before) { d[k, default: 0] -= 1 }
         for k in contribution(of: after) { d[k, default: 0] += 1 }
+        return d.filter { $0.value != 0 }
+    }
+
+    /// The contract holder a live 日常生活自立支援事業 check-in visited, if it is one.
+    static func holder(of display: Version?) -> NichijiHolderKey? {
+        guard let display, display.isLive, let visit = display.payload.visit, visit.kind == .nichijiCheckin else { return nil }
+        return NichijiHolderKey(fiscalYear: visit.fiscalYear.year, district: visit.district, subjectId: visit.subjectId)
+    }
+
+    static func holderDeltas(before: Version?, after: Version?) -> [NichijiHolderKey: Int] {
+        var d: [NichijiHolderKey: Int] = [:]
+        if let k = holder(of: before) { d[k, default: 0] -= 1 }
+        if let k = holder(of: after) { d[k, default: 0] += 1 }
         return d.filter { $0.value != 0 }
     }
 }
@@ -116,7 +159,9 @@ struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
 
     func saveDocument(id: String, _ document: StoredDocument, replacing previous: StoredDocument?, sequence: Int64) throws {
         try base.saveDocument(id: id, document, replacing: previous, sequence: sequence)
-        try DashboardTables.add(DistrictCounting.deltas(before: previous?.versions.display, after: document.versions.display), in: db)
+        let before = previous?.versions.display, after = document.versions.display
+        try DashboardTables.add(DistrictCounting.deltas(before: before, after: after), in: db)
+        try DashboardTables.add(DistrictCounting.holderDeltas(before: before, after: after), in: db)
         if document.versions.isConflict || previous?.versions.isConflict == true {
             try DashboardTables.saveConflict(id: id, document.versions, at: now, in: db)
         }
@@ -144,7 +189,19 @@ enum DashboardTables {
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
             """)
         for (key, delta) in deltas {
-            try statement.execute(arguments: [key.fiscalYear, key.district, key.dimension.rawValue, key.key, key.kind.rawValue, delta])
+            try statement.execute(arguments: [key.fiscalYear, key.district, key.dimension, key.key, key.kind.rawValue, delta])
+        }
+    }
+
+    static func add(_ deltas: [NichijiHolderKey: Int], in db: Database) throws {
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
+            """)
+        let prune = try db.cachedStatement(sql: "DELETE FROM nichiji_holders WHERE fiscal_year = ? AND district = ? AND subject_id = ? AND count = 0")
+        for (key, delta) in deltas {
+            try upsert.execute(arguments: [key.fiscalYear, key.district, key.subjectId, delta])
+            if delta < 0 { try prune.execute(arguments: [key.fiscalYear, key.district, key.subjectId]) }
         }
     }
 

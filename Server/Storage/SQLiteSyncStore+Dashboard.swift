@@ -26,6 +26,15 @@ public struct ConflictEntry: Codable, Sendable, Hashable {
     public let since: Timestamp
 }
 
+/// アウトリーチ等を通じた継続的支援事業 plan events and 日常生活自立支援事業 check-ins of one 年度.
+public struct ProgramFigures: Codable, Sendable, Hashable {
+    /// Plan events by id (`created`, `replanned`, `closed`).
+    public var planEvents: [String: Int]
+    public var nichijiCheckins: Int
+    /// Distinct contract holders visited by a check-in in the 年度.
+    public var nichijiHolders: Int
+}
+
 /// What the dashboard reads, all from maintained tables: counters, the conflict list, laptop activity.
 public protocol DashboardStore: SyncStore {
     /// City-wide counters of the 年度 given (what `counters(fiscalYears:)` gives), or, with `districts`,
@@ -33,6 +42,8 @@ public protocol DashboardStore: SyncStore {
     func dashboardCounters(fiscalYears: [Int], districts: Set<String>?) async throws -> [CounterKey: Int]
     /// Visits per 年度 and kind, for every 年度 with any (the trend across years).
     func yearlyCounts(districts: Set<String>?) async throws -> [Int: [VisitKind: Int]]
+    /// Outreach plan events and 日常生活自立支援事業 figures of a 年度, city-wide or summed over `districts`.
+    func programFigures(fiscalYear: Int, districts: Set<String>?) async throws -> ProgramFigures
     /// Laptops whose tokens cover any of `districts`, newest contact first.
     func laptops(districts: Set<String>) async throws -> [LaptopActivity]
     /// Documents in conflict in `districts`, oldest first, at most `limit`.
@@ -96,6 +107,33 @@ extension SQLiteSyncStore: DashboardStore {
         }
     }
 
+    public func programFigures(fiscalYear: Int, districts: Set<String>?) async throws -> ProgramFigures {
+        try await writer.read { db in
+            var filter = ""
+            var arguments: StatementArguments = [fiscalYear]
+            if let districts {
+                guard !districts.isEmpty else { return ProgramFigures(planEvents: [:], nichijiCheckins: 0, nichijiHolders: 0) }
+                filter = " AND district IN (\(Self.placeholders(districts.count)))"
+                arguments += StatementArguments(districts.sorted())
+            }
+            var events: [String: Int] = [:]
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT key, SUM(count) AS n FROM district_counters
+                WHERE fiscal_year = ? AND dimension = '\(DistrictCounterKey.planEvent)'\(filter) GROUP BY key
+                """, arguments: arguments)
+            for row in rows { events[row["key"]] = row["n"] }
+            let checkins = try Int.fetchOne(db, sql: """
+                SELECT COALESCE(SUM(count), 0) FROM district_counters
+                WHERE fiscal_year = ? AND dimension = 'month' AND kind = 'nichiji_checkin'\(filter)
+                """, arguments: arguments) ?? 0
+            // A holder visited in two 校区 in one 年度 is one person: counted by subject id.
+            let holders = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT subject_id) FROM nichiji_holders WHERE fiscal_year = ? AND count > 0\(filter)
+                """, arguments: arguments) ?? 0
+            return ProgramFigures(planEvents: events, nichijiCheckins: checkins, nichijiHolders: holders)
+        }
+    }
+
     public func laptops(districts: Set<String>) async throws -> [LaptopActivity] {
         let tokens = try await tokens().filter { $0.role.syncsDocuments && !Set($0.districts).isDisjoint(with: districts) }
         return try await writer.read { db in
@@ -155,9 +193,12 @@ extension SQLiteSyncStore {
     /// for a bulk load that writes rows directly (the benchmark), so the dashboard reads what push would have kept.
     public static func addDistrictCounters<S: Sequence>(of displays: S, in db: Database) throws where S.Element == Version {
         var deltas: [DistrictCounterKey: Int] = [:]
+        var holders: [NichijiHolderKey: Int] = [:]
         for v in displays {
             for key in DistrictCounting.contribution(of: v) { deltas[key, default: 0] += 1 }
+            if let holder = DistrictCounting.holder(of: v) { holders[holder, default: 0] += 1 }
         }
         try DashboardTables.add(deltas, in: db)
+        try DashboardTables.add(holders, in: db)
     }
 }

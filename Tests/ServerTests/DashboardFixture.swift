@@ -11,7 +11,7 @@ import Testing
 struct DashboardFixture: Sendable {
     static let today = LocalDate("2025-10-15")!
     /// Sensitive text seeded into the records: none of it may reach a coordinator.
-    static let secrets = ["佐藤 一郎", "秘密の相談メモ", "v-yamada", "S-0001", "mmr_"]
+    static let secrets = ["佐藤 一郎", "秘密の相談メモ", "v-yamada", "S-0001", "S-0102", "mmr_"]
 
     let store: SQLiteSyncStore
     let coordinator: IssuedToken
@@ -32,17 +32,18 @@ struct DashboardFixture: Sendable {
         let kyomachi = Caller(token: visitor.info)
         let nishimuta = Caller(token: otherVisitor.info)
         func visit(_ id: String, _ district: String, _ kind: VisitKind, _ date: String, method: ContactMethod = .homeVisit,
-                   outcome: Outcome = .safetyConfirmed) -> DocumentPayload {
+                   outcome: Outcome = .safetyConfirmed, plan: PlanEvent? = nil, subject: String = "S-0001") -> DocumentPayload {
             .visit(Visit(id: id, kind: kind, method: method, date: LocalDate(date)!, visitorId: "v-yamada",
-                         visitorRole: .fureaiMember, subjectId: "S-0001", district: district, outcome: outcome,
-                         note: "秘密の相談メモ"))
+                         visitorRole: .fureaiMember, subjectId: subject, district: district, outcome: outcome,
+                         planEvent: plan, note: "秘密の相談メモ"))
         }
         var counter: UInt64 = 0
         func create(_ p: DocumentPayload, _ replica: String) -> Version {
             counter += 1
             return VersionSet().write(p, replica: replica, counter: counter, author: "v-yamada", at: Timestamp(milliseconds: 1_750_000_000_000))
         }
-        // 令和7年度: kyomachi 3 fureai (one by phone, one not at home) + 1 minsei; nishimuta 2 fureai + 1 outreach.
+        // 令和7年度: kyomachi 3 fureai (one by phone, one not at home) + 1 minsei; nishimuta 2 fureai,
+        // 3 outreach (plan created, re-planned, closed) and 3 日常生活自立支援事業 check-ins of 2 holders.
         // 令和6年度 (same period): kyomachi 2 fureai; after the same period (November): 1 more.
         let kyomachiVersions = [
             create(.subject(Subject(id: "S-0001", name: "佐藤 一郎", district: "kyomachi")), "laptop-kyomachi"),
@@ -60,7 +61,14 @@ struct DashboardFixture: Sendable {
         let nishimutaVersions = [
             create(visit("w1", "nishimuta", .fureaiWatch, "2025-07-01"), "laptop-nishimuta"),
             create(visit("w2", "nishimuta", .fureaiWatch, "2025-07-02"), "laptop-nishimuta"),
-            create(visit("w3", "nishimuta", .outreach, "2025-07-03"), "laptop-nishimuta"),
+            create(visit("w3", "nishimuta", .outreach, "2025-07-03", plan: "created"), "laptop-nishimuta"),
+            create(visit("w5", "nishimuta", .outreach, "2025-08-03", plan: "replanned"), "laptop-nishimuta"),
+            create(visit("w6", "nishimuta", .outreach, "2025-09-03", plan: "closed"), "laptop-nishimuta"),
+            // 日常生活自立支援事業: three check-ins of two contract holders; one more in 令和6年度.
+            create(visit("n1", "nishimuta", .nichijiCheckin, "2025-05-01", subject: "S-0102"), "laptop-nishimuta"),
+            create(visit("n2", "nishimuta", .nichijiCheckin, "2025-06-01", subject: "S-0102"), "laptop-nishimuta"),
+            create(visit("n3", "nishimuta", .nichijiCheckin, "2025-06-02", subject: "S-0103"), "laptop-nishimuta"),
+            create(visit("n4", "nishimuta", .nichijiCheckin, "2024-06-02", subject: "S-0104"), "laptop-nishimuta"),
             // Refused: outside the token's 校区.
             create(visit("w4", "kyomachi", .fureaiWatch, "2025-07-03"), "laptop-nishimuta"),
         ]

@@ -212,7 +212,15 @@ struct DashboardPageTests {
             #expect(lines.first == "\"校区\",\"校区ID\",\"ふれあいの会\",\"全見守り訪問\",\"全訪問\"")
             #expect(lines.count == 47)
             #expect(lines.contains("\"京町\",\"kyomachi\",\"3\",\"4\",\"4\""))
-            #expect(lines.contains("\"西牟田\",\"nishimuta\",\"2\",\"2\",\"3\""))
+            #expect(lines.contains("\"西牟田\",\"nishimuta\",\"2\",\"2\",\"8\""))
+
+            let programs = String(decoding: Array(buffer: try await client.get("/csv/programs.csv?fy=2025", cookie: session).body).dropFirst(3), as: UTF8.self)
+            let programLines = programs.components(separatedBy: "\r\n")
+            #expect(programLines.contains { $0.hasPrefix("\"アウトリーチ：プラン作成（再プランを含む）\",\"2\",\"年間目標 30件") })
+            #expect(programLines.contains("\"　うち再プラン\",\"1\",\"—\""))
+            #expect(programLines.contains("\"アウトリーチ：終結\",\"1\",\"—\""))
+            #expect(programLines.contains("\"日常生活自立支援事業：定期訪問件数\",\"3\",\"—\""))
+            #expect(programLines.contains { $0.hasPrefix("\"日常生活自立支援事業：訪問した契約者数（実人数）\",\"2\"") })
 
             #expect(try await client.get("/csv/laptops.csv", cookie: session).status == .notFound)
             #expect(try await client.get("/csv/nothing.csv", cookie: session).status == .notFound)
@@ -318,16 +326,21 @@ struct DashboardCountingTests {
         // Each replica holds what it has seen of each document, writes over it, and sometimes syncs.
         var held: [String: [String: [Version]]] = [:]
         var counters: [String: UInt64] = [:]
-        let kinds: [VisitKind] = [.fureaiWatch, .minseiWatch, .outreach]
+        let kinds: [VisitKind] = [.fureaiWatch, .minseiWatch, .outreach, .nichijiCheckin]
         for step in 0..<120 {
             let r = replicas.randomElement(using: &rng)!
             let id = "d\(Int.random(in: 0..<12, using: &rng))"
             counters[r, default: 0] += 1
             let date = LocalDate(year: [2024, 2025].randomElement(using: &rng)!, month: Int.random(in: 1...12, using: &rng), day: 3)!
-            let payload = DocumentPayload.visit(Visit(
+            var payload = DocumentPayload.visit(Visit(
                 id: id, kind: kinds.randomElement(using: &rng)!, method: [.homeVisit, .phone].randomElement(using: &rng)!,
                 date: min(date, DashboardFixture.today), visitorId: "v", visitorRole: .fureaiMember, subjectId: "s",
                 district: districts.randomElement(using: &rng)!, outcome: [.safetyConfirmed, .notAtHome].randomElement(using: &rng)!))
+            if case var .visit(v) = payload {
+                v.subjectId = "s\(Int.random(in: 0..<4, using: &rng))"
+                if v.kind == .outreach { v.planEvent = ([nil, "created", "replanned", "closed"] as [PlanEvent?]).randomElement(using: &rng)! }
+                payload = .visit(v)
+            }
             let version = try VersionSet(held[r]?[id] ?? []).write(payload, deleted: Int.random(in: 0..<6, using: &rng) == 0,
                                                                     replica: r, counter: counters[r]!, author: "a",
                                                                     at: Timestamp(milliseconds: Int64(step)))
@@ -343,12 +356,17 @@ struct DashboardCountingTests {
         let documents = try await store.allDocuments()
         var expected: [CounterKey: Int] = [:]
         var expectedConflicts: Set<String> = []
+        var expectedHolders: [Int: Set<String>] = [:]
+        var expectedPlans: [Int: [String: Int]] = [:]
         for (id, versions) in documents {
             let set = try VersionSet(versions)
             if set.isConflict { expectedConflicts.insert(id) }
+            if let holder = DistrictCounting.holder(of: set.display) { expectedHolders[holder.fiscalYear, default: []].insert(holder.subjectId) }
             for key in DistrictCounting.contribution(of: set.display) {
-                expected[CounterKey(fiscalYear: key.fiscalYear, dimension: key.dimension, key: key.key, kind: key.kind), default: 0] += 1
-                if key.dimension == .month {
+                if key.dimension == DistrictCounterKey.planEvent { expectedPlans[key.fiscalYear, default: [:]][key.key, default: 0] += 1; continue }
+                let dimension = try #require(CounterDimension(rawValue: key.dimension))
+                expected[CounterKey(fiscalYear: key.fiscalYear, dimension: dimension, key: key.key, kind: key.kind), default: 0] += 1
+                if dimension == .month {
                     expected[CounterKey(fiscalYear: key.fiscalYear, dimension: .district, key: key.district, kind: key.kind), default: 0] += 1
                 }
             }
@@ -358,6 +376,12 @@ struct DashboardCountingTests {
         // Summed over every 校区, the 校区 counters equal the city's counters.
         let city = try await store.counters(fiscalYears: [2023, 2024, 2025])
         #expect(stored == city)
+        for year in [2023, 2024, 2025] {
+            let figures = try await store.programFigures(fiscalYear: year, districts: nil)
+            #expect(figures.nichijiHolders == expectedHolders[year, default: []].count)
+            #expect(figures.planEvents.filter { $0.value != 0 } == expectedPlans[year, default: [:]])
+            #expect(try await store.programFigures(fiscalYear: year, districts: Set(districts)) == figures)
+        }
         let conflicts = try await store.conflicts(districts: Set(districts), limit: 1000)
         #expect(Set(conflicts.map(\.documentId)) == expectedConflicts)
     }
@@ -367,13 +391,16 @@ struct DashboardCountingTests {
         let fixture = try await DashboardFixture()
         let before = try await fixture.store.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"])
         let conflictsBefore = try await fixture.store.conflicts(districts: ["kyomachi"], limit: 10)
+        let programsBefore = try await fixture.store.programFigures(fiscalYear: 2025, districts: nil)
+        #expect(programsBefore == ProgramFigures(planEvents: ["created": 1, "replanned": 1, "closed": 1], nichijiCheckins: 3, nichijiHolders: 2))
         try await fixture.store.writer.write { db in
-            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity")
+            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
         }
         let upgraded = try SQLiteSyncStore(writer: fixture.store.writer)
         #expect(try await upgraded.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"]) == before)
         #expect(try await upgraded.conflicts(districts: ["kyomachi"], limit: 10).map(\.documentId) == conflictsBefore.map(\.documentId))
+        #expect(try await upgraded.programFigures(fiscalYear: 2025, districts: nil) == programsBefore)
     }
 }
 
