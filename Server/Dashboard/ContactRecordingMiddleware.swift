@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import MimamoriShared
 
@@ -11,7 +12,10 @@ struct ContactRecordingMiddleware: RouterMiddleware {
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let response = try await next(request, context)
-        if response.status.code < 400, let replica = context.caller?.token.replicaId, await recent.shouldRecord(replica) {
+        // A token's first request binds it to the replica its header names, after the caller was loaded: the
+        // header is then the binding (a request from another replica was refused, so never reaches here).
+        let replica = context.caller?.token.replicaId ?? request.headers[HTTPField.Name(API.replicaHeader)!]
+        if response.status.code < 400, context.caller?.role.syncsDocuments == true, let replica, await recent.shouldRecord(replica) {
             try? await store.recordContact(replicaId: replica, at: .now())
         }
         return response

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 
 /// Builds the dashboard's HTTP application: its own router and port, apart from the sync API.
 public func buildDashboardApplication(_ configuration: DashboardConfiguration, store: any DashboardStore,
@@ -33,35 +32,13 @@ public func withRunningDashboard<T: Sendable>(
     _ configuration: DashboardConfiguration, store: any DashboardStore, logger: Logger = Logger(label: "mimamori-dashboard"),
     _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    var configuration = configuration
-    let onListening = configuration.onListening
-    configuration.onListening = { host, port in
-        await onListening(host, port)
-        continuation.yield(port)
-    }
-    let app = buildDashboardApplication(configuration, store: store, logger: logger)
-    let host = configuration.host
-    let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            defer { continuation.finish() }
-            try await services.run()
+    try await withRunningApplication(host: configuration.host, port: configuration.port, logger: logger, { listened in
+        var configuration = configuration
+        let onListening = configuration.onListening
+        configuration.onListening = { host, port in
+            await onListening(host, port)
+            await listened(port)
         }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            try await group.waitForAll()
-            throw ServerStartFailure(host: host, port: configuration.port)
-        }
-        let result: T
-        do {
-            result = try await body(URL(string: "http://\(host):\(port)")!)
-        } catch {
-            await services.triggerGracefulShutdown()
-            throw error
-        }
-        await services.triggerGracefulShutdown()
-        try await group.waitForAll()
-        return result
-    }
+        return buildDashboardApplication(configuration, store: store, logger: logger)
+    }, body)
 }

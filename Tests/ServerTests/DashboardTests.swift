@@ -416,3 +416,40 @@ struct SeededGenerator: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Dashboard: serving")
+struct DashboardServingTests {
+    @Test("a laptop that only pulls shows a last contact and no push")
+    func pullIsAContact() async throws {
+        let fixture = try await DashboardFixture()
+        let puller = try await fixture.store.issueToken(role: .visitor, name: "篠山 pull only", districts: ["sasayama"])
+        let app = buildApplication(ServerConfiguration(today: { DashboardFixture.today }), store: fixture.store)
+        try await app.test(.router) { client in
+            let response = try await client.changes(since: 0, token: puller, replica: "laptop-sasayama")
+            #expect(response.status == .ok)
+        }
+        let laptop = try #require(try await fixture.store.laptops(districts: ["sasayama"]).first { $0.tokenId == puller.info.id })
+        #expect(laptop.replicaId == "laptop-sasayama")
+        #expect(laptop.lastContactAt != nil)
+        #expect(laptop.lastPushAt == nil)
+        #expect(laptop.refusedTotal == 0)
+    }
+
+    @Test("serve's dashboard options name the option and what is accepted", arguments: [
+        (["serve", "--dashboard-port", "70000"], "--dashboard-port"),
+        (["serve", "--port", "8081"], "--dashboard-port"),
+        (["serve", "--dashboard-port", "port"], "--dashboard-port"),
+    ])
+    func badServeArguments(arguments: [String], mentions: String) {
+        let message = CommandTests.parseError(arguments)
+        #expect(message?.contains(mentions) == true, "\(message ?? "parsed")")
+    }
+
+    @Test("serve accepts a dashboard port of its own, or none")
+    func serveArguments() throws {
+        let serve = try #require(try MimamoriServerCommand.parseAsRoot(["serve", "--dashboard-port", "9090", "--dashboard-behind-tls"]) as? ServeCommand)
+        #expect(serve.dashboardPort == 9090)
+        #expect(serve.dashboardBehindTLS)
+        #expect(CommandTests.parseError(["serve", "--port", "8081", "--no-dashboard"]) == nil)
+    }
+}
