@@ -75,8 +75,27 @@ public struct DataTable: Codable, Sendable, Hashable {
     public let title: String
     public let csvPath: String
     public let headers: [String]
+    /// The headers again, each marked numeric when its column holds numbers (so it is aligned with them).
+    public let columns: [TableColumn]
     public let rows: [TableRow]
     public let note: String?
+
+    public init(id: String, title: String, csvPath: String, headers: [String], rows: [TableRow], note: String?) {
+        self.id = id
+        self.title = title
+        self.csvPath = csvPath
+        self.headers = headers
+        self.columns = headers.enumerated().map { i, header in
+            TableColumn(header: header, numeric: rows.first.map { i < $0.cells.count && $0.cells[i].numeric } ?? false)
+        }
+        self.rows = rows
+        self.note = note
+    }
+}
+
+public struct TableColumn: Codable, Sendable, Hashable {
+    public let header: String
+    public let numeric: Bool
 }
 
 public struct TableRow: Codable, Sendable, Hashable {

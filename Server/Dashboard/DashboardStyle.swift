@@ -51,7 +51,8 @@ enum DashboardStyle {
         th { font-size: 13px; }
         td.num { white-space: nowrap; }
         th { background: var(--bg); font-weight: bold; }
-        td.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+        td:first-child { white-space: nowrap; }
         a.csv { font-size: 12px; font-weight: normal; margin-left: 8px; }
         main.login { max-width: 520px; padding-top: 40px; }
         main.login form { display: grid; gap: 8px; margin-top: 16px; }
@@ -64,8 +65,13 @@ enum DashboardStyle {
           header.site { border: 0; padding: 0; }
           main { max-width: none; padding: 0; }
           .cards { grid-template-columns: 1fr 1fr; }
-          .card, figure.chart, section.table { border: 1px solid #999; break-inside: avoid; }
-          section.table { overflow: visible; }
+          .card, figure.chart, section.table { border: 1px solid #999; }
+          .card, figure.chart { break-inside: avoid; }
+          /* A long table (the 46 校区) runs over pages, its header repeated, never a row cut in two. */
+          section.table { overflow: visible; break-inside: auto; }
+          section.table h2, section.table .note { break-after: avoid; }
+          thead { display: table-header-group; }
+          tr { break-inside: avoid; }
           th, td { padding: 1px 4px; font-size: 9pt; }
           .line.last { stroke: #666; }
           * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -88,7 +88,7 @@ enum DashboardTemplates {
         <h2>{{title}} <a class="csv" href="{{csvPath}}" download>CSV</a></h2>
         {{#note}}<p class="note">{{note}}</p>{{/note}}
         <table>
-        <thead><tr>{{#headers}}<th scope="col">{{.}}</th>{{/headers}}</tr></thead>
+        <thead><tr>{{#columns}}<th scope="col"{{#numeric}} class="num"{{/numeric}}>{{header}}</th>{{/columns}}</tr></thead>
         <tbody>
         {{#rows}}<tr>{{#cells}}<td{{#numeric}} class="num"{{/numeric}}>{{text}}</td>{{/cells}}</tr>
         {{/rows}}

@@ -26,7 +26,7 @@ struct DashboardOpenAPITests {
         let types: [(String, Any)] = [
             ("DashboardPage", page), ("FiscalYearOption", page.fiscalYearOptions[0]), ("DistrictName", page.districts[0]),
             ("IndicatorCard", page.indicators[0]), ("SVGChart", page.trendChart), ("DataTable", page.tables[0]),
-            ("TableRow", page.tables[0].rows[0]), ("TableCell", page.tables[0].rows[0].cells[0]),
+            ("TableRow", page.tables[0].rows[0]), ("TableColumn", page.tables[0].columns[0]), ("TableCell", page.tables[0].rows[0].cells[0]),
         ]
         for (name, value) in types {
             let schema = OpenAPITests.schema(name)
