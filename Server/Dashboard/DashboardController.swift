@@ -16,7 +16,7 @@ struct DashboardController {
     static let jsonPath = "/dashboard.json"
     /// The tables of a page, by their CSV name.
     static let coordinatorTables = ["indicators", "months", "years", "programs", "districts", "kinds", "methods", "outcomes"]
-    static let officeOnlyTables = ["laptops", "conflicts"]
+    static let officeOnlyTables = ["minsei", "laptops", "conflicts"]
 
     func addRoutes(to router: Router<DashboardRequestContext>) {
         router.get("/", use: signInPage)
@@ -142,8 +142,8 @@ struct DashboardController {
     func build(for token: TokenInfo, query: [(name: String, value: String)], format: DashboardError.Format) async throws -> DashboardPage {
         let today = configuration.today()
         var fy = FiscalYear(containing: today)
-        for (key, _) in query where key != "fy" {
-            throw DashboardError.badRequest("「\(key)」という指定は使えません。使えるのは fy（年度、例: fy=2025 で令和7年度）だけです。").with(format)
+        for (key, _) in query where key != "fy" && key != "month" {
+            throw DashboardError.badRequest("「\(key)」という指定は使えません。使えるのは fy（年度、例: fy=2025 で令和7年度）と month（民生委員の活動記録の月、例: month=2025-10）だけです。").with(format)
         }
         if let text = query.last(where: { $0.name == "fy" })?.value {
             let latest = FiscalYear(containing: today).year + 1
@@ -154,6 +154,15 @@ struct DashboardController {
         }
         // The pro-rating date: today in the current 年度, the year's last day for a past one.
         let asOf = min(today, fy.lastDay)
+        var month = asOf.monthKey
+        if let text = query.last(where: { $0.name == "month" })?.value {
+            let latest = FiscalYear(containing: today).lastDay
+            guard text.count == 7, let first = LocalDate(text + "-01"), first.monthKey == text,
+                  first >= FiscalYear(DashboardPageBuilder.firstSelectableYear).firstDay, first <= latest else {
+                throw DashboardError.badRequest("month（月）に「\(text)」は指定できません。\(DashboardPageBuilder.firstSelectableYear)-04 から \(latest.monthKey) までの年月を YYYY-MM で指定してください（例: month=2025-10）。").with(format)
+            }
+            month = text
+        }
         let scope: DashboardScope = token.role == .office ? .districts(Set(token.districts)) : .city
         async let counters = store.dashboardCounters(fiscalYears: [fy.year, fy.year - 1], districts: scope.districts)
         async let yearly = store.yearlyCounts(districts: scope.districts)
@@ -164,7 +173,10 @@ struct DashboardController {
         if let districts = scope.districts {
             async let laptops = store.laptops(districts: districts)
             async let conflicts = store.conflicts(districts: districts, limit: OfficeTables.conflictLimit)
-            builder.officeTables = OfficeTables.make(laptops: try await laptops, conflicts: try await conflicts, fiscalYear: fy.year)
+            async let minsei = store.minseiMonth(month, districts: districts)
+            builder.officeTables = [OfficeTables.minsei(try await minsei, month: month, fiscalYear: fy.year)]
+                + OfficeTables.make(laptops: try await laptops, conflicts: try await conflicts, fiscalYear: fy.year)
+            builder.reportMonth = month
         }
         return builder.build()
     }

@@ -30,6 +30,8 @@ public struct DashboardPage: Codable, Sendable, Hashable {
     public let tables: [DataTable]
     /// The office's laptops and documents in conflict (empty for a coordinator).
     public let officeTables: [DataTable]
+    /// The month of the office's 民生委員 activity record, `YYYY-MM` (nil for a coordinator).
+    public let reportMonth: String?
     public let isOffice: Bool
 }
 

@@ -23,6 +23,8 @@ struct DashboardPageBuilder {
     let counters: [CounterKey: Int]
     /// Visits per 年度 and kind, in `scope`.
     let yearly: [Int: [VisitKind: Int]]
+    /// The month of the office's 民生委員 activity record (`YYYY-MM`).
+    var reportMonth: String?
     /// Outreach plan events and 日常生活自立支援事業 figures of the 年度.
     var programs = ProgramFigures(planEvents: [:], nichijiCheckins: 0, nichijiHolders: 0)
     /// Kurume's target of outreach plans a year (くるめ支え合うプラン).
@@ -152,7 +154,7 @@ struct DashboardPageBuilder {
             fiscalYearLongLabel: JapaneseFormat.fiscalYearWithGregorian(fy), fiscalYearOptions: options,
             asOf: asOf, asOfLabel: JapaneseFormat.date(asOf), monthsElapsed: report.monthsElapsed,
             districts: districtNames, targetNote: targetNote, indicators: cards, cumulativeChart: cumulative,
-            monthlyChart: monthlyChart, trendChart: trendChart, tables: tables, officeTables: officeTables, isOffice: isOffice)
+            monthlyChart: monthlyChart, trendChart: trendChart, tables: tables, officeTables: officeTables, reportMonth: reportMonth, isOffice: isOffice)
     }
 
     var targetNote: String {

@@ -136,6 +136,14 @@ enum DashboardTemplates {
         {{#monthlyChart}}{{> chart}}{{/monthlyChart}}
         {{#trendChart}}{{> chart}}{{/trendChart}}
         {{#tables}}{{> table}}{{/tables}}
+        {{#isOffice}}
+        <form method="get" action="/dashboard" class="year" id="month-form">
+        <input type="hidden" name="fy" value="{{fiscalYear}}">
+        <label for="month">民生委員の活動記録の月</label>
+        <input type="month" id="month" name="month" value="{{reportMonth}}">
+        <button type="submit">表示</button>
+        </form>
+        {{/isOffice}}
         {{#officeTables}}{{> table}}{{/officeTables}}
         </main>
         {{/page}}

@@ -29,6 +29,23 @@ enum OfficeTables {
         return [laptopTable, conflictTable]
     }
 
+    /// 民生委員・児童委員の活動記録 of one month: one row per 民生委員 and 校区, and the 地区民児協's sum.
+    static func minsei(_ records: [MinseiMonth], month: String, fiscalYear: Int) -> DataTable {
+        func row(_ name: String, _ district: String, _ r: (Int, Int, Int, Int)) -> TableRow {
+            TableRow([.text(name), .text(district), .count(r.0), .count(r.1), .count(r.2), .count(r.3)])
+        }
+        var rows = records.map { r in
+            row(r.visitorId, KurumeDistricts.label(r.district), (r.visits, r.activeDays, r.liaison, r.consultations))
+        }
+        let sum = records.reduce((0, 0, 0, 0)) { ($0.0 + $1.visits, $0.1 + $1.activeDays, $0.2 + $1.liaison, $0.3 + $1.consultations) }
+        rows.append(row("合計（地区民児協）", "", sum))
+        return DataTable(
+            id: "minsei", title: "民生委員・児童委員の活動記録（\(JapaneseFormat.month(month, withYear: true))）",
+            csvPath: "/csv/minsei.csv?fy=\(fiscalYear)&month=\(month)",
+            headers: ["民生委員（訪問者ID）", "校区", "訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"], rows: rows,
+            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録から数えています。連絡調整回数は対応内容に「関係機関との連絡調整」、相談・支援件数は「相談対応」がある訪問の数です。分野別・内容別の件数と「その他の活動」は、記録項目が加わってから集計します。")
+    }
+
     static func roleLabel(_ role: TokenRole) -> String {
         switch role {
         case .visitor: return "訪問者"

@@ -42,6 +42,28 @@ enum DashboardSchema {
                     PRIMARY KEY (fiscal_year, district, subject_id)
                 )
                 """)
+            // 民生委員の活動記録: per month, 校区 and 民生委員, visits and those with 連絡調整 or 相談対応 (metric),
+            // and the days with any visit (one row per day, so 活動日数 is a count of rows).
+            try db.execute(sql: """
+                CREATE TABLE minsei_activity (
+                    month TEXT NOT NULL,
+                    district TEXT NOT NULL,
+                    visitor_id TEXT NOT NULL,
+                    metric TEXT NOT NULL,
+                    count BIGINT NOT NULL,
+                    PRIMARY KEY (month, district, visitor_id, metric)
+                )
+                """)
+            try db.execute(sql: """
+                CREATE TABLE minsei_days (
+                    month TEXT NOT NULL,
+                    district TEXT NOT NULL,
+                    visitor_id TEXT NOT NULL,
+                    date TEXT NOT NULL,
+                    count BIGINT NOT NULL,
+                    PRIMARY KEY (month, district, visitor_id, date)
+                )
+                """)
             // Each laptop's last contact with the server and the changes the server refused it.
             try db.execute(sql: """
                 CREATE TABLE replica_activity (
@@ -60,6 +82,8 @@ enum DashboardSchema {
     private static func backfill(_ db: Database) throws {
         var counters: [DistrictCounterKey: Int] = [:]
         var holders: [NichijiHolderKey: Int] = [:]
+        var minseiMetrics: [MinseiKey: Int] = [:]
+        var minseiDays: [MinseiDayKey: Int] = [:]
         let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
         var currentId: String?
         var current: [Version] = []
@@ -70,6 +94,9 @@ enum DashboardSchema {
             let set = try VersionSet(current)
             for key in DistrictCounting.contribution(of: set.display) { counters[key, default: 0] += 1 }
             if let holder = DistrictCounting.holder(of: set.display) { holders[holder, default: 0] += 1 }
+            let minsei = DistrictCounting.minseiDeltas(before: nil, after: set.display)
+            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
+            minseiDays.merge(minsei.days, uniquingKeysWith: +)
             try DashboardTables.saveConflict(id: id, set, at: now, in: db)
         }
         while let row = try rows.next() {
@@ -80,6 +107,7 @@ enum DashboardSchema {
         try flush()
         try DashboardTables.add(counters, in: db)
         try DashboardTables.add(holders, in: db)
+        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
     }
 }
 
@@ -94,6 +122,30 @@ public struct DistrictCounterKey: Hashable, Sendable {
 
     /// The dimension of outreach plan events (作成 / 再プラン / 終結), counted only here, never in the indicator.
     public static let planEvent = "plan_event"
+}
+
+/// The 民生委員 monthly activity record's rules (DOMAIN.md §7), as far as visits record them today.
+enum MinseiRecord {
+    static let roles: Set<VisitorRole> = [.minseiIin, "shunin_jido_iin"]
+    static let liaisonAction: VisitAction = "liaison"
+    static let consultationAction: VisitAction = "consultation"
+    static let visits = "visits"
+    static let liaison = "liaison"
+    static let consultation = "consultation"
+}
+
+struct MinseiKey: Hashable, Sendable {
+    let month: String
+    let district: String
+    let visitorId: String
+    let metric: String
+}
+
+struct MinseiDayKey: Hashable, Sendable {
+    let month: String
+    let district: String
+    let visitorId: String
+    let date: String
 }
 
 /// One 日常生活自立支援事業 contract holder visited in a 年度 and 校区 (the subject id stays on the server).
@@ -124,6 +176,35 @@ enum DistrictCounting {
         for k in contribution(of: before) { d[k, default: 0] -= 1 }
         for k in contribution(of: after) { d[k, default: 0] += 1 }
         return d.filter { $0.value != 0 }
+    }
+
+    /// What a live visit by a 民生委員・児童委員 adds to their monthly activity record: its visit, and its
+    /// 連絡調整 and 相談対応 when its actions say so; and its day.
+    static func minseiActivity(of display: Version?) -> (metrics: [MinseiKey], day: MinseiDayKey)? {
+        guard let display, display.isLive, let visit = display.payload.visit, MinseiRecord.roles.contains(visit.visitorRole) else { return nil }
+        let month = visit.date.monthKey
+        var metrics = [MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: MinseiRecord.visits)]
+        if visit.actions.contains(MinseiRecord.liaisonAction) {
+            metrics.append(MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: MinseiRecord.liaison))
+        }
+        if visit.actions.contains(MinseiRecord.consultationAction) {
+            metrics.append(MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: MinseiRecord.consultation))
+        }
+        return (metrics, MinseiDayKey(month: month, district: visit.district, visitorId: visit.visitorId, date: visit.date.description))
+    }
+
+    static func minseiDeltas(before: Version?, after: Version?) -> (metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) {
+        var metrics: [MinseiKey: Int] = [:]
+        var days: [MinseiDayKey: Int] = [:]
+        if let b = minseiActivity(of: before) {
+            for k in b.metrics { metrics[k, default: 0] -= 1 }
+            days[b.day, default: 0] -= 1
+        }
+        if let a = minseiActivity(of: after) {
+            for k in a.metrics { metrics[k, default: 0] += 1 }
+            days[a.day, default: 0] += 1
+        }
+        return (metrics.filter { $0.value != 0 }, days.filter { $0.value != 0 })
     }
 
     /// The contract holder a live 日常生活自立支援事業 check-in visited, if it is one.
@@ -162,6 +243,8 @@ struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
         let before = previous?.versions.display, after = document.versions.display
         try DashboardTables.add(DistrictCounting.deltas(before: before, after: after), in: db)
         try DashboardTables.add(DistrictCounting.holderDeltas(before: before, after: after), in: db)
+        let minsei = DistrictCounting.minseiDeltas(before: before, after: after)
+        try DashboardTables.add(minsei.metrics, minsei.days, in: db)
         if document.versions.isConflict || previous?.versions.isConflict == true {
             try DashboardTables.saveConflict(id: id, document.versions, at: now, in: db)
         }
@@ -202,6 +285,23 @@ enum DashboardTables {
         for (key, delta) in deltas {
             try upsert.execute(arguments: [key.fiscalYear, key.district, key.subjectId, delta])
             if delta < 0 { try prune.execute(arguments: [key.fiscalYear, key.district, key.subjectId]) }
+        }
+    }
+
+    static func add(_ metrics: [MinseiKey: Int], _ days: [MinseiDayKey: Int], in db: Database) throws {
+        let metric = try db.cachedStatement(sql: """
+            INSERT INTO minsei_activity (month, district, visitor_id, metric, count) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
+            """)
+        for (k, n) in metrics { try metric.execute(arguments: [k.month, k.district, k.visitorId, k.metric, n]) }
+        let day = try db.cachedStatement(sql: """
+            INSERT INTO minsei_days (month, district, visitor_id, date, count) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (month, district, visitor_id, date) DO UPDATE SET count = minsei_days.count + excluded.count
+            """)
+        let prune = try db.cachedStatement(sql: "DELETE FROM minsei_days WHERE month = ? AND district = ? AND visitor_id = ? AND date = ? AND count = 0")
+        for (k, n) in days {
+            try day.execute(arguments: [k.month, k.district, k.visitorId, k.date, n])
+            if n < 0 { try prune.execute(arguments: [k.month, k.district, k.visitorId, k.date]) }
         }
     }
 

@@ -35,6 +35,21 @@ public struct ProgramFigures: Codable, Sendable, Hashable {
     public var nichijiHolders: Int
 }
 
+/// One 民生委員's month in the national activity record's terms, as far as visits record them.
+public struct MinseiMonth: Codable, Sendable, Hashable {
+    public let visitorId: String
+    /// The 校区 of the visits (one row per 民生委員 and 校区).
+    public let district: String
+    /// 訪問回数.
+    public let visits: Int
+    /// 活動日数: days with any visit.
+    public let activeDays: Int
+    /// 連絡調整回数: visits whose actions include 関係機関との連絡調整.
+    public let liaison: Int
+    /// 相談・支援件数: visits whose actions include 相談対応.
+    public let consultations: Int
+}
+
 /// What the dashboard reads, all from maintained tables: counters, the conflict list, laptop activity.
 public protocol DashboardStore: SyncStore {
     /// City-wide counters of the 年度 given (what `counters(fiscalYears:)` gives), or, with `districts`,
@@ -44,6 +59,8 @@ public protocol DashboardStore: SyncStore {
     func yearlyCounts(districts: Set<String>?) async throws -> [Int: [VisitKind: Int]]
     /// Outreach plan events and 日常生活自立支援事業 figures of a 年度, city-wide or summed over `districts`.
     func programFigures(fiscalYear: Int, districts: Set<String>?) async throws -> ProgramFigures
+    /// The 民生委員 activity records of a month (`YYYY-MM`) in `districts`, by 民生委員 and 校区.
+    func minseiMonth(_ month: String, districts: Set<String>) async throws -> [MinseiMonth]
     /// Laptops whose tokens cover any of `districts`, newest contact first.
     func laptops(districts: Set<String>) async throws -> [LaptopActivity]
     /// Documents in conflict in `districts`, oldest first, at most `limit`.
@@ -134,6 +151,36 @@ extension SQLiteSyncStore: DashboardStore {
         }
     }
 
+    public func minseiMonth(_ month: String, districts: Set<String>) async throws -> [MinseiMonth] {
+        guard !districts.isEmpty else { return [] }
+        return try await writer.read { db in
+            var arguments: StatementArguments = [month]
+            arguments += StatementArguments(districts.sorted())
+            var metrics: [String: [String: Int]] = [:]
+            var days: [String: Int] = [:]
+            let placeholders = Self.placeholders(districts.count)
+            for row in try Row.fetchAll(db, sql: """
+                SELECT district, visitor_id, metric, count FROM minsei_activity
+                WHERE month = ? AND district IN (\(placeholders)) AND count <> 0
+                """, arguments: arguments) {
+                metrics["\(row["visitor_id"] as String)\u{0}\(row["district"] as String)", default: [:]][row["metric"]] = row["count"]
+            }
+            for row in try Row.fetchAll(db, sql: """
+                SELECT district, visitor_id, COUNT(*) AS n FROM minsei_days
+                WHERE month = ? AND district IN (\(placeholders)) AND count > 0 GROUP BY district, visitor_id
+                """, arguments: arguments) {
+                days["\(row["visitor_id"] as String)\u{0}\(row["district"] as String)"] = row["n"]
+            }
+            return metrics.keys.sorted().map { key in
+                let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                let m = metrics[key] ?? [:]
+                return MinseiMonth(visitorId: parts[0], district: parts[1], visits: m[MinseiRecord.visits] ?? 0,
+                                   activeDays: days[key] ?? 0, liaison: m[MinseiRecord.liaison] ?? 0,
+                                   consultations: m[MinseiRecord.consultation] ?? 0)
+            }
+        }
+    }
+
     public func laptops(districts: Set<String>) async throws -> [LaptopActivity] {
         let tokens = try await tokens().filter { $0.role.syncsDocuments && !Set($0.districts).isDisjoint(with: districts) }
         return try await writer.read { db in
@@ -194,11 +241,17 @@ extension SQLiteSyncStore {
     public static func addDistrictCounters<S: Sequence>(of displays: S, in db: Database) throws where S.Element == Version {
         var deltas: [DistrictCounterKey: Int] = [:]
         var holders: [NichijiHolderKey: Int] = [:]
+        var minseiMetrics: [MinseiKey: Int] = [:]
+        var minseiDays: [MinseiDayKey: Int] = [:]
         for v in displays {
             for key in DistrictCounting.contribution(of: v) { deltas[key, default: 0] += 1 }
             if let holder = DistrictCounting.holder(of: v) { holders[holder, default: 0] += 1 }
+            let minsei = DistrictCounting.minseiDeltas(before: nil, after: v)
+            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
+            minseiDays.merge(minsei.days, uniquingKeysWith: +)
         }
         try DashboardTables.add(deltas, in: db)
         try DashboardTables.add(holders, in: db)
+        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
     }
 }

@@ -11,7 +11,7 @@ import Testing
 struct DashboardFixture: Sendable {
     static let today = LocalDate("2025-10-15")!
     /// Sensitive text seeded into the records: none of it may reach a coordinator.
-    static let secrets = ["佐藤 一郎", "秘密の相談メモ", "v-yamada", "S-0001", "S-0102", "mmr_"]
+    static let secrets = ["佐藤 一郎", "秘密の相談メモ", "v-yamada", "m-tanaka", "S-0001", "S-0102", "mmr_"]
 
     let store: SQLiteSyncStore
     let coordinator: IssuedToken
@@ -32,17 +32,18 @@ struct DashboardFixture: Sendable {
         let kyomachi = Caller(token: visitor.info)
         let nishimuta = Caller(token: otherVisitor.info)
         func visit(_ id: String, _ district: String, _ kind: VisitKind, _ date: String, method: ContactMethod = .homeVisit,
-                   outcome: Outcome = .safetyConfirmed, plan: PlanEvent? = nil, subject: String = "S-0001") -> DocumentPayload {
-            .visit(Visit(id: id, kind: kind, method: method, date: LocalDate(date)!, visitorId: "v-yamada",
-                         visitorRole: .fureaiMember, subjectId: subject, district: district, outcome: outcome,
-                         planEvent: plan, note: "秘密の相談メモ"))
+                   outcome: Outcome = .safetyConfirmed, plan: PlanEvent? = nil, subject: String = "S-0001",
+                   minsei: [VisitAction]? = nil) -> DocumentPayload {
+            .visit(Visit(id: id, kind: kind, method: method, date: LocalDate(date)!, visitorId: minsei == nil ? "v-yamada" : "m-tanaka",
+                         visitorRole: minsei == nil ? .fureaiMember : .minseiIin, subjectId: subject, district: district,
+                         outcome: outcome, actions: minsei ?? [], planEvent: plan, note: "秘密の相談メモ"))
         }
         var counter: UInt64 = 0
         func create(_ p: DocumentPayload, _ replica: String) -> Version {
             counter += 1
             return VersionSet().write(p, replica: replica, counter: counter, author: "v-yamada", at: Timestamp(milliseconds: 1_750_000_000_000))
         }
-        // 令和7年度: kyomachi 3 fureai (one by phone, one not at home) + 1 minsei; nishimuta 2 fureai,
+        // 令和7年度: kyomachi 3 fureai (one by phone, one not at home) + 1 + 3 minsei; nishimuta 2 fureai,
         // 3 outreach (plan created, re-planned, closed) and 3 日常生活自立支援事業 check-ins of 2 holders.
         // 令和6年度 (same period): kyomachi 2 fureai; after the same period (November): 1 more.
         let kyomachiVersions = [
@@ -54,6 +55,10 @@ struct DashboardFixture: Sendable {
             create(visit("v5", "kyomachi", .fureaiWatch, "2024-04-15"), "laptop-kyomachi"),
             create(visit("v6", "kyomachi", .fureaiWatch, "2024-08-15"), "laptop-kyomachi"),
             create(visit("v7", "kyomachi", .fureaiWatch, "2024-11-15"), "laptop-kyomachi"),
+            // A 民生委員's October: 3 visits on 2 days, one with 連絡調整, one with 相談対応.
+            create(visit("m1", "kyomachi", .minseiWatch, "2025-10-01", minsei: ["liaison"]), "laptop-kyomachi"),
+            create(visit("m2", "kyomachi", .minseiWatch, "2025-10-01", minsei: ["consultation", "safety_check"]), "laptop-kyomachi"),
+            create(visit("m3", "kyomachi", .minseiWatch, "2025-10-03", minsei: []), "laptop-kyomachi"),
         ]
         let reply = try await store.push(PushRequest(batchId: "b1", replicaId: "laptop-kyomachi", versions: kyomachiVersions),
                                          by: kyomachi, today: Self.today)

@@ -138,8 +138,8 @@ struct DashboardPageTests {
             #expect(html.contains("226,650件"))
             // Same period last year (April–October 2024): 2 of the 3 令和6年度 visits.
             #expect(html.contains("<dd class=\"last-year\">2件（250.0%）</dd>"))
-            // Broad count: 5 fureai + 1 minsei = 6.
-            #expect(html.contains("<span class=\"count\">6件</span>"))
+            // Broad count: 5 fureai + 4 minsei = 9.
+            #expect(html.contains("<span class=\"count\">9件</span>"))
             for (_, name) in KurumeDistricts.all { #expect(html.contains("<td>\(name)</td>"), "校区 \(name) missing") }
             #expect(html.contains("<svg"))
             #expect(html.contains("安否確認"))
@@ -182,7 +182,7 @@ struct DashboardPageTests {
             let page = try MimamoriJSON.decode(DashboardPage.self, from: Data(buffer: response.body))
             #expect(page.role == "coordinator")
             #expect(page.fiscalYear == 2025)
-            #expect(page.indicators.map(\.count) == [5, 6])
+            #expect(page.indicators.map(\.count) == [5, 9])
             #expect(page.indicators[0].proratedTarget == 172_667)
             #expect(page.indicators[0].annualTarget == 296_000)
             #expect(page.indicators[0].lastYearSamePeriod == 2)
@@ -211,7 +211,7 @@ struct DashboardPageTests {
             let lines = districts.components(separatedBy: "\r\n").filter { !$0.isEmpty }
             #expect(lines.first == "\"校区\",\"校区ID\",\"ふれあいの会\",\"全見守り訪問\",\"全訪問\"")
             #expect(lines.count == 47)
-            #expect(lines.contains("\"京町\",\"kyomachi\",\"3\",\"4\",\"4\""))
+            #expect(lines.contains("\"京町\",\"kyomachi\",\"3\",\"7\",\"7\""))
             #expect(lines.contains("\"西牟田\",\"nishimuta\",\"2\",\"2\",\"8\""))
 
             let programs = String(decoding: Array(buffer: try await client.get("/csv/programs.csv?fy=2025", cookie: session).body).dropFirst(3), as: UTF8.self)
@@ -258,6 +258,19 @@ struct DashboardPageTests {
             let conflicts = try #require(page.officeTables.first { $0.id == "conflicts" })
             #expect(conflicts.rows.map { $0.cells[0].value } == ["v2"])
             #expect(page.indicators[0].annualTarget == Int((296_000.0 * 2 / 46).rounded()))
+
+            // The 民生委員's October (the page's month by default) and the 地区民児協's sum.
+            let minsei = try #require(page.officeTables.first { $0.id == "minsei" })
+            #expect(page.reportMonth == "2025-10")
+            #expect(minsei.title.contains("2025年10月"))
+            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "2", "1", "1"], ["合計（地区民児協）", "", "3", "2", "1", "1"]])
+            let september = try MimamoriJSON.decode(DashboardPage.self, from: Data(buffer: try await client.get("/dashboard.json?month=2025-09", cookie: session).body))
+            #expect(september.officeTables.first { $0.id == "minsei" }?.rows.map { $0.cells[2].value } == ["0"])
+            let badMonth = try await client.get("/dashboard?month=2025-13", cookie: session)
+            #expect(badMonth.status == .badRequest)
+            #expect(String(buffer: badMonth.body).contains("month（月）に「2025-13」は指定できません"))
+            let minseiCSV = String(decoding: Array(buffer: try await client.get("/csv/minsei.csv?month=2025-10", cookie: session).body).dropFirst(3), as: UTF8.self)
+            #expect(minseiCSV.hasPrefix("\"民生委員（訪問者ID）\",\"校区\",\"訪問回数\",\"活動日数\",\"連絡調整回数\",\"相談・支援件数\"\r\n\"m-tanaka\""))
 
             let csv = String(decoding: Array(buffer: try await client.get("/csv/conflicts.csv", cookie: session).body).dropFirst(3), as: UTF8.self)
             #expect(csv.hasPrefix("\"文書ID\",\"校区\",\"種類\",\"訪問日\""))
@@ -338,6 +351,9 @@ struct DashboardCountingTests {
                 district: districts.randomElement(using: &rng)!, outcome: [.safetyConfirmed, .notAtHome].randomElement(using: &rng)!))
             if case var .visit(v) = payload {
                 v.subjectId = "s\(Int.random(in: 0..<4, using: &rng))"
+                v.visitorRole = [.fureaiMember, .minseiIin].randomElement(using: &rng)!
+                v.visitorId = ["m1", "m2"].randomElement(using: &rng)!
+                v.actions = ([[], ["liaison"], ["consultation"], ["liaison", "consultation"]] as [[VisitAction]]).randomElement(using: &rng)!
                 if v.kind == .outreach { v.planEvent = ([nil, "created", "replanned", "closed"] as [PlanEvent?]).randomElement(using: &rng)! }
                 payload = .visit(v)
             }
@@ -376,6 +392,22 @@ struct DashboardCountingTests {
         // Summed over every 校区, the 校区 counters equal the city's counters.
         let city = try await store.counters(fiscalYears: [2023, 2024, 2025])
         #expect(stored == city)
+        var expectedMinsei: [String: [String: (visits: Int, days: Set<String>, liaison: Int, consultation: Int)]] = [:]
+        for (_, versions) in documents {
+            guard let activity = DistrictCounting.minseiActivity(of: try VersionSet(versions).display) else { continue }
+            let who = "\(activity.day.visitorId) \(activity.day.district)"
+            var entry = expectedMinsei[activity.day.month, default: [:]][who] ?? (0, [], 0, 0)
+            entry.visits += 1
+            entry.days.insert(activity.day.date)
+            if activity.metrics.contains(where: { $0.metric == MinseiRecord.liaison }) { entry.liaison += 1 }
+            if activity.metrics.contains(where: { $0.metric == MinseiRecord.consultation }) { entry.consultation += 1 }
+            expectedMinsei[activity.day.month, default: [:]][who] = entry
+        }
+        for (month, byWho) in expectedMinsei {
+            let stored = try await store.minseiMonth(month, districts: Set(districts))
+            let got = Dictionary(uniqueKeysWithValues: stored.map { ("\($0.visitorId) \($0.district)", [$0.visits, $0.activeDays, $0.liaison, $0.consultations]) })
+            #expect(got == byWho.mapValues { [$0.visits, $0.days.count, $0.liaison, $0.consultation] }, "\(month)")
+        }
         for year in [2023, 2024, 2025] {
             let figures = try await store.programFigures(fiscalYear: year, districts: nil)
             #expect(figures.nichijiHolders == expectedHolders[year, default: []].count)
@@ -392,15 +424,18 @@ struct DashboardCountingTests {
         let before = try await fixture.store.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"])
         let conflictsBefore = try await fixture.store.conflicts(districts: ["kyomachi"], limit: 10)
         let programsBefore = try await fixture.store.programFigures(fiscalYear: 2025, districts: nil)
+        let minseiBefore = try await fixture.store.minseiMonth("2025-10", districts: ["kyomachi"])
+        #expect(minseiBefore.count == 1)
         #expect(programsBefore == ProgramFigures(planEvents: ["created": 1, "replanned": 1, "closed": 1], nichijiCheckins: 3, nichijiHolders: 2))
         try await fixture.store.writer.write { db in
-            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders")
+            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders; DROP TABLE minsei_activity; DROP TABLE minsei_days")
             try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
         }
         let upgraded = try SQLiteSyncStore(writer: fixture.store.writer)
         #expect(try await upgraded.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"]) == before)
         #expect(try await upgraded.conflicts(districts: ["kyomachi"], limit: 10).map(\.documentId) == conflictsBefore.map(\.documentId))
         #expect(try await upgraded.programFigures(fiscalYear: 2025, districts: nil) == programsBefore)
+        #expect(try await upgraded.minseiMonth("2025-10", districts: ["kyomachi"]) == minseiBefore)
     }
 }
 
