@@ -32,13 +32,5 @@ public func withRunningDashboard<T: Sendable>(
     _ configuration: DashboardConfiguration, store: any DashboardStore, logger: Logger = Logger(label: "mimamori-dashboard"),
     _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
-    try await withRunningApplication(host: configuration.host, port: configuration.port, logger: logger, { listened in
-        var configuration = configuration
-        let onListening = configuration.onListening
-        configuration.onListening = { host, port in
-            await onListening(host, port)
-            await listened(port)
-        }
-        return buildDashboardApplication(configuration, store: store, logger: logger)
-    }, body)
+    try await withRunningApplication(configuration, logger: logger, { buildDashboardApplication($0, store: store, logger: logger) }, body)
 }

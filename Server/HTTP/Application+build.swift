@@ -41,15 +41,7 @@ public func withRunningServer<T: Sendable>(
     _ configuration: ServerConfiguration, store: any SyncStore, logger: Logger = Logger(label: "mimamori-server"),
     _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
-    try await withRunningApplication(host: configuration.host, port: configuration.port, logger: logger, { listened in
-        var configuration = configuration
-        let onListening = configuration.onListening
-        configuration.onListening = { host, port in
-            await onListening(host, port)
-            await listened(port)
-        }
-        return buildApplication(configuration, store: store, logger: logger)
-    }, body)
+    try await withRunningApplication(configuration, logger: logger, { buildApplication($0, store: store, logger: logger) }, body)
 }
 
 /// The server stopped on its own before the caller was done with it.

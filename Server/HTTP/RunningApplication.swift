@@ -3,15 +3,33 @@ import Hummingbird
 import Logging
 import ServiceLifecycle
 
-/// Runs an application while `body` runs, then stops it gracefully: what `withRunningServer` and
-/// `withRunningDashboard` share. `makeApp` gets the callback to call with the bound port once it listens.
-func withRunningApplication<T: Sendable, App: ApplicationProtocol>(
-    host: String, port: Int, logger: Logger,
-    _ makeApp: (_ listened: @escaping @Sendable (Int) async -> Void) -> App,
+/// A configuration with an address and a callback for the bound port: the sync server's and the dashboard's.
+protocol ListeningConfiguration: Sendable {
+    var host: String { get }
+    var port: Int { get }
+    var onListening: @Sendable (_ host: String, _ port: Int) async -> Void { get set }
+}
+
+extension ServerConfiguration: ListeningConfiguration {}
+extension DashboardConfiguration: ListeningConfiguration {}
+
+/// Runs the application `makeApp` builds from `configuration` while `body` runs, then stops it gracefully:
+/// what `withRunningServer` and `withRunningDashboard` share. With port 0 it takes a free port; `body` gets
+/// the base URL, e.g. `http://127.0.0.1:54321`.
+func withRunningApplication<T: Sendable, C: ListeningConfiguration, App: ApplicationProtocol>(
+    _ configuration: C, logger: Logger,
+    _ makeApp: (C) -> App,
     _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
     let (ports, continuation) = AsyncStream<Int>.makeStream()
-    let app = makeApp { port in continuation.yield(port) }
+    var configuration = configuration
+    let onListening = configuration.onListening
+    configuration.onListening = { host, port in
+        await onListening(host, port)
+        continuation.yield(port)
+    }
+    let app = makeApp(configuration)
+    let (host, port) = (configuration.host, configuration.port)
     // Stopped by a graceful shutdown rather than cancellation, so open connections finish quietly.
     let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
     return try await withThrowingTaskGroup(of: Void.self) { group in
