@@ -29,7 +29,7 @@ enum DashboardTemplates {
         """
 
     static let foot = """
-        <footer class="site"><p>見守り（Mimamori）— 件数のみを表示しています。氏名・記録内容は表示しません。</p></footer>
+        <footer class="site"><p>見守り（Mimamori）— 訪問先の氏名・記録の内容は表示しません。</p></footer>
         </body>
         </html>
 
