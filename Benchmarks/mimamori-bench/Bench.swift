@@ -17,6 +17,7 @@ struct MimamoriBench {
         var pageSize = API.defaultPageSize
         var maxVisits = 10_000_000
         var dir = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-bench-\(UUID().uuidString)")
+        var dashboardOnly = false
         var args = CommandLine.arguments.dropFirst()
         while let a = args.popFirst() {
             switch a {
@@ -33,6 +34,8 @@ struct MimamoriBench {
             case "--codec":
                 try codec()
                 return
+            case "--dashboard":
+                dashboardOnly = true
             default:
                 print("usage: mimamori-bench [--visits N] [--max-visits M] [--page-size P] [--dir DIR] | --client-apply | --store-push | --codec")
                 return
@@ -40,6 +43,10 @@ struct MimamoriBench {
         }
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
+        if dashboardOnly {
+            try await dashboard(dir: dir, visits: visits, maxVisits: maxVisits)
+            return
+        }
         #if DEBUG
         log("warning: a debug build; figures mean nothing. Run: swift run -c release mimamori-bench")
         #endif
@@ -100,6 +107,7 @@ struct MimamoriBench {
                     times.append((ContinuousClock.now - t).milliseconds)
                 }
                 report.add("totals query (HTTP) at \(target.formatted()) visits", String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max()!, count))
+                try await DashboardBench.measure(store: store, coordinator: coordinator, office: office, visits: target, report: &report)
             }
             return report
         }
@@ -125,6 +133,24 @@ struct MimamoriBench {
             report.add("`mimamori visit list --month 2025-06` (whole process)", String(format: "%.1f ms median", listTime))
         } else {
             log("no \(cli): build it with `swift build -c release` to time the CLI")
+        }
+        print(report.markdown)
+    }
+
+    /// `--dashboard`: only the dashboard's pages, at N, 1M and 10M bulk-loaded visits (up to M).
+    static func dashboard(dir: URL, visits: Int, maxVisits: Int) async throws {
+        #if DEBUG
+        log("warning: a debug build; figures mean nothing. Run: swift run -c release mimamori-bench --dashboard")
+        #endif
+        let store = try SQLiteSyncStore(directory: dir.appendingPathComponent("server"))
+        let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
+        let office = try await store.issueToken(role: .office, name: "bench-office", districts: Array(Workload.districts.prefix(4)))
+        var report = Report()
+        var loaded = 0
+        for target in [visits, 1_000_000, 10_000_000] where target <= maxVisits && target > loaded {
+            try BulkLoad.fill(store, visits: loaded..<target) { if $0 % 1_000_000 == 0 { log("loaded \($0) visits") } }
+            loaded = target
+            try await DashboardBench.measure(store: store, coordinator: coordinator, office: office, visits: target, report: &report)
         }
         print(report.markdown)
     }

@@ -38,6 +38,7 @@ enum BulkLoad {
                     ON CONFLICT (replica_id) DO UPDATE SET highest_counter = MAX(replica_counters.highest_counter, excluded.highest_counter)
                     """)
                 for (r, c) in highest { try raise.execute(arguments: [r, Int64(c)]) }
+                try SQLiteSyncStore.addDistrictCounters(of: (start..<end).lazy.map(Workload.visit), in: db)
                 try db.execute(sql: "UPDATE server_state SET last_sequence = ? WHERE id = 1", arguments: [sequence])
             }
             progress(end)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import MimamoriShared
 
 /// `mimamori-server`: the sync server of Mimamori (見守り) and the administration of its tokens.
@@ -63,9 +64,26 @@ public struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("TCP port to listen on, 1–65535 (0 picks a free one). Example: --port 8080", valueName: "port"))
     public var port: Int = 8080
 
+    @Option(name: .customLong("dashboard-port"),
+            help: ArgumentHelp("TCP port of the coordinators' and offices' dashboard (a browser page in Japanese), 1–65535; 0 picks a free one. Example: --dashboard-port 8081", valueName: "port"))
+    public var dashboardPort: Int = 8081
+
+    @Flag(name: .customLong("no-dashboard"), help: "Do not serve the dashboard.")
+    public var noDashboard = false
+
+    @Flag(name: .customLong("dashboard-behind-tls"),
+          help: "The dashboard is reached over HTTPS through a reverse proxy: mark its session cookie Secure.")
+    public var dashboardBehindTLS = false
+
     public init() {}
 
     public func validate() throws {
+        guard (0...65535).contains(dashboardPort) else {
+            throw ValidationError("--dashboard-port: '\(dashboardPort)' is not accepted; accepted: a whole number from 0 to 65535, e.g. --dashboard-port 8081")
+        }
+        if !noDashboard && dashboardPort == port && port != 0 {
+            throw ValidationError("--dashboard-port: '\(dashboardPort)' is the sync API's --port too; give the dashboard its own port, e.g. --dashboard-port \(port == 8081 ? 8082 : 8081)")
+        }
         guard (0...65535).contains(port) else {
             throw ValidationError("--port: '\(port)' is not accepted; accepted: a whole number from 0 to 65535, e.g. --port 8080")
         }
@@ -87,6 +105,15 @@ public struct ServeCommand: AsyncParsableCommand {
             logger.info("listening on http://\(host):\(port)")
         })
         let app = buildApplication(configuration, store: store, logger: logger)
-        try await app.runService()
+        var services: [any Service] = [app]
+        if !noDashboard {
+            let dashboard = DashboardConfiguration(host: host, port: dashboardPort, secureCookies: dashboardBehindTLS,
+                                                   onListening: { host, port in
+                logger.info("dashboard on http://\(host):\(port)")
+            })
+            services.append(buildDashboardApplication(dashboard, store: store, logger: logger))
+        }
+        let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
     }
 }

@@ -27,6 +27,9 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any SyncSto
     let reports = ReportController(store: store, configuration: configuration)
     reports.addPublicRoutes(to: router)
     let authenticated = router.group().add(middleware: AuthMiddleware(store: store))
+    if let dashboardStore = store as? any DashboardStore {
+        authenticated.add(middleware: ContactRecordingMiddleware(store: dashboardStore))
+    }
     SyncController(store: store, configuration: configuration).addRoutes(to: authenticated)
     reports.addRoutes(to: authenticated)
     return router
@@ -38,39 +41,7 @@ public func withRunningServer<T: Sendable>(
     _ configuration: ServerConfiguration, store: any SyncStore, logger: Logger = Logger(label: "mimamori-server"),
     _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
-    let (ports, continuation) = AsyncStream<Int>.makeStream()
-    var configuration = configuration
-    let onListening = configuration.onListening
-    configuration.onListening = { host, port in
-        await onListening(host, port)
-        continuation.yield(port)
-    }
-    let app = buildApplication(configuration, store: store, logger: logger)
-    let host = configuration.host
-    // Stopped by a graceful shutdown rather than cancellation, so open connections finish quietly.
-    let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
-    return try await withThrowingTaskGroup(of: Void.self) { group in
-        group.addTask {
-            defer { continuation.finish() }
-            try await services.run()
-        }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else {
-            // The server stopped before listening: surface its error (e.g. the port is taken).
-            try await group.waitForAll()
-            throw ServerStartFailure(host: host, port: configuration.port)
-        }
-        let result: T
-        do {
-            result = try await body(URL(string: "http://\(host):\(port)")!)
-        } catch {
-            await services.triggerGracefulShutdown()
-            throw error
-        }
-        await services.triggerGracefulShutdown()
-        try await group.waitForAll()
-        return result
-    }
+    try await withRunningApplication(configuration, logger: logger, { buildApplication($0, store: store, logger: logger) }, body)
 }
 
 /// The server stopped on its own before the caller was done with it.

@@ -45,7 +45,8 @@ public struct SQLiteSyncStore: SyncStore {
 
     public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         try await writer.write { db in
-            try PushProcessor(caller: caller, today: today).run(request, in: SQLitePushTransaction(db: db))
+            let tx = DashboardRecordingTransaction(base: SQLitePushTransaction(db: db), db: db, now: .now())
+            return try PushProcessor(caller: caller, today: today).run(request, in: tx)
         }
     }
 

@@ -96,6 +96,7 @@ enum ServerSchema {
                 """)
             try db.execute(sql: "CREATE INDEX moves_from_district_sequence ON moves (from_district, sequence)")
         }
+        DashboardSchema.register(in: &migrator)
         return migrator
     }
 }

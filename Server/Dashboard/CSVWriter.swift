@@ -1,0 +1,24 @@
+import Foundation
+
+/// CSV that opens correctly in Excel: UTF-8 with a byte-order mark, CRLF line ends, every cell quoted,
+/// and any cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return) prefixed with `'` so Excel
+/// reads it as text rather than a formula.
+enum CSVWriter {
+    static func csv(headers: [String], rows: [[String]]) -> Data {
+        var out = "\u{FEFF}"
+        for line in [headers] + rows {
+            out += line.map(cell).joined(separator: ",") + "\r\n"
+        }
+        return Data(out.utf8)
+    }
+
+    static func cell(_ text: String) -> String {
+        var value = text
+        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
+        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    static func csv(_ table: DataTable) -> Data {
+        csv(headers: table.headers, rows: table.rows.map { $0.cells.map(\.value) })
+    }
+}

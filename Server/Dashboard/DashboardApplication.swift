@@ -1,0 +1,36 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Builds the dashboard's HTTP application: its own router and port, apart from the sync API.
+public func buildDashboardApplication(_ configuration: DashboardConfiguration, store: any DashboardStore,
+                                      logger: Logger = Logger(label: "mimamori-dashboard")) -> some ApplicationProtocol {
+    let onListening = configuration.onListening
+    return Application(
+        router: buildDashboardRouter(configuration, store: store),
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mimamori-dashboard"),
+        onServerRunning: { channel in
+            await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger)
+}
+
+public func buildDashboardRouter(_ configuration: DashboardConfiguration, store: any DashboardStore,
+                                 sessions: DashboardSessions? = nil) -> Router<DashboardRequestContext> {
+    let router = Router(context: DashboardRequestContext.self)
+    router.add(middleware: DashboardErrorMiddleware())
+    let sessions = sessions ?? DashboardSessions(lifetime: configuration.sessionLifetime,
+                                                 failureBaseDelay: configuration.failureBaseDelay,
+                                                 failureMaxDelay: configuration.failureMaxDelay)
+    DashboardController(store: store, configuration: configuration, sessions: sessions).addRoutes(to: router)
+    return router
+}
+
+/// Runs the dashboard while `body` runs, then stops it: for the benchmark and live tests. With port 0 it
+/// takes a free port; `body` gets the base URL.
+public func withRunningDashboard<T: Sendable>(
+    _ configuration: DashboardConfiguration, store: any DashboardStore, logger: Logger = Logger(label: "mimamori-dashboard"),
+    _ body: @escaping @Sendable (URL) async throws -> T
+) async throws -> T {
+    try await withRunningApplication(configuration, logger: logger, { buildDashboardApplication($0, store: store, logger: logger) }, body)
+}

@@ -1,0 +1,65 @@
+import Foundation
+import MimamoriShared
+
+/// The two tables only an office sees: its laptops and the documents in conflict waiting for a person.
+enum OfficeTables {
+    static let conflictLimit = 500
+
+    static func make(laptops: [LaptopActivity], conflicts: [ConflictEntry], fiscalYear: Int) -> [DataTable] {
+        let q = "?fy=\(fiscalYear)"
+        let laptopTable = DataTable(
+            id: "laptops", title: "端末（ノートパソコン）の同期状況", csvPath: "/csv/laptops.csv\(q)",
+            headers: ["名前", "トークンID", "役割", "校区", "最終同期（日本時間）", "最終送信（日本時間）", "拒否された変更（累計）", "直近の送信で拒否"],
+            rows: laptops.map { l in
+                TableRow([.text(l.tokenName), .text(l.tokenId), .text(roleLabel(l.role)),
+                          .text(l.districts.map(KurumeDistricts.label).joined(separator: "・")),
+                          .text(JapaneseFormat.time(l.lastContactAt)), .text(JapaneseFormat.time(l.lastPushAt)),
+                          .count(l.refusedTotal), .count(l.refusedLastPush)])
+            },
+            note: laptops.isEmpty ? "この校区の端末用トークンはまだ発行されていません。" : "拒否された変更は端末の「mimamori status」で内容と直し方を確認できます。")
+        let conflictTable = DataTable(
+            id: "conflicts", title: "競合中の記録（確認待ち）", csvPath: "/csv/conflicts.csv\(q)",
+            headers: ["文書ID", "校区", "種類", "訪問日", "版の数", "競合が生じた日時（日本時間）"],
+            rows: conflicts.map { c in
+                TableRow([.text(c.documentId), .text(KurumeDistricts.label(c.district)), .text(typeLabel(c.type)),
+                          .text(c.visitDate.map(JapaneseFormat.date) ?? "—"), .count(c.versions), .text(JapaneseFormat.time(c.since))])
+            },
+            note: conflicts.isEmpty ? "競合中の記録はありません。"
+                : conflicts.count >= conflictLimit ? "古い順に\(conflictLimit)件まで表示しています。" : "事務所の端末で「mimamori conflicts」から解決できます。")
+        return [laptopTable, conflictTable]
+    }
+
+    /// 民生委員・児童委員の活動記録 of one month: one row per 民生委員 and 校区, and the 地区民児協's sum.
+    static func minsei(_ records: [MinseiMonth], month: String, fiscalYear: Int) -> DataTable {
+        func row(_ name: String, _ district: String, _ r: (Int, Int, Int, Int)) -> TableRow {
+            TableRow([.text(name), .text(district), .count(r.0), .count(r.1), .count(r.2), .count(r.3)])
+        }
+        var rows = records.map { r in
+            row(r.visitorId, KurumeDistricts.label(r.district), (r.visits, r.activeDays, r.liaison, r.consultations))
+        }
+        let sum = records.reduce((0, 0, 0, 0)) { ($0.0 + $1.visits, $0.1 + $1.activeDays, $0.2 + $1.liaison, $0.3 + $1.consultations) }
+        rows.append(row("合計（地区民児協）", "", sum))
+        return DataTable(
+            id: "minsei", title: "民生委員・児童委員の活動記録（\(JapaneseFormat.month(month, withYear: true))）",
+            csvPath: "/csv/minsei.csv?fy=\(fiscalYear)&month=\(month)",
+            headers: ["民生委員（訪問者ID）", "校区", "訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"], rows: rows,
+            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録から数えています。連絡調整回数は対応内容に「関係機関との連絡調整」、相談・支援件数は「相談対応」がある訪問の数です。分野別・内容別の件数と「その他の活動」は、記録項目が加わってから集計します。")
+    }
+
+    static func roleLabel(_ role: TokenRole) -> String {
+        switch role {
+        case .visitor: return "訪問者"
+        case .office: return "地区事務所"
+        case .coordinator: return "コーディネーター"
+        case .admin: return "管理者"
+        }
+    }
+
+    static func typeLabel(_ type: String) -> String {
+        switch type {
+        case DocumentType.visit.rawValue: return "訪問記録"
+        case DocumentType.subject.rawValue: return "対象者"
+        default: return type
+        }
+    }
+}

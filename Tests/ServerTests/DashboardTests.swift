@@ -1,0 +1,490 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+@testable import MimamoriServer
+import MimamoriShared
+import Testing
+
+@Suite("Dashboard: sign-in and sessions")
+struct DashboardSessionTests {
+    @Test("the sign-in form, a wrong token refused in Japanese, a right one starting an HttpOnly SameSite=Strict session")
+    func signInFlow() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let form = try await client.get("/", cookie: nil)
+            #expect(form.status == .ok)
+            #expect(String(buffer: form.body).contains("name=\"token\""))
+            #expect(form.headers[HTTPField.Name("Content-Security-Policy")!]?.contains("default-src 'none'") == true)
+
+            let wrong = try await client.postForm("/login", "token=mmr_not-a-real-token")
+            #expect(wrong.status == .unauthorized)
+            let wrongText = String(buffer: wrong.body)
+            #expect(wrongText.contains("トークンが正しくありません"))
+            #expect(!wrongText.contains("mmr_not-a-real-token"))
+            #expect(wrong.headers[.setCookie] == nil)
+
+            let empty = try await client.postForm("/login", "token=")
+            #expect(empty.status == .badRequest)
+            #expect(String(buffer: empty.body).contains("フォームの項目 token が空です"))
+
+            let response = try await client.postForm("/login", "token=\(fixture.coordinator.secret)")
+            #expect(response.status == .seeOther)
+            #expect(response.headers[.location] == "/dashboard")
+            let cookie = try #require(response.headers[.setCookie])
+            #expect(cookie.contains("HttpOnly"))
+            #expect(cookie.contains("SameSite=Strict"))
+            #expect(cookie.contains("Max-Age=36000"))
+            #expect(!cookie.contains("Secure"))
+            #expect(!cookie.contains(fixture.coordinator.secret))
+            let session = String(cookie.split(separator: ";")[0])
+
+            let page = try await client.get("/dashboard", cookie: session)
+            #expect(page.status == .ok)
+            #expect(!String(buffer: page.body).contains(fixture.coordinator.secret))
+            #expect(try await client.get("/", cookie: session).headers[.location] == "/dashboard")
+
+            let out = try await client.postForm("/logout", "", cookie: session)
+            #expect(out.status == .seeOther)
+            #expect(out.headers[.setCookie]?.contains("Max-Age=0") == true)
+            let after = try await client.get("/dashboard", cookie: session)
+            #expect(after.status == .seeOther)
+            #expect(after.headers[.location] == "/")
+            #expect(String(buffer: try await client.get("/?signed-out=1", cookie: nil).body).contains("サインアウトしました"))
+        }
+    }
+
+    @Test("over TLS (X-Forwarded-Proto: https) the session cookie is Secure")
+    func secureCookie() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let response = try await client.postForm("/login", "token=\(fixture.office.secret)",
+                                                     headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
+            #expect(response.headers[.setCookie]?.contains("; Secure") == true)
+        }
+    }
+
+    @Test("a visitor's token and a revoked token do not open the dashboard; revoking ends open sessions")
+    func refusedTokens() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let visitor = try await client.postForm("/login", "token=\(fixture.visitor.secret)")
+            #expect(visitor.status == .forbidden)
+            #expect(String(buffer: visitor.body).contains("訪問者用のトークンではダッシュボードに入れません"))
+
+            let session = try await client.signIn(fixture.office)
+            try await fixture.store.revokeToken(id: fixture.office.info.id)
+            #expect(try await client.get("/dashboard", cookie: session).status == .seeOther)
+            let again = try await client.postForm("/login", "token=\(fixture.office.secret)")
+            #expect(again.status == .unauthorized)
+            #expect(String(buffer: again.body).contains("取り消されています"))
+        }
+    }
+
+    @Test("repeated failures from one address wait longer each time, up to the maximum; success forgets them")
+    func failuresSlowDown() async throws {
+        let sessions = DashboardSessions(lifetime: 60, failureBaseDelay: .milliseconds(500), failureMaxDelay: .seconds(4))
+        #expect(await sessions.delay(for: "10.0.0.1") == .zero)
+        var delays: [Duration] = []
+        for _ in 0..<6 {
+            await sessions.recordFailure(from: "10.0.0.1")
+            delays.append(await sessions.delay(for: "10.0.0.1"))
+        }
+        #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(4), .seconds(4)])
+        #expect(await sessions.delay(for: "10.0.0.2") == .zero)
+        await sessions.recordSuccess(from: "10.0.0.1")
+        #expect(await sessions.delay(for: "10.0.0.1") == .zero)
+
+        // Through HTTP: after three failures the fourth attempt waits 40 ms × 2² = 160 ms before it is answered.
+        try await DashboardFixture().run { _, client in
+            for _ in 0..<3 { _ = try await client.postForm("/login", "token=wrong") }
+            let clock = ContinuousClock()
+            let start = clock.now
+            let fourth = try await client.postForm("/login", "token=wrong")
+            #expect(fourth.status == .unauthorized)
+            #expect(clock.now - start >= .milliseconds(160))
+        }
+    }
+
+    @Test("a session ends after its lifetime (a working day)")
+    func sessionExpires() async throws {
+        let clock = TestClock()
+        let sessions = DashboardSessions(lifetime: 10 * 3600, failureBaseDelay: .zero, failureMaxDelay: .zero, now: { clock.now })
+        let id = await sessions.start(tokenId: "tok-1")
+        clock.advance(9 * 3600)
+        #expect(await sessions.session(id)?.tokenId == "tok-1")
+        clock.advance(3600)
+        #expect(await sessions.session(id) == nil)
+    }
+}
+
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current = Date(timeIntervalSince1970: 1_760_000_000)
+    var now: Date { lock.withLock { current } }
+    func advance(_ seconds: TimeInterval) { lock.withLock { current += seconds } }
+}
+
+@Suite("Dashboard: pages, JSON and CSV")
+struct DashboardPageTests {
+    @Test("the coordinator's page shows the city's figures in Japanese, every 校区, and nothing personal")
+    func coordinatorPage() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let session = try await client.signIn(fixture.coordinator)
+            let html = String(buffer: try await client.get("/dashboard", cookie: session).body)
+            // 令和7年度: fureai 3 (kyomachi, v2 counted once though in conflict) + 2 (nishimuta) = 5.
+            #expect(html.contains("令和7年度（2025年度）"))
+            #expect(html.contains("<span class=\"count\">5件</span>"))
+            #expect(html.contains("296,000件"))
+            // Pro-rated: 296,000 × 7 / 12 = 172,667; progress 5 / 172,667 = 0.0%.
+            #expect(html.contains("172,667件"))
+            #expect(html.contains("226,650件"))
+            // Same period last year (April–October 2024): 2 of the 3 令和6年度 visits.
+            #expect(html.contains("<dd class=\"last-year\">2件（250.0%）</dd>"))
+            // Broad count: 5 fureai + 4 minsei = 9.
+            #expect(html.contains("<span class=\"count\">9件</span>"))
+            for (_, name) in KurumeDistricts.all { #expect(html.contains("<td>\(name)</td>"), "校区 \(name) missing") }
+            #expect(html.contains("<svg"))
+            #expect(html.contains("安否確認"))
+            for secret in DashboardFixture.secrets { #expect(!html.contains(secret), "\(secret) reached the coordinator") }
+            #expect(!html.contains("laptops"))
+        }
+    }
+
+    @Test("another 年度 can be chosen; bad or unknown query parameters get a Japanese message naming them")
+    func yearSelection() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let session = try await client.signIn(fixture.coordinator)
+            let last = String(buffer: try await client.get("/dashboard?fy=2024", cookie: session).body)
+            #expect(last.contains("令和6年度（2024年度）"))
+            #expect(last.contains("<span class=\"count\">3件</span>"))
+            #expect(last.contains("<option value=\"2024\" selected>"))
+
+            let bad = try await client.get("/dashboard?fy=abc", cookie: session)
+            #expect(bad.status == .badRequest)
+            #expect(String(buffer: bad.body).contains("fy（年度）に「abc」は指定できません"))
+            let early = try await client.get("/dashboard?fy=1999", cookie: session)
+            #expect(early.status == .badRequest)
+            let unknown = try await client.get("/dashboard?year=2024", cookie: session)
+            #expect(unknown.status == .badRequest)
+            #expect(String(buffer: unknown.body).contains("「year」という指定は使えません"))
+            let json = try await client.get("/dashboard.json?fy=%3Cscript%3E", cookie: session)
+            #expect(json.status == .badRequest)
+            let error = try MimamoriJSON.decode(APIErrorBody.self, from: Data(buffer: json.body))
+            #expect(error.error.message.contains("fy（年度）に「<script>」は指定できません"))
+            #expect(!String(buffer: bad.body).contains("<script>"))
+        }
+    }
+
+    @Test("the JSON behind the page carries the same figures, and needs a session")
+    func pageJSON() async throws {
+        try await DashboardFixture().run { fixture, client in
+            #expect(try await client.get("/dashboard.json", cookie: nil).status == .unauthorized)
+            let session = try await client.signIn(fixture.coordinator)
+            let response = try await client.get("/dashboard.json", cookie: session)
+            let page = try MimamoriJSON.decode(DashboardPage.self, from: Data(buffer: response.body))
+            #expect(page.role == "coordinator")
+            #expect(page.fiscalYear == 2025)
+            #expect(page.indicators.map(\.count) == [5, 9])
+            #expect(page.indicators[0].proratedTarget == 172_667)
+            #expect(page.indicators[0].annualTarget == 296_000)
+            #expect(page.indicators[0].lastYearSamePeriod == 2)
+            #expect(page.tables.first { $0.id == "districts" }?.rows.count == 46)
+            #expect(page.officeTables.isEmpty)
+            let text = String(buffer: response.body)
+            for secret in DashboardFixture.secrets { #expect(!text.contains(secret)) }
+        }
+    }
+
+    @Test("CSV: BOM, CRLF, Japanese header, one row per 校区, no personal data")
+    func csv() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let session = try await client.signIn(fixture.coordinator)
+            for name in DashboardController.coordinatorTables {
+                let response = try await client.get("/csv/\(name).csv?fy=2025", cookie: session)
+                #expect(response.status == .ok, "\(name)")
+                #expect(response.headers[.contentType] == "text/csv; charset=utf-8")
+                let bytes = Array(buffer: response.body)
+                #expect(bytes.prefix(3) == [0xEF, 0xBB, 0xBF])
+                let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
+                #expect(text.hasSuffix("\r\n"))
+                for secret in DashboardFixture.secrets { #expect(!text.contains(secret)) }
+            }
+            let districts = String(decoding: Array(buffer: try await client.get("/csv/districts.csv", cookie: session).body).dropFirst(3), as: UTF8.self)
+            let lines = districts.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.first == "\"校区\",\"校区ID\",\"ふれあいの会\",\"全見守り訪問\",\"全訪問\"")
+            #expect(lines.count == 47)
+            #expect(lines.contains("\"京町\",\"kyomachi\",\"3\",\"7\",\"7\""))
+            #expect(lines.contains("\"西牟田\",\"nishimuta\",\"2\",\"2\",\"8\""))
+
+            let programs = String(decoding: Array(buffer: try await client.get("/csv/programs.csv?fy=2025", cookie: session).body).dropFirst(3), as: UTF8.self)
+            let programLines = programs.components(separatedBy: "\r\n")
+            #expect(programLines.contains { $0.hasPrefix("\"アウトリーチ：プラン作成（再プランを含む）\",\"2\",\"年間目標 30件") })
+            #expect(programLines.contains("\"　うち再プラン\",\"1\",\"—\""))
+            #expect(programLines.contains("\"アウトリーチ：終結\",\"1\",\"—\""))
+            #expect(programLines.contains("\"日常生活自立支援事業：定期訪問件数\",\"3\",\"—\""))
+            #expect(programLines.contains { $0.hasPrefix("\"日常生活自立支援事業：訪問した契約者数（実人数）\",\"2\"") })
+
+            #expect(try await client.get("/csv/laptops.csv", cookie: session).status == .notFound)
+            #expect(try await client.get("/csv/nothing.csv", cookie: session).status == .notFound)
+            #expect(try await client.get("/csv/districts.csv", cookie: nil).status == .unauthorized)
+        }
+    }
+
+    @Test("CSV cells that Excel would read as formulas are neutralised; quotes doubled")
+    func csvInjection() {
+        #expect(CSVWriter.cell("=HYPERLINK(\"x\")") == "\"'=HYPERLINK(\"\"x\"\")\"")
+        for lead in ["+1", "-1", "@SUM(A1)", "\tx"] { #expect(CSVWriter.cell(lead).hasPrefix("\"'")) }
+        #expect(CSVWriter.cell("京町") == "\"京町\"")
+        let data = CSVWriter.csv(headers: ["a"], rows: [["=1"]])
+        #expect(Array(data) == Array("\u{FEFF}\"a\"\r\n\"'=1\"\r\n".utf8))
+    }
+
+    @Test("the office's page: its 校区 only, its laptops with last sync and refusals, its documents in conflict")
+    func officePage() async throws {
+        try await DashboardFixture().run { fixture, client in
+            let session = try await client.signIn(fixture.office)
+            let html = String(buffer: try await client.get("/dashboard", cookie: session).body)
+            #expect(html.contains("地区事務所の報告"))
+            #expect(html.contains("<span class=\"count\">3件</span>"))  // kyomachi only
+            #expect(html.contains("<td>京町</td>"))
+            #expect(html.contains("<td>篠山</td>"))
+            #expect(!html.contains("<td>西牟田</td>"))
+            #expect(html.contains("京町 山田さんのPC"))
+            #expect(!html.contains("西牟田 田中さんのPC"))
+            #expect(html.contains("<td>v2</td>"))
+            #expect(html.contains("令和7年5月"))
+
+            let page = try MimamoriJSON.decode(DashboardPage.self, from: Data(buffer: try await client.get("/dashboard.json", cookie: session).body))
+            let laptops = try #require(page.officeTables.first { $0.id == "laptops" })
+            #expect(laptops.rows.map { $0.cells[0].text }.sorted() == ["京町 山田さんのPC", "京町・篠山 地区事務所"])
+            let conflicts = try #require(page.officeTables.first { $0.id == "conflicts" })
+            #expect(conflicts.rows.map { $0.cells[0].value } == ["v2"])
+            #expect(page.indicators[0].annualTarget == Int((296_000.0 * 2 / 46).rounded()))
+
+            // The 民生委員's October (the page's month by default) and the 地区民児協's sum.
+            let minsei = try #require(page.officeTables.first { $0.id == "minsei" })
+            #expect(page.reportMonth == "2025-10")
+            #expect(minsei.title.contains("2025年10月"))
+            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "2", "1", "1"], ["合計（地区民児協）", "", "3", "2", "1", "1"]])
+            let september = try MimamoriJSON.decode(DashboardPage.self, from: Data(buffer: try await client.get("/dashboard.json?month=2025-09", cookie: session).body))
+            #expect(september.officeTables.first { $0.id == "minsei" }?.rows.map { $0.cells[2].value } == ["0"])
+            let badMonth = try await client.get("/dashboard?month=2025-13", cookie: session)
+            #expect(badMonth.status == .badRequest)
+            #expect(String(buffer: badMonth.body).contains("month（月）に「2025-13」は指定できません"))
+            let minseiCSV = String(decoding: Array(buffer: try await client.get("/csv/minsei.csv?month=2025-10", cookie: session).body).dropFirst(3), as: UTF8.self)
+            #expect(minseiCSV.hasPrefix("\"民生委員（訪問者ID）\",\"校区\",\"訪問回数\",\"活動日数\",\"連絡調整回数\",\"相談・支援件数\"\r\n\"m-tanaka\""))
+
+            let csv = String(decoding: Array(buffer: try await client.get("/csv/conflicts.csv", cookie: session).body).dropFirst(3), as: UTF8.self)
+            #expect(csv.hasPrefix("\"文書ID\",\"校区\",\"種類\",\"訪問日\""))
+            #expect(csv.contains("\"v2\",\"京町\",\"訪問記録\""))
+        }
+    }
+
+    @Test("a laptop's refused changes and last contact are counted for its office")
+    func laptopActivity() async throws {
+        let fixture = try await DashboardFixture()
+        let all = try await fixture.store.laptops(districts: ["nishimuta", "kyomachi"])
+        let nishimuta = try #require(all.first { $0.replicaId == "laptop-nishimuta" })
+        #expect(nishimuta.refusedTotal == 1)
+        #expect(nishimuta.refusedLastPush == 1)
+        #expect(nishimuta.lastPushAt != nil)
+        let kyomachi = try #require(all.first { $0.replicaId == "laptop-kyomachi" })
+        #expect(kyomachi.refusedTotal == 0)
+    }
+
+    @Test("a text from the store is escaped, never markup; the templates never use unescaped tags")
+    func escaping() async throws {
+        let store = try SQLiteSyncStore.inMemory()
+        let office = try await store.issueToken(role: .office, name: "<script>alert(1)</script>", districts: ["<b>x</b>"])
+        let app = Application(router: buildDashboardRouter(DashboardConfiguration(today: { DashboardFixture.today }), store: store))
+        try await app.test(.router) { client in
+            let session = try await client.signIn(office)
+            let html = String(buffer: try await client.get("/dashboard", cookie: session).body)
+            #expect(!html.contains("<script>"))
+            #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
+            #expect(!html.contains("<b>x</b>"))
+        }
+        for (name, source) in DashboardTemplates.sources {
+            #expect(!source.contains("{{{"), "\(name) uses an unescaped tag")
+            #expect(!source.contains("{{&"), "\(name) uses an unescaped tag")
+        }
+    }
+
+    @Test("the style sheet is served by the dashboard itself, with an A4 print layout")
+    func styleSheet() async throws {
+        try await DashboardFixture().run { _, client in
+            let css = try await client.get("/static/dashboard.css", cookie: nil)
+            #expect(css.status == .ok)
+            #expect(css.headers[.contentType] == "text/css; charset=utf-8")
+            let text = String(buffer: css.body)
+            #expect(text.contains("size: A4"))
+            #expect(!text.contains("http"))
+            #expect(try await client.get("/nowhere", cookie: nil).status == .notFound)
+        }
+    }
+}
+
+@Suite("Dashboard: counters equal a recount")
+struct DashboardCountingTests {
+    @Test("after random multi-replica histories the 校区 counters and the conflict list equal a recount from the documents",
+          arguments: [1, 2, 3, 4, 5, 6])
+    func districtCountersEqualRecount(seed: UInt64) async throws {
+        var rng = SeededGenerator(seed: seed)
+        let store = try SQLiteSyncStore.inMemory()
+        let districts = ["kyomachi", "sasayama", "nishimuta"]
+        let replicas = ["r-a", "r-b", "r-c"]
+        var callers: [String: Caller] = [:]
+        for r in replicas {
+            let t = try await store.issueToken(role: .office, name: r, districts: districts)
+            callers[r] = Caller(token: t.info)
+        }
+        // Each replica holds what it has seen of each document, writes over it, and sometimes syncs.
+        var held: [String: [String: [Version]]] = [:]
+        var counters: [String: UInt64] = [:]
+        let kinds: [VisitKind] = [.fureaiWatch, .minseiWatch, .outreach, .nichijiCheckin]
+        for step in 0..<120 {
+            let r = replicas.randomElement(using: &rng)!
+            let id = "d\(Int.random(in: 0..<12, using: &rng))"
+            counters[r, default: 0] += 1
+            let date = LocalDate(year: [2024, 2025].randomElement(using: &rng)!, month: Int.random(in: 1...12, using: &rng), day: 3)!
+            var payload = DocumentPayload.visit(Visit(
+                id: id, kind: kinds.randomElement(using: &rng)!, method: [.homeVisit, .phone].randomElement(using: &rng)!,
+                date: min(date, DashboardFixture.today), visitorId: "v", visitorRole: .fureaiMember, subjectId: "s",
+                district: districts.randomElement(using: &rng)!, outcome: [.safetyConfirmed, .notAtHome].randomElement(using: &rng)!))
+            if case var .visit(v) = payload {
+                v.subjectId = "s\(Int.random(in: 0..<4, using: &rng))"
+                v.visitorRole = [.fureaiMember, .minseiIin].randomElement(using: &rng)!
+                v.visitorId = ["m1", "m2"].randomElement(using: &rng)!
+                v.actions = ([[], ["liaison"], ["consultation"], ["liaison", "consultation"]] as [[VisitAction]]).randomElement(using: &rng)!
+                if v.kind == .outreach { v.planEvent = ([nil, "created", "replanned", "closed"] as [PlanEvent?]).randomElement(using: &rng)! }
+                payload = .visit(v)
+            }
+            let version = try VersionSet(held[r]?[id] ?? []).write(payload, deleted: Int.random(in: 0..<6, using: &rng) == 0,
+                                                                    replica: r, counter: counters[r]!, author: "a",
+                                                                    at: Timestamp(milliseconds: Int64(step)))
+            let reply = try await store.push(PushRequest(batchId: "\(r)-\(step)", replicaId: r, versions: [version]),
+                                             by: callers[r]!, today: DashboardFixture.today)
+            #expect(reply.response.results.allSatisfy { $0.outcome != .rejected }, "\(reply.response.results)")
+            held[r, default: [:]][id] = try VersionSet(held[r]?[id] ?? []).merging(try VersionSet([version])).versions
+            if Int.random(in: 0..<3, using: &rng) == 0 {
+                // Pull everything: the replica now holds the server's sets.
+                for (doc, versions) in try await store.allDocuments() { held[r, default: [:]][doc] = versions }
+            }
+        }
+        let documents = try await store.allDocuments()
+        var expected: [CounterKey: Int] = [:]
+        var expectedConflicts: Set<String> = []
+        var expectedHolders: [Int: Set<String>] = [:]
+        var expectedPlans: [Int: [String: Int]] = [:]
+        for (id, versions) in documents {
+            let set = try VersionSet(versions)
+            if set.isConflict { expectedConflicts.insert(id) }
+            if let holder = DistrictCounting.holder(of: set.display) { expectedHolders[holder.fiscalYear, default: []].insert(holder.subjectId) }
+            for key in DistrictCounting.contribution(of: set.display) {
+                if key.dimension == DistrictCounterKey.planEvent { expectedPlans[key.fiscalYear, default: [:]][key.key, default: 0] += 1; continue }
+                let dimension = try #require(CounterDimension(rawValue: key.dimension))
+                expected[CounterKey(fiscalYear: key.fiscalYear, dimension: dimension, key: key.key, kind: key.kind), default: 0] += 1
+                if dimension == .month {
+                    expected[CounterKey(fiscalYear: key.fiscalYear, dimension: .district, key: key.district, kind: key.kind), default: 0] += 1
+                }
+            }
+        }
+        let stored = try await store.dashboardCounters(fiscalYears: [2023, 2024, 2025], districts: Set(districts))
+        #expect(stored == expected)
+        // Summed over every 校区, the 校区 counters equal the city's counters.
+        let city = try await store.counters(fiscalYears: [2023, 2024, 2025])
+        #expect(stored == city)
+        var expectedMinsei: [String: [String: (visits: Int, days: Set<String>, liaison: Int, consultation: Int)]] = [:]
+        for (_, versions) in documents {
+            guard let activity = DistrictCounting.minseiActivity(of: try VersionSet(versions).display) else { continue }
+            let who = "\(activity.day.visitorId) \(activity.day.district)"
+            var entry = expectedMinsei[activity.day.month, default: [:]][who] ?? (0, [], 0, 0)
+            entry.visits += 1
+            entry.days.insert(activity.day.date)
+            if activity.metrics.contains(where: { $0.metric == MinseiRecord.liaison }) { entry.liaison += 1 }
+            if activity.metrics.contains(where: { $0.metric == MinseiRecord.consultation }) { entry.consultation += 1 }
+            expectedMinsei[activity.day.month, default: [:]][who] = entry
+        }
+        for (month, byWho) in expectedMinsei {
+            let stored = try await store.minseiMonth(month, districts: Set(districts))
+            let got = Dictionary(uniqueKeysWithValues: stored.map { ("\($0.visitorId) \($0.district)", [$0.visits, $0.activeDays, $0.liaison, $0.consultations]) })
+            #expect(got == byWho.mapValues { [$0.visits, $0.days.count, $0.liaison, $0.consultation] }, "\(month)")
+        }
+        for year in [2023, 2024, 2025] {
+            let figures = try await store.programFigures(fiscalYear: year, districts: nil)
+            #expect(figures.nichijiHolders == expectedHolders[year, default: []].count)
+            #expect(figures.planEvents.filter { $0.value != 0 } == expectedPlans[year, default: [:]])
+            #expect(try await store.programFigures(fiscalYear: year, districts: Set(districts)) == figures)
+        }
+        let conflicts = try await store.conflicts(districts: Set(districts), limit: 1000)
+        #expect(Set(conflicts.map(\.documentId)) == expectedConflicts)
+    }
+
+    @Test("a database made before the dashboard is counted once when it is upgraded")
+    func backfill() async throws {
+        let fixture = try await DashboardFixture()
+        let before = try await fixture.store.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"])
+        let conflictsBefore = try await fixture.store.conflicts(districts: ["kyomachi"], limit: 10)
+        let programsBefore = try await fixture.store.programFigures(fiscalYear: 2025, districts: nil)
+        let minseiBefore = try await fixture.store.minseiMonth("2025-10", districts: ["kyomachi"])
+        #expect(minseiBefore.count == 1)
+        #expect(programsBefore == ProgramFigures(planEvents: ["created": 1, "replanned": 1, "closed": 1], nichijiCheckins: 3, nichijiHolders: 2))
+        try await fixture.store.writer.write { db in
+            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders; DROP TABLE minsei_activity; DROP TABLE minsei_days")
+            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
+        }
+        let upgraded = try SQLiteSyncStore(writer: fixture.store.writer)
+        #expect(try await upgraded.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"]) == before)
+        #expect(try await upgraded.conflicts(districts: ["kyomachi"], limit: 10).map(\.documentId) == conflictsBefore.map(\.documentId))
+        #expect(try await upgraded.programFigures(fiscalYear: 2025, districts: nil) == programsBefore)
+        #expect(try await upgraded.minseiMonth("2025-10", districts: ["kyomachi"]) == minseiBefore)
+    }
+}
+
+/// SplitMix64: reproducible random histories.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+@Suite("Dashboard: serving")
+struct DashboardServingTests {
+    @Test("a laptop that only pulls shows a last contact and no push")
+    func pullIsAContact() async throws {
+        let fixture = try await DashboardFixture()
+        let puller = try await fixture.store.issueToken(role: .visitor, name: "篠山 pull only", districts: ["sasayama"])
+        let app = buildApplication(ServerConfiguration(today: { DashboardFixture.today }), store: fixture.store)
+        try await app.test(.router) { client in
+            let response = try await client.changes(since: 0, token: puller, replica: "laptop-sasayama")
+            #expect(response.status == .ok)
+        }
+        let laptop = try #require(try await fixture.store.laptops(districts: ["sasayama"]).first { $0.tokenId == puller.info.id })
+        #expect(laptop.replicaId == "laptop-sasayama")
+        #expect(laptop.lastContactAt != nil)
+        #expect(laptop.lastPushAt == nil)
+        #expect(laptop.refusedTotal == 0)
+    }
+
+    @Test("serve's dashboard options name the option and what is accepted", arguments: [
+        (["serve", "--dashboard-port", "70000"], "--dashboard-port"),
+        (["serve", "--port", "8081"], "--dashboard-port"),
+        (["serve", "--dashboard-port", "port"], "--dashboard-port"),
+    ])
+    func badServeArguments(arguments: [String], mentions: String) {
+        let message = CommandTests.parseError(arguments)
+        #expect(message?.contains(mentions) == true, "\(message ?? "parsed")")
+    }
+
+    @Test("serve accepts a dashboard port of its own, or none")
+    func serveArguments() throws {
+        let serve = try #require(try MimamoriServerCommand.parseAsRoot(["serve", "--dashboard-port", "9090", "--dashboard-behind-tls"]) as? ServeCommand)
+        #expect(serve.dashboardPort == 9090)
+        #expect(serve.dashboardBehindTLS)
+        #expect(CommandTests.parseError(["serve", "--port", "8081", "--no-dashboard"]) == nil)
+    }
+}
