@@ -927,12 +927,21 @@ struct FastJSONParser {
     }
 
     mutating func versions() -> [Version]? {
+        var ranges: [Range<Int>]? = nil
+        return versions(ranges: &ranges)
+    }
+
+    /// A list of versions; with `ranges`, also the byte range of each (a pulled page is stored as it arrived).
+    mutating func versions(ranges: inout [Range<Int>]?) -> [Version]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var list: [Version] = []
         if take(UInt8(ascii: "]")) { return list }
         while true {
+            ws()
+            let start = i
             guard let v = version() else { return nil }
             list.append(v)
+            ranges?.append(start..<i)
             guard let more = more(UInt8(ascii: "]")) else { return nil }
             if !more { return list }
         }

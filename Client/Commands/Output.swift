@@ -70,7 +70,7 @@ enum Output {
             switch v.payload {
             case let .visit(x): return visitText(x, language: language)
             case let .subject(x): return subjectText(x, language: language)
-            case .erased: return [language == .japanese ? "（削除済み：内容は消去されています）" : "(deleted: its content was erased)"]
+            case .erased: return [language.strings.erasedContent]
             }
         }
         let t = language.strings

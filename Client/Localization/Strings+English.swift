@@ -112,6 +112,7 @@ struct EnglishStrings: Strings {
     var syncRejectedHint: String { "see `mimamori status` for the refused changes" }
     var syncing: String { "Syncing with the office…" }
     var syncInterrupted: String { "Sync stopped. Choose Sync again and it carries on where it stopped." }
+    var erasedContent: String { "(deleted: its content was erased)" }
 
     func error(_ error: ClientError) -> String { error.englishDescription }
     func validationFailure(_ problems: [ValidationProblem]) -> String {

@@ -114,6 +114,7 @@ struct JapaneseStrings: Strings {
     var syncRejectedHint: String { "受け付けられなかった変更は mimamori status で確認できます" }
     var syncing: String { "事務所と同期しています…" }
     var syncInterrupted: String { "同期を中止しました。もう一度「同期する」を選べば、続きから進みます。" }
+    var erasedContent: String { "（削除済み：内容は消去されています）" }
 
     func error(_ error: ClientError) -> String {
         switch error {
@@ -143,6 +144,8 @@ struct JapaneseStrings: Strings {
             return "--server: 「\(text)」は使えません。http:// か https:// で始まる URL を指定してください（例: https://office.example.jp:8080）。"
         case let .server(status, code, message):
             return "サーバーが受け付けませんでした（HTTP \(status)、\(code)）: \(message)"
+        case let .batchIdReused(batchId, message):
+            return "サーバーには同じ送信番号（\(batchId)）で別の内容が届いているため、今回の送信は保存されませんでした（\(message)）。これは mimamori の不具合です。このメッセージを添えて事務所に知らせてください。変更はこの端末に残っていて、次の同期で新しい送信番号で送られます。"
         case let .network(reason):
             return "サーバーにつながりません（\(reason)）。記録はこの端末に残っています。後でもう一度同期してください。"
         case let .badServerReply(reason):

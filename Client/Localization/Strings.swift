@@ -111,6 +111,8 @@ public protocol Strings: Sendable {
     var syncRejectedHint: String { get }
     var syncing: String { get }
     var syncInterrupted: String { get }
+    /// What `visit show` prints for a tombstone: deleting erases the content.
+    var erasedContent: String { get }
 
     // MARK: Bad options (messages name the option and what it accepts)
     func badDateOption(_ option: String, _ text: String) -> String

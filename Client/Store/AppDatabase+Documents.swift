@@ -205,14 +205,20 @@ struct DocumentBatch {
     private mutating func project(_ display: Version, rowId: Int64, inConflict: Bool) {
         switch display.payload {
         case let .visit(v):
-            projections[v.id] = .visit([v.id.databaseValue, v.date.description.databaseValue, v.kind.rawValue.databaseValue,
-                                 v.method.rawValue.databaseValue, v.outcome.rawValue.databaseValue,
-                                 v.subjectId.databaseValue, v.district.databaseValue, v.visitorId.databaseValue,
-                                 display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue])
+            let row: [DatabaseValue] = [
+                v.id.databaseValue, v.date.description.databaseValue, v.kind.rawValue.databaseValue,
+                v.method.rawValue.databaseValue, v.outcome.rawValue.databaseValue, v.subjectId.databaseValue,
+                v.district.databaseValue, v.visitorId.databaseValue, display.deleted.databaseValue,
+                inConflict.databaseValue, rowId.databaseValue,
+            ]
+            projections[v.id] = .visit(row)
         case let .subject(s):
-            projections[s.id] = .subject([s.id.databaseValue, s.name.databaseValue, s.district.databaseValue,
-                                   s.active.databaseValue, s.cadenceDays?.databaseValue ?? .null,
-                                   display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue])
+            let cadence: DatabaseValue = s.cadenceDays?.databaseValue ?? .null
+            let row: [DatabaseValue] = [
+                s.id.databaseValue, s.name.databaseValue, s.district.databaseValue, s.active.databaseValue, cadence,
+                display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue,
+            ]
+            projections[s.id] = .subject(row)
         case let .erased(e):
             projections[e.id] = .removed(e.type)
         }

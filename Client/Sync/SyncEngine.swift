@@ -61,7 +61,7 @@ public struct SyncEngine: Sendable {
                 }
                 continue
             } catch let ClientError.server(status, code, message) where status == 409 && code == "batch_conflict" {
-                try refuseReusedBatchId(request.batchId, message: message)
+                try refuseReusedBatchId(batch.batchId, message: message)
             }
             let result = try database.recordPushReply(reply)
             summary.pushed += result.acknowledged

@@ -155,6 +155,17 @@ struct V1Observed: Codable, Hashable {
     var pullCursor: Int64
     var pendingCount: Int
 
+    /// A v1 version as v2 keeps it: a tombstone's content erased.
+    static func erased(_ v: Version) -> Version {
+        v.deleted ? Version(payload: v.payload.erased, deleted: true, vector: v.vector, dot: v.dot, author: v.author,
+                            writtenAt: v.writtenAt) : v
+    }
+
+    static func erased(_ d: DocumentDetail) -> DocumentDetail {
+        DocumentDetail(documentId: d.documentId, type: d.type, inConflict: d.inConflict, display: erased(d.display),
+                       current: d.current.map(erased), history: d.history.map(erased))
+    }
+
     static func of(_ db: AppDatabase) throws -> V1Observed {
         let visits = try db.visits(VisitFilter(includeDeleted: true))
         let subjects = try db.subjects(includeInactive: true)
@@ -182,10 +193,21 @@ struct MigrationTests {
 
     @Test("everything a v1 database showed, it shows after the migration: documents, history, conflicts, outbox, counters")
     func nothingLost() throws {
-        let expected = try MimamoriJSON.decode(V1Observed.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("v1-laptop.json")))
+        var expected = try MimamoriJSON.decode(V1Observed.self, from: Data(contentsOf: Self.fixtures.appendingPathComponent("v1-laptop.json")))
         let (db, dir) = try openV1Copy()
         defer { try? FileManager.default.removeItem(at: dir) }
         let observed = try V1Observed.of(db)
+        // Deleting erases (docs/sync.md, retention): a deleted record leaves the lists and only its erased
+        // tombstone stays; every other record shows exactly what v1 showed.
+        let deleted = expected.documents.filter(\.display.deleted)
+        #expect(!deleted.isEmpty, "the fixture holds a deleted visit")
+        for d in deleted {
+            let after = try #require(try db.document(id: d.documentId))
+            #expect(after.history.allSatisfy { $0.deleted && $0.payload.isErased })
+            #expect(after.display == V1Observed.erased(d.display))
+        }
+        expected.visits.removeAll { v in deleted.contains { $0.documentId == v.visit.id } }
+        expected.documents = expected.documents.filter { !$0.display.deleted }.map(V1Observed.erased)
         #expect(observed.visits == expected.visits)
         #expect(observed.subjects == expected.subjects)
         #expect(observed.documents == expected.documents)
@@ -197,7 +219,8 @@ struct MigrationTests {
         #expect(try db.counters() == db.recount())
         // Every version once, as its canonical JSON; the v1 tables are gone.
         let stored = try db.writer.read { try StoredVersion.fetchAll($0) }
-        #expect(stored.count == expected.documents.reduce(0) { $0 + $1.history.count })
+        let tombstoneRows = try deleted.reduce(0) { $0 + (try db.document(id: $1.documentId)?.history.count ?? 0) }
+        #expect(stored.count == expected.documents.reduce(0) { $0 + $1.history.count } + tombstoneRows)
         for row in stored { #expect(row.json == VersionJSON.encode(try row.version())) }
         let tables = try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
         #expect(!tables.contains("history") && !tables.contains("versions"))

@@ -92,7 +92,7 @@ struct PullAndConflictTests {
         let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "認知症の疑い"), today: today)
         let mine = try db.visitDetail(id: visit.id).display
         let batch = try #require(try db.nextPushBatch())
-        try db.recordPushReply(PushResponse(batchId: batch.request.batchId, epoch: "e1", results: [
+        try db.recordPushReply(PushResponse(batchId: batch.batchId, epoch: "e1", results: [
             PushResult(documentId: mine.documentId, dot: mine.dot, outcome: .new),
         ]))
         let tombstone = try VersionSet([mine]).write(.visit(visit), deleted: true, replica: DocumentID.make(), counter: 1, author: "office")
@@ -109,10 +109,11 @@ struct PullAndConflictTests {
         let visit = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "西の記録"), today: today)
         let mine = try db.visitDetail(id: visit.id).display
         let batch = try #require(try db.nextPushBatch())
-        try db.recordPushReply(PushResponse(batchId: batch.request.batchId, epoch: "e1", results: batch.request.versions.map {
+        let sent = try batch.request.versions
+        try db.recordPushReply(PushResponse(batchId: batch.batchId, epoch: "e1", results: sent.map {
             PushResult(documentId: $0.documentId, dot: $0.dot, outcome: .new)
         }))
-        #expect(batch.request.versions.contains(mine))
+        #expect(sent.contains(mine))
         try db.editVisit(id: visit.id, VisitFields(note: "追記"), today: today)
         try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [
             DocumentChange(sequence: 2, documentId: visit.id, type: .visit, versions: [], movedTo: "higashi"),
