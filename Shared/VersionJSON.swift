@@ -142,7 +142,8 @@ extension MimamoriJSON {
         let fast: ChangesResponse? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
             var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
-            guard let r = p.changesResponse(), p.atEnd() else { return nil }
+            var none: [[Range<Int>]]? = nil
+            guard let r = p.changesResponse(ranges: &none), p.atEnd() else { return nil }
             return r
         }
         if let fast { return fast }
@@ -993,10 +994,10 @@ struct FastJSONParser {
         return PushResponse(batchId: batchId, epoch: epoch, results: results)
     }
 
-    mutating func documentChange() -> DocumentChange? {
+    /// One change of a pull page; with `ranges`, also the byte range of each of its versions.
+    mutating func documentChange(ranges: inout [Range<Int>]?) -> DocumentChange? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?
-        var none: [Range<Int>]? = nil
         while true {
             guard let k = key() else { return nil }
             if eq(k, "documentId") {
@@ -1009,7 +1010,7 @@ struct FastJSONParser {
                 guard type == nil, let x = string().flatMap(DocumentType.init(rawValue:)) else { return nil }
                 type = x
             } else if eq(k, "versions") {
-                guard versions == nil, let x = self.versions(ranges: &none) else { return nil }
+                guard versions == nil, let x = self.versions(ranges: &ranges) else { return nil }
                 versions = x
             } else {
                 return nil
@@ -1021,7 +1022,8 @@ struct FastJSONParser {
         return DocumentChange(sequence: sequence, documentId: documentId, type: type, versions: versions)
     }
 
-    mutating func changesResponse() -> ChangesResponse? {
+    /// A pull page; with `ranges`, also the byte ranges of each change's versions.
+    mutating func changesResponse(ranges: inout [[Range<Int>]]?) -> ChangesResponse? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var epoch: String?, changes: [DocumentChange]?, nextSince: Int64?, hasMore: Bool?
         while true {
@@ -1031,8 +1033,10 @@ struct FastJSONParser {
                 var list: [DocumentChange] = []
                 if !take(UInt8(ascii: "]")) {
                     while true {
-                        guard let c = documentChange() else { return nil }
+                        var own: [Range<Int>]? = ranges == nil ? nil : []
+                        guard let c = documentChange(ranges: &own) else { return nil }
                         list.append(c)
+                        if let own { ranges?.append(own) }
                         guard let more = more(UInt8(ascii: "]")) else { return nil }
                         if !more { break }
                     }

@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import MimamoriClient
 import MimamoriServer
 import MimamoriShared
@@ -67,13 +68,18 @@ struct MimamoriBench {
             let client = try AppDatabase.open(directory: clientDir, create: true)
             try client.initReplica(visitorId: "office-1", name: "西校区事務局", role: "shakyo_staff", district: Workload.district(ofReplica: 0))
             try client.login(server: url.absoluteString, token: office.secret)
+            var rss = RSSSampler()
             let pullStart = ContinuousClock.now
             let summary = try await SyncEngine.forLogin(database: client).sync { p in
-                if case let .pulled(n, _) = p, n % 20_000 < API.defaultPageSize { log("pulled \(n)") }
+                guard case let .pulled(n, _) = p else { return }
+                rss.sample()
+                if n % 20_000 < API.defaultPageSize { log("pulled \(n)") }
             }
             let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
             precondition(summary.pulled == documents.count, "pulled \(summary.pulled) of \(documents.count)")
             report.add("pull and apply into a client database", String(format: "%.0f visits/s (%.3f of ceiling)", pullRate, pullRate / ceiling))
+            report.add("resident memory while pulling (bench process: server and laptop)", rss.summary)
+            report.add("laptop bytes stored per visit", try StoredSize.laptop(client, documents: documents))
 
             // Totals, read by a coordinator over HTTP, at growing numbers of visits.
             let totals = HTTPTransport(baseURL: url, token: coordinator.secret, replicaId: "bench-coordinator")
@@ -212,21 +218,37 @@ struct MimamoriBench {
         print(String(format: "store.push in process: %.0f visits/s", Double(versions.count) / (ContinuousClock.now - start).seconds))
     }
 
-    /// The laptop's apply work alone, in process (no HTTP): pages of 500 through `applyPulledPage`.
+    /// The laptop's apply work alone, in process (no HTTP): pages of 500, read from the bytes a server sends
+    /// (before the clock), through `applyPulledPage` — a first sync of 100,500 documents — next to the ceiling
+    /// measured in the same run.
     static func clientApply(dir: URL) throws {
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        let db = try AppDatabase.open(directory: dir, create: true)
-        try db.initReplica(visitorId: "office-1", name: "bench", role: "shakyo_staff")
         let versions = (0..<Workload.subjectCount).map(Workload.subject) + (0..<100_000).map(Workload.visit)
-        let pages = stride(from: 0, to: versions.count, by: API.defaultPageSize).map { start in
+        let ceiling = try Ceiling.plainInsert(versions, in: dir)
+        print(String(format: "plain SQLite insert of the same rows (ceiling): %.0f rows/s", ceiling))
+        let db = try AppDatabase.open(directory: dir.appendingPathComponent("laptop"), create: true)
+        try db.initReplica(visitorId: "office-1", name: "bench", role: "shakyo_staff")
+        try db.adoptServerEpoch("bench")
+        let pages = try stride(from: 0, to: versions.count, by: API.defaultPageSize).map { start in
             let slice = versions[start..<min(start + API.defaultPageSize, versions.count)]
-            return ChangesResponse(epoch: "bench", changes: slice.enumerated().map { i, v in
+            let page = ChangesResponse(epoch: "bench", changes: slice.enumerated().map { i, v in
                 DocumentChange(sequence: Int64(start + i + 1), documentId: v.documentId, type: v.type, versions: [v])
             }, nextSince: Int64(start + slice.count), hasMore: true)
+            return try ReceivedChanges.decode(MimamoriJSON.encodeChanges(page))
         }
+        var rss = RSSSampler()
         let start = ContinuousClock.now
-        for page in pages { try db.applyPulledPage(page) }
-        print(String(format: "applyPulledPage in process: %.0f visits/s", Double(versions.count) / (ContinuousClock.now - start).seconds))
+        for page in pages {
+            try db.applyPulledPage(page)
+            rss.sample()
+        }
+        let seconds = (ContinuousClock.now - start).seconds
+        let rate = Double(versions.count) / seconds
+        print(String(format: "applyPulledPage in process: %.0f visits/s (%.3f of ceiling), %.2f s for %d documents",
+                     rate, rate / ceiling, seconds, versions.count))
+        print("resident memory while applying: \(rss.summary)")
+        print("laptop bytes stored per visit: \(try StoredSize.laptop(db, documents: versions))")
     }
 
     static func timeProcess(_ path: String, _ arguments: [String], runs: Int) throws -> Double {
@@ -266,4 +288,40 @@ struct Report: Sendable {
 
 func log(_ s: String) {
     FileHandle.standardError.write(Data((s + "\n").utf8))
+}
+
+/// The process's resident memory, sampled as a pull goes: flat means pages are not piling up.
+struct RSSSampler {
+    private(set) var samples: [Int] = []
+
+    /// Current resident set size in bytes (Linux: /proc/self/statm), nil elsewhere.
+    static func current() -> Int? {
+        guard let text = try? String(contentsOfFile: "/proc/self/statm", encoding: .utf8) else { return nil }
+        let fields = text.split(separator: " ")
+        guard fields.count > 1, let pages = Int(fields[1]) else { return nil }
+        return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+
+    mutating func sample() { if let r = Self.current() { samples.append(r) } }
+
+    var summary: String {
+        guard let first = samples.first, let peak = samples.max(), let last = samples.last else { return "not measured" }
+        let quarter = samples[samples.count / 4], half = samples[samples.count / 2]
+        func mb(_ b: Int) -> String { String(format: "%.0f MB", Double(b) / 1_048_576) }
+        return "peak \(mb(peak)); after the first page \(mb(first)), at 1/4 \(mb(quarter)), 1/2 \(mb(half)), end \(mb(last))"
+    }
+}
+
+/// Bytes on disk per document next to the JSON of its version.
+enum StoredSize {
+    static func laptop(_ db: AppDatabase, documents: [Version]) throws -> String {
+        _ = try db.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        let path = db.writer.path
+        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        let json = documents.reduce(0) { $0 + VersionJSON.encode($1).count }
+        let perDocument = Double(size) / Double(documents.count)
+        let jsonPerDocument = Double(json) / Double(documents.count)
+        return String(format: "%.0f bytes per document on disk; its version's JSON is %.0f bytes (%.2f×)",
+                      perDocument, jsonPerDocument, perDocument / jsonPerDocument)
+    }
 }

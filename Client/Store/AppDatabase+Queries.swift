@@ -8,16 +8,18 @@ extension AppDatabase {
 
     public func requireReplica() throws -> Replica { try read { try AppDatabase.requireReplica($0) } }
 
+    /// The payload of the display version a projection row points at (a row with its `json`).
+    static func display(_ row: Row) throws -> DocumentPayload { try VersionJSON.decode(row["json"] as Data).payload }
+
     public func subjects(includeInactive: Bool = false) throws -> [SubjectListItem] {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT payload, in_conflict FROM subject_index WHERE deleted = 0 \(includeInactive ? "" : "AND active = 1")
-                ORDER BY district, id
+                SELECT v.json, s.in_conflict FROM subject_index s JOIN version v ON v.id = s.version_id
+                WHERE s.deleted = 0 \(includeInactive ? "" : "AND s.active = 1")
+                ORDER BY s.district, s.id
                 """)
-            let coder = VersionCoder()
             return try rows.map { row in
-                SubjectListItem(subject: try coder.decodePayload(row["payload"]).subject!,
-                                inConflict: row["in_conflict"])
+                SubjectListItem(subject: try AppDatabase.display(row).subject!, inConflict: row["in_conflict"])
             }
         }
     }
@@ -27,17 +29,18 @@ extension AppDatabase {
         try read { db in
             var clauses: [String] = []
             var args: [any DatabaseValueConvertible] = []
-            if !filter.includeDeleted { clauses.append("deleted = 0") }
-            if let f = filter.from { clauses.append("date >= ?"); args.append(f.description) }
-            if let t = filter.to { clauses.append("date <= ?"); args.append(t.description) }
-            if let s = filter.subjectId { clauses.append("subject_id = ?"); args.append(s) }
-            if let k = filter.kind { clauses.append("kind = ?"); args.append(k.rawValue) }
+            if !filter.includeDeleted { clauses.append("i.deleted = 0") }
+            if let f = filter.from { clauses.append("i.date >= ?"); args.append(f.description) }
+            if let t = filter.to { clauses.append("i.date <= ?"); args.append(t.description) }
+            if let s = filter.subjectId { clauses.append("i.subject_id = ?"); args.append(s) }
+            if let k = filter.kind { clauses.append("i.kind = ?"); args.append(k.rawValue) }
             let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            let rows = try Row.fetchAll(db, sql: "SELECT payload, in_conflict FROM visit_index \(whereSQL) ORDER BY date, id",
-                                        arguments: StatementArguments(args))
-            let coder = VersionCoder()
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.json, i.in_conflict FROM visit_index i JOIN version v ON v.id = i.version_id
+                \(whereSQL) ORDER BY i.date, i.id
+                """, arguments: StatementArguments(args))
             return try rows.map { row in
-                VisitListItem(visit: try coder.decodePayload(row["payload"]).visit!, inConflict: row["in_conflict"])
+                VisitListItem(visit: try AppDatabase.display(row).visit!, inConflict: row["in_conflict"])
             }
         }
     }
@@ -47,9 +50,8 @@ extension AppDatabase {
         try read { db in
             let set = try AppDatabase.loadSet(db, documentId: id)
             guard let display = set.display else { return nil }
-            let coder = VersionCoder()
-            let history = try Row.fetchAll(db, sql: "SELECT \(VersionCoder.columns) FROM history WHERE document_id = ?", arguments: [id])
-                .map(coder.version)
+            let history = try StoredVersion.all().of(document: id).fetchAll(db)
+                .map { try $0.version() }
                 .sorted { ($0.writtenAt, $0.dot) < ($1.writtenAt, $1.dot) }
             return DocumentDetail(documentId: id, type: display.type, inConflict: set.isConflict, display: display,
                                   current: set.versions, history: history)
@@ -71,16 +73,15 @@ extension AppDatabase {
     public func due(today: LocalDate = .today()) throws -> [DueItem] {
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT s.payload, s.cadence_days,
-                       (SELECT MAX(v.date) FROM visit_index v WHERE v.subject_id = s.id AND v.deleted = 0) AS last_visit
-                FROM subject_index s
+                SELECT v.json, s.cadence_days,
+                       (SELECT MAX(i.date) FROM visit_index i WHERE i.subject_id = s.id AND i.deleted = 0) AS last_visit
+                FROM subject_index s JOIN version v ON v.id = s.version_id
                 WHERE s.deleted = 0 AND s.active = 1 AND s.cadence_days IS NOT NULL
                 """)
         }
         var items: [DueItem] = []
-        let coder = VersionCoder()
         for row in rows {
-            let subject = try coder.decodePayload(row["payload"]).subject!
+            let subject = try AppDatabase.display(row).subject!
             let cadence: Int = row["cadence_days"]
             guard let lastText: String = row["last_visit"], let last = LocalDate(lastText) else {
                 items.append(DueItem(subject: subject, lastVisit: nil, dueDate: nil, daysOverdue: nil))
@@ -105,10 +106,9 @@ extension AppDatabase {
     public func counters() throws -> [CounterKey: Int] {
         try read { db in
             var result: [CounterKey: Int] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT fiscal_year, dimension, key, kind, count FROM counters") {
-                guard let dim = CounterDimension(rawValue: row["dimension"]) else { continue }
-                result[CounterKey(fiscalYear: row["fiscal_year"], dimension: dim, key: row["key"],
-                                  kind: VisitKind(rawValue: row["kind"]))] = row["count"]
+            for counter in try CounterRecord.fetchAll(db) {
+                guard let key = counter.counterKey else { continue }
+                result[key] = counter.count
             }
             return result
         }
@@ -117,8 +117,11 @@ extension AppDatabase {
     /// Counts from the stored versions, from scratch: what `counters()` must always equal.
     public func recount() throws -> [CounterKey: Int] {
         let displays = try read { db in
-            let ids = try String.fetchAll(db, sql: "SELECT DISTINCT document_id FROM versions WHERE type = 'visit'")
-            return try ids.compactMap { try AppDatabase.loadSet(db, documentId: $0).display }
+            let current = try StoredVersion.all().current()
+                .filter(sql: "document_id IN (SELECT id FROM visit_index)").fetchAll(db)
+            return try Dictionary(grouping: current, by: \.documentId).values.compactMap { rows in
+                try VersionSet(rows.map { try $0.version() }).display
+            }
         }
         return IndicatorCounting.recount(displays: displays)
     }
@@ -134,7 +137,7 @@ extension AppDatabase {
         try read { db in
             var items: [ConflictItem] = []
             let visits = try Row.fetchAll(db, sql: """
-                SELECT id, date, kind, subject_id, (SELECT COUNT(*) FROM versions WHERE document_id = visit_index.id) AS n
+                SELECT id, date, kind, subject_id, (SELECT COUNT(*) FROM version WHERE document_id = visit_index.id AND current) AS n
                 FROM visit_index WHERE in_conflict = 1 ORDER BY date, id
                 """)
             for r in visits {
@@ -142,7 +145,7 @@ extension AppDatabase {
                                           summary: "\(r["date"] as String) \(r["kind"] as String) \(r["subject_id"] as String)"))
             }
             let subjects = try Row.fetchAll(db, sql: """
-                SELECT id, name, (SELECT COUNT(*) FROM versions WHERE document_id = subject_index.id) AS n
+                SELECT id, name, (SELECT COUNT(*) FROM version WHERE document_id = subject_index.id AND current) AS n
                 FROM subject_index WHERE in_conflict = 1 ORDER BY id
                 """)
             for r in subjects {
@@ -155,25 +158,17 @@ extension AppDatabase {
     /// Own writes not yet accepted by the server (queued, in a batch in flight, or deferred to the next sync).
     public func pendingChanges() throws -> [Version] {
         try read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT document_id, dot_replica, dot_counter FROM outbox WHERE \(AppDatabase.unsentStates) ORDER BY seq
-                """)
-            return try rows.compactMap { r in
-                try AppDatabase.loadVersion(db, documentId: r["document_id"],
-                                            dot: Dot(replica: r["dot_replica"], counter: UInt64(r["dot_counter"] as Int64)))
+            try OutboxEntry.all().unsent().order(OutboxEntry.Columns.seq).fetchAll(db).compactMap { entry in
+                try AppDatabase.loadVersion(db, documentId: entry.documentId, dot: entry.dot)
             }
         }
     }
 
     public func rejectedChanges() throws -> [RejectedChange] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT document_id, dot_replica, dot_counter, reject_code, reject_message FROM outbox
-                WHERE state = 'rejected' ORDER BY seq
-                """).map { r in
-                RejectedChange(documentId: r["document_id"],
-                               dot: Dot(replica: r["dot_replica"], counter: UInt64(r["dot_counter"] as Int64)),
-                               code: r["reject_code"] ?? "rejected", message: r["reject_message"] ?? "")
+            try OutboxEntry.all().inState(.rejected).order(OutboxEntry.Columns.seq).fetchAll(db).map { entry in
+                RejectedChange(documentId: entry.documentId, dot: entry.dot, code: entry.rejectCode ?? "rejected",
+                               message: entry.rejectMessage ?? "")
             }
         }
     }

@@ -25,7 +25,7 @@ extension AppDatabase {
                 t.column("last_sync_summary", .text)
                 t.column("created_at", .text).notNull()
             }
-            // The columns VersionCoder reads and writes, and the key of one version.
+            // A version as columns (read by the v2 migration, V1Key), and the key of one version.
             func versionColumns(_ t: TableDefinition) {
                 t.column("document_id", .text).notNull()
                 t.column("dot_replica", .text).notNull()
@@ -37,7 +37,7 @@ extension AppDatabase {
                 t.column("written_at", .integer).notNull()
                 t.primaryKey(["document_id", "dot_replica", "dot_counter"])
             }
-            // The current sibling set of each document (what the merge rule kept). Columns: see VersionCoder.
+            // The current sibling set of each document (what the merge rule kept).
             try db.create(table: "versions") { t in
                 versionColumns(t)
                 t.column("type", .text).notNull()
@@ -97,6 +97,9 @@ extension AppDatabase {
                 t.column("count", .integer).notNull()
                 t.primaryKey(["fiscal_year", "dimension", "key", "kind"])
             }
+        }
+        migrator.registerMigration("v2: one canonical JSON per version") { db in
+            try migrateToCanonicalVersions(db)
         }
         return migrator
     }

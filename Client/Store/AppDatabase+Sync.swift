@@ -4,7 +4,20 @@ import MimamoriShared
 
 /// A push batch as persisted before sending: a retry after a lost reply finds and resends the same one.
 public struct PushBatch: Sendable, Hashable {
-    public let request: PushRequest
+    public let batchId: String
+    public let replicaId: String
+    /// Each version's canonical JSON as stored, oldest write first.
+    public let versionJSON: [Data]
+
+    public var count: Int { versionJSON.count }
+
+    /// The request body: the stored bytes spliced, the same bytes `MimamoriJSON.encodePush(request)` writes.
+    public var body: Data { MimamoriJSON.encodePush(batchId: batchId, replicaId: replicaId, versionJSON: versionJSON) }
+
+    /// The batch as a value (test doubles, tools); sending it needs only `body`.
+    public var request: PushRequest {
+        get throws { PushRequest(batchId: batchId, replicaId: replicaId, versions: try versionJSON.map { try VersionJSON.decode($0) }) }
+    }
 }
 
 /// What applying one pulled page did.
@@ -35,28 +48,23 @@ extension AppDatabase {
     public func nextPushBatch(limit: Int = API.maxBatchSize) throws -> PushBatch? {
         try write { db in
             let replica = try AppDatabase.requireReplica(db)
-            var batchId = try String.fetchOne(db, sql: """
-                SELECT batch_id FROM outbox WHERE state = 'pending' AND batch_id IS NOT NULL ORDER BY seq LIMIT 1
-                """)
+            let pending = OutboxEntry.all().inState(.pending)
+            var batchId = try pending.filter(OutboxEntry.Columns.batchId != nil).order(OutboxEntry.Columns.seq)
+                .select(OutboxEntry.Columns.batchId, as: String.self).fetchOne(db)
             if batchId == nil {
-                let seqs = try Int64.fetchAll(db, sql: """
-                    SELECT seq FROM outbox WHERE state = 'pending' AND batch_id IS NULL ORDER BY seq LIMIT ?
-                    """, arguments: [limit])
+                let seqs = try pending.filter(OutboxEntry.Columns.batchId == nil).order(OutboxEntry.Columns.seq).limit(limit)
+                    .select(OutboxEntry.Columns.seq, as: Int64.self).fetchAll(db)
                 guard !seqs.isEmpty else { return nil }
                 let id = DocumentID.make()
-                try db.execute(sql: "UPDATE outbox SET batch_id = ? WHERE seq IN (\(seqs.map(String.init).joined(separator: ",")))",
-                               arguments: [id])
+                try OutboxEntry.filter(seqs.contains(OutboxEntry.Columns.seq)).updateAll(db, OutboxEntry.Columns.batchId.set(to: id))
                 batchId = id
             }
-            let coder = VersionCoder()
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT \(VersionCoder.columns(of: "h"))
-                FROM outbox o JOIN history h
-                  ON h.document_id = o.document_id AND h.dot_replica = o.dot_replica AND h.dot_counter = o.dot_counter
+            let versionJSON = try Data.fetchAll(db, sql: """
+                SELECT v.json FROM outbox o JOIN version v
+                  ON v.document_id = o.document_id AND v.dot_replica = o.dot_replica AND v.dot_counter = o.dot_counter
                 WHERE o.batch_id = ? ORDER BY o.seq
                 """, arguments: [batchId])
-            let versions = try rows.map(coder.version)
-            return PushBatch(request: PushRequest(batchId: batchId!, replicaId: replica.replicaId, versions: versions))
+            return PushBatch(batchId: batchId!, replicaId: replica.replicaId, versionJSON: versionJSON)
         }
     }
 
@@ -69,22 +77,19 @@ extension AppDatabase {
         try write { db in
             var acknowledged = 0, rejected = 0, deferred = 0
             for r in reply.results {
-                let args: StatementArguments = [r.documentId, r.dot.replica, Int64(r.dot.counter)]
+                let entry = OutboxEntry.all().at(documentId: r.documentId, dot: r.dot)
                 if r.outcome == .rejected {
                     let retryable = r.code.flatMap(RejectionCode.init(rawValue:))?.isRetryable == true
-                    try db.execute(sql: """
-                        UPDATE outbox SET state = ?, batch_id = NULL, reject_code = ?, reject_message = ?
-                        WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?
-                        """, arguments: [retryable ? "deferred" : "rejected", r.code ?? "rejected", r.message ?? ""] + args)
+                    try setAside(entry, state: retryable ? .deferred : .rejected, code: r.code ?? "rejected",
+                                 message: r.message ?? "", in: db)
                     if retryable { deferred += 1 } else { rejected += 1 }
                 } else {
-                    try db.execute(sql: "DELETE FROM outbox WHERE document_id = ? AND dot_replica = ? AND dot_counter = ?",
-                                   arguments: args)
+                    try entry.deleteAll(db)
                     acknowledged += 1
                 }
             }
             // Anything of the batch the reply did not mention goes back to the queue under a new batch.
-            try db.execute(sql: "UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", arguments: [reply.batchId])
+            try releaseBatch(reply.batchId, in: db)
             return PushReplyResult(acknowledged: acknowledged, deferred: deferred, rejected: rejected)
         }
     }
@@ -92,18 +97,26 @@ extension AppDatabase {
     /// The server refused a whole batch without applying it: its entries go back to the queue, to be sent again
     /// in smaller batches under new ids (the refused id is never reused with other contents).
     public func releaseBatch(_ batchId: String) throws {
-        try write { db in
-            try db.execute(sql: "UPDATE outbox SET batch_id = NULL WHERE batch_id = ?", arguments: [batchId])
-        }
+        try write { db in try releaseBatch(batchId, in: db) }
+    }
+
+    private func releaseBatch(_ batchId: String, in db: Database) throws {
+        try OutboxEntry.filter(OutboxEntry.Columns.batchId == batchId).updateAll(db, OutboxEntry.Columns.batchId.set(to: nil))
+    }
+
+    /// Takes entries out of the queue with the server's reason (`deferred` ones come back at the next sync).
+    private func setAside(_ entries: QueryInterfaceRequest<OutboxEntry>, state: OutboxEntry.State, code: String,
+                          message: String, in db: Database) throws {
+        try entries.updateAll(db, OutboxEntry.Columns.state.set(to: state), OutboxEntry.Columns.batchId.set(to: nil),
+                              OutboxEntry.Columns.rejectCode.set(to: code), OutboxEntry.Columns.rejectMessage.set(to: message))
     }
 
     /// The server refused a batch of one version: that version is set aside with the server's reason, like a
     /// per-record rejection, so it cannot stall the queue.
     public func rejectBatch(_ batchId: String, code: String, message: String) throws {
         try write { db in
-            try db.execute(sql: """
-                UPDATE outbox SET state = 'rejected', batch_id = NULL, reject_code = ?, reject_message = ? WHERE batch_id = ?
-                """, arguments: [code, message, batchId])
+            try setAside(OutboxEntry.filter(OutboxEntry.Columns.batchId == batchId), state: .rejected, code: code,
+                         message: message, in: db)
         }
     }
 
@@ -117,62 +130,64 @@ extension AppDatabase {
             let replica = try AppDatabase.requireReplica(db)
             guard replica.serverEpoch != epoch else { return false }
             try db.execute(sql: "UPDATE replica SET server_epoch = ?, pull_cursor = 0 WHERE id = 1", arguments: [epoch])
-            try db.execute(sql: "UPDATE outbox SET state = 'pending', batch_id = NULL, reject_code = NULL, reject_message = NULL")
+            try OutboxEntry.updateAll(db, OutboxEntry.Columns.state.set(to: OutboxEntry.State.pending),
+                                      OutboxEntry.Columns.batchId.set(to: nil), OutboxEntry.Columns.rejectCode.set(to: nil),
+                                      OutboxEntry.Columns.rejectMessage.set(to: nil))
             try db.execute(sql: """
                 INSERT OR IGNORE INTO outbox (document_id, dot_replica, dot_counter, state)
-                SELECT document_id, dot_replica, dot_counter, 'pending' FROM versions WHERE dot_replica = ?
+                SELECT document_id, dot_replica, dot_counter, ? FROM version WHERE current AND dot_replica = ?
                 ORDER BY document_id, dot_counter
-                """, arguments: [replica.replicaId])
+                """, arguments: [OutboxEntry.State.pending, replica.replicaId])
             return replica.serverEpoch != nil
         }
     }
 
     /// Applies one pulled page in ONE transaction: merges each document's versions into the local set through
     /// the shared merge rule, updates projections and counters, and advances the pull cursor — so an interrupted
-    /// pull resumes exactly where the last applied page ended.
+    /// pull resumes exactly where the last applied page ended. Set at a time: the held versions of the whole page
+    /// are read with one query, and each version is written once, as the JSON it arrived as.
     @discardableResult
-    public func applyPulledPage(_ page: ChangesResponse, now: Timestamp = .now()) throws -> PulledPageResult {
-        try write { db in
+    public func applyPulledPage(_ received: ReceivedChanges, now: Timestamp = .now()) throws -> PulledPageResult {
+        let page = received.page
+        return try write { db in
             let replica = try AppDatabase.requireReplica(db)
-            var newConflicts = 0
             var highestOwn = UInt64(replica.counter)
-            let coder = VersionCoder()
-            let receivedAt = now.description
-            var counterDeltas: [CounterKey: Int] = [:]
-            for change in page.changes {
-                let incoming = try VersionSet(change.versions.filter { $0.documentId == change.documentId })
-                let before = try AppDatabase.loadSet(db, documentId: change.documentId, coder: coder)
-                let after = try before.merging(incoming)
-                try AppDatabase.store(db, documentId: change.documentId, type: change.type, before: before, after: after,
-                                      seen: change.versions, receivedAt: receivedAt, coder: coder, counterDeltas: &counterDeltas)
-                if after.isConflict && !before.isConflict { newConflicts += 1 }
+            var batch = try DocumentBatch(db, documentIds: page.changes.map(\.documentId), receivedAt: now)
+            for (change, json) in zip(page.changes, received.versionJSON) {
+                try batch.merge(documentId: change.documentId,
+                                incoming: zip(change.versions, json).map { CanonicalVersion(version: $0, json: $1) })
                 for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
             }
-            try AppDatabase.addToCounters(db, counterDeltas)
+            try batch.write(db)
             // A counter of ours seen from outside (e.g. this database was restored from a backup) must never be
             // used again.
             try db.execute(sql: "UPDATE replica SET pull_cursor = ?, server_epoch = ?, counter = ? WHERE id = 1",
                            arguments: [page.nextSince, page.epoch, Int64(highestOwn)])
-            return PulledPageResult(documents: page.changes.count, newConflicts: newConflicts)
+            return PulledPageResult(documents: page.changes.count, newConflicts: batch.newConflicts)
         }
     }
 
-    public func pullCursor() throws -> Int64 { try requireReplica().pullCursor }
+    /// A page built in memory (tests, tools): its versions are encoded once, by `VersionJSON`.
+    @discardableResult
+    public func applyPulledPage(_ page: ChangesResponse, now: Timestamp = .now()) throws -> PulledPageResult {
+        try applyPulledPage(ReceivedChanges(page), now: now)
+    }
 
-    /// The outbox states of changes not yet accepted by the server: queued, or deferred to the next sync.
-    static let unsentStates = "state IN ('pending', 'deferred')"
+    public func pullCursor() throws -> Int64 { try requireReplica().pullCursor }
 
     public func pendingCount() throws -> Int {
         try read { try AppDatabase.pendingCount($0) }
     }
 
     static func pendingCount(_ db: Database) throws -> Int {
-        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM outbox WHERE \(unsentStates)") ?? 0
+        try OutboxEntry.all().unsent().fetchCount(db)
     }
 
     /// At the start of a sync, changes deferred by the last one join the queue again.
     public func requeueDeferred() throws {
-        try write { db in try db.execute(sql: "UPDATE outbox SET state = 'pending' WHERE state = 'deferred'") }
+        try write { db in
+            _ = try OutboxEntry.all().inState(.deferred).updateAll(db, OutboxEntry.Columns.state.set(to: OutboxEntry.State.pending))
+        }
     }
 
     func recordSync(_ summary: SyncSummary, at now: Timestamp = .now()) throws {

@@ -27,11 +27,20 @@ public struct HTTPTransport: SyncTransport {
         try await send(path: API.pushPath, query: [], body: MimamoriJSON.encodePush(request), decode: MimamoriJSON.decodePushResponse)
     }
 
+    /// The stored versions' bytes spliced into the body: nothing is encoded again.
+    public func push(_ batch: PushBatch) async throws -> PushResponse {
+        try await send(path: API.pushPath, query: [], body: batch.body, decode: MimamoriJSON.decodePushResponse)
+    }
+
     public func changes(since: Int64, limit: Int) async throws -> ChangesResponse {
+        try await receivedChanges(since: since, limit: limit).page
+    }
+
+    public func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges {
         try await send(
             path: API.changesPath,
             query: [URLQueryItem(name: "since", value: String(since)), URLQueryItem(name: "limit", value: String(limit))],
-            body: nil, decode: MimamoriJSON.decodeChanges)
+            body: nil, decode: ReceivedChanges.decode)
     }
 
     public func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {

@@ -46,19 +46,18 @@ public struct SyncEngine: Sendable {
         var done = 0
         var limit = API.maxBatchSize
         while let batch = try database.nextPushBatch(limit: limit) {
-            let request = batch.request
             let reply: PushResponse
             do {
-                reply = try await transport.push(request)
+                reply = try await transport.push(batch)
             } catch let ClientError.server(status, code, message) where status == 400 || status == 422 {
-                if request.versions.count == 1 {
-                    try database.rejectBatch(request.batchId, code: code, message: message)
+                if batch.count == 1 {
+                    try database.rejectBatch(batch.batchId, code: code, message: message)
                     summary.rejected += 1
                     done += 1
                     limit = API.maxBatchSize
                 } else {
-                    try database.releaseBatch(request.batchId)
-                    limit = max(1, request.versions.count / 2)
+                    try database.releaseBatch(batch.batchId)
+                    limit = max(1, batch.count / 2)
                 }
                 continue
             }
@@ -67,7 +66,7 @@ public struct SyncEngine: Sendable {
             // New conflicts are counted when the pull brings the concurrent version here, once per document.
             summary.rejected += result.rejected
             summary.deferred += result.deferred
-            done += request.versions.count
+            done += batch.count
             progress(.pushed(done: done, total: max(total, done)))
             if try database.adoptServerEpoch(reply.epoch) {
                 summary.epochChanged = true
@@ -77,14 +76,16 @@ public struct SyncEngine: Sendable {
     }
 
     /// Pulls until the server has no more. Returns false when the epoch changed meanwhile (push again first).
-    /// While a page is being applied, the next one is already being fetched and decoded (its cursor is the
-    /// page's `nextSince`, known before applying), so the network, JSON decoding and SQLite overlap. Pages are
-    /// still applied strictly in order, each in its own transaction with its cursor.
+    /// While a page is being applied, the next one is already being fetched and decoded in a child task — on
+    /// the other core (its cursor is the page's `nextSince`, known before applying) — so the network, JSON
+    /// decoding and SQLite overlap. Pages are still applied strictly in order, each in its own transaction with
+    /// its cursor, and each version is stored as the bytes it arrived as.
     func pull(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws -> Bool {
         let transport = self.transport
         let limit = pageSize
-        var page = try await transport.changes(since: try database.pullCursor(), limit: limit)
+        var received = try await transport.receivedChanges(since: try database.pullCursor(), limit: limit)
         while true {
+            let page = received.page
             if page.epoch != (try database.requireReplica().serverEpoch) {
                 try database.adoptServerEpoch(page.epoch)
                 summary.epochChanged = true
@@ -92,13 +93,13 @@ public struct SyncEngine: Sendable {
                 return false
             }
             let since = page.nextSince, hasMore = page.hasMore
-            async let prefetched: ChangesResponse? = hasMore ? transport.changes(since: since, limit: limit) : nil
-            let result = try database.applyPulledPage(page)
+            async let prefetched: ReceivedChanges? = hasMore ? transport.receivedChanges(since: since, limit: limit) : nil
+            let result = try database.applyPulledPage(received)
             summary.pulled += result.documents
             summary.newConflicts += result.newConflicts
             progress(.pulled(documents: summary.pulled, cursor: page.nextSince))
             guard let next = try await prefetched else { return true }
-            page = next
+            received = next
         }
     }
 }

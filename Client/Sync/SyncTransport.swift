@@ -6,4 +6,18 @@ public protocol SyncTransport: Sendable {
     func push(_ request: PushRequest) async throws -> PushResponse
     func changes(since: Int64, limit: Int) async throws -> ChangesResponse
     func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport
+
+    /// Sends a stored batch. `HTTPTransport` sends its stored bytes spliced; a double gets the decoded request.
+    func push(_ batch: PushBatch) async throws -> PushResponse
+    /// A pull page with each version's bytes as received. `HTTPTransport` keeps the server's bytes; for a
+    /// double, each version is encoded by `VersionJSON`.
+    func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges
+}
+
+extension SyncTransport {
+    public func push(_ batch: PushBatch) async throws -> PushResponse { try await push(try batch.request) }
+
+    public func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges {
+        ReceivedChanges(try await changes(since: since, limit: limit))
+    }
 }

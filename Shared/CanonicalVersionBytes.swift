@@ -1,0 +1,65 @@
+import Foundation
+
+/// A pull page together with the JSON of each version as it arrived: the canonical bytes the server stores and
+/// sends (the bytes `VersionJSON.encode` writes), so a laptop stores them without encoding the version again.
+public struct ReceivedChanges: Sendable {
+    public let page: ChangesResponse
+    /// `versionJSON[i][j]` is the JSON of `page.changes[i].versions[j]`.
+    public let versionJSON: [[Data]]
+
+    /// A page built in memory (test doubles, benchmarks): each version encoded by `VersionJSON`.
+    public init(_ page: ChangesResponse) {
+        self.page = page
+        self.versionJSON = page.changes.map { $0.versions.map(VersionJSON.encode) }
+    }
+
+    init(page: ChangesResponse, versionJSON: [[Data]]) {
+        self.page = page
+        self.versionJSON = versionJSON
+    }
+
+    /// Reads a `/v1/changes` reply, keeping each version's bytes as received (slices of `data`, not copies).
+    /// The fast reader also accepts JSON that is not canonical (spaces, another key order); a version whose bytes
+    /// are not exactly what `VersionJSON` writes is kept in `VersionJSON`'s form instead, so the laptop only ever
+    /// stores canonical bytes. That check runs here, in the task that fetches and decodes the next page (on the
+    /// other core while a page is applied), never in the writer. A page only the Codable path can read gets its
+    /// versions' bytes from `VersionJSON` too.
+    public static func decode(_ data: Data) throws -> ReceivedChanges {
+        let fast: (ChangesResponse, [[Range<Int>]])? = data.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return nil }
+            var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
+            var ranges: [[Range<Int>]]? = []
+            guard let r = p.changesResponse(ranges: &ranges), p.atEnd(), let ranges else { return nil }
+            return (r, ranges)
+        }
+        if let (page, ranges) = fast {
+            let start = data.startIndex
+            return ReceivedChanges(page: page, versionJSON: zip(page.changes, ranges).map { change, ranges in
+                zip(change.versions, ranges).map { version, range in
+                    let received = data[(start + range.lowerBound)..<(start + range.upperBound)]
+                    let canonical = VersionJSON.encode(version)
+                    return canonical == received ? received : canonical
+                }
+            })
+        }
+        return ReceivedChanges(try MimamoriJSON.decode(ChangesResponse.self, from: data))
+    }
+}
+
+extension MimamoriJSON {
+    /// A push body spliced from versions' stored JSON: the same bytes `encodePush` writes for a request holding
+    /// those versions, when each is stored as `VersionJSON.encode` wrote it.
+    public static func encodePush(batchId: String, replicaId: String, versionJSON: [Data]) -> Data {
+        var w = FastJSONWriter(out: [])
+        w.out.reserveCapacity(64 + versionJSON.reduce(0) { $0 + $1.count + 1 })
+        w.lit(#"{"batchId":"#); w.string(batchId)
+        w.lit(#","replicaId":"#); w.string(replicaId)
+        w.lit(#","versions":["#)
+        for (i, json) in versionJSON.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.out.append(contentsOf: json)
+        }
+        w.lit("]}")
+        return Data(w.out)
+    }
+}
