@@ -11,10 +11,10 @@ extension AppDatabase {
         guard let replica = try replica() else { return [] }
         return try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT payload FROM visit_index WHERE deleted = 0 AND visitor_id = ? ORDER BY id DESC LIMIT ?
+                SELECT v.json FROM visit_index i JOIN version v ON v.id = i.version_id
+                WHERE i.deleted = 0 AND i.visitor_id = ? ORDER BY i.id DESC LIMIT ?
                 """, arguments: [replica.visitorId, limit])
-            let coder = VersionCoder()
-            return try rows.compactMap { try coder.decodePayload($0["payload"]).visit }
+            return try rows.compactMap { try AppDatabase.display($0).visit }
         }
     }
 
