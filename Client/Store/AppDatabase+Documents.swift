@@ -8,11 +8,11 @@ import MimamoriShared
 /// batch of hundreds.
 extension AppDatabase {
     static func loadSet(_ db: Database, documentId: String) throws -> VersionSet {
-        try VersionSet(StoredVersion.all().of(document: documentId).current().fetchAll(db).map { try $0.version() })
+        try VersionSet(StoredVersion.all().of(document: documentId).current().fetchAll(db).map { try $0.version(db) })
     }
 
     static func loadVersion(_ db: Database, documentId: String, dot: Dot) throws -> Version? {
-        try StoredVersion.all().of(document: documentId).at(dot).fetchOne(db)?.version()
+        try StoredVersion.all().of(document: documentId).at(dot).fetchOne(db)?.version(db)
     }
 
     static func requireReplica(_ db: Database) throws -> Replica {
@@ -84,7 +84,7 @@ struct DocumentBatch {
                 let isCurrent: Bool = row[StoredVersion.Columns.current]
                 held[documentId, default: [:]][dot] = Held(rowId: row[StoredVersion.Columns.id], current: isCurrent)
                 if isCurrent {
-                    current[documentId, default: []].append(try VersionJSON.decode(row[StoredVersion.Columns.json] as Data))
+                    current[documentId, default: []].append(try Sealing.version(row[StoredVersion.Columns.json], in: db))
                 }
             }
         }
@@ -153,7 +153,7 @@ struct DocumentBatch {
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
             let rows = newVersions[chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)]
             var arguments = StatementArguments()
-            for row in rows { arguments += row.arguments }
+            for row in rows { arguments += try row.sealed(db).arguments }
             try db.cachedStatement(sql: """
                 INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
                 """).execute(arguments: arguments)
@@ -162,7 +162,8 @@ struct DocumentBatch {
             try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
         }
         try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 11, values: visitProjections)
-        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, values: subjectProjections)
+        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8,
+                            values: Sealing.sealNames(subjectProjections, width: 8, at: 1, in: db))
         try CounterRecord.add(counterDeltas, in: db)
     }
 
