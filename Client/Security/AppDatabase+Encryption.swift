@@ -54,6 +54,12 @@ extension AppDatabase {
                     try name.execute(arguments: [Sealing.sealText(clear, .subjectName, key: key), row["id"] as String])
                     subjects += 1
                 }
+                let reason = try db.makeStatement(sql: "UPDATE outbox SET reject_message = ? WHERE seq = ?")
+                for row in try Row.fetchAll(db, sql: "SELECT seq, reject_message FROM outbox WHERE reject_message IS NOT NULL") {
+                    let clear: String = row["reject_message"]
+                    guard !Sealing.isSealed(clear) else { continue }
+                    try reason.execute(arguments: [Sealing.sealText(clear, .rejectMessage, key: key), row["seq"] as Int64])
+                }
                 var token = false
                 if let clear = try String.fetchOne(db, sql: "SELECT token FROM replica WHERE token IS NOT NULL"), !Sealing.isSealed(clear) {
                     try db.execute(sql: "UPDATE replica SET token = ?", arguments: [Sealing.sealText(clear, .token, key: key)])

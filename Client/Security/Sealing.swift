@@ -15,6 +15,8 @@ enum Sealing {
         case versionJSON = "mimamori version.json"
         case subjectName = "mimamori subject_index.name"
         case token = "mimamori replica.token"
+        /// The server's reason for refusing a version: it may quote the refused name or note.
+        case rejectMessage = "mimamori outbox.reject_message"
         case dataKey = "mimamori vault.wrapped_key"
     }
 

@@ -167,11 +167,13 @@ extension AppDatabase {
         }
     }
 
+    /// The server's reasons may quote a name or a note, so they are sealed: while locked, code only.
     public func rejectedChanges() throws -> [RejectedChange] {
-        try read { db in
+        let unlocked = isUnlocked
+        return try read { db in
             try OutboxEntry.all().inState(.rejected).order(OutboxEntry.Columns.seq).fetchAll(db).map { entry in
                 RejectedChange(documentId: entry.documentId, dot: entry.dot, code: entry.rejectCode ?? "rejected",
-                               message: entry.rejectMessage ?? "")
+                               message: try unlocked ? entry.rejectMessage.map { try Sealing.openText($0, .rejectMessage, in: db) } ?? "" : "")
             }
         }
     }

@@ -109,7 +109,8 @@ extension AppDatabase {
     private func setAside(_ entries: QueryInterfaceRequest<OutboxEntry>, state: OutboxEntry.State, code: String,
                           message: String, in db: Database) throws {
         try entries.updateAll(db, OutboxEntry.Columns.state.set(to: state), OutboxEntry.Columns.batchId.set(to: nil),
-                              OutboxEntry.Columns.rejectCode.set(to: code), OutboxEntry.Columns.rejectMessage.set(to: message))
+                              OutboxEntry.Columns.rejectCode.set(to: code),
+                              OutboxEntry.Columns.rejectMessage.set(to: Sealing.sealText(message, .rejectMessage, in: db)))
     }
 
     /// The server refused a batch of one version: that version is set aside with the server's reason, like a

@@ -77,6 +77,23 @@ struct EncryptionTests {
         #expect(try db.due(today: LocalDate(year: 2025, month: 7, day: 30)!).first?.subject?.name == "佐藤一郎")
     }
 
+    @Test("the server's reason for a refusal, which may quote a note, is sealed too; locked, status shows its code")
+    func rejectionSealed() throws {
+        let (dir, db) = try makeSealedFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let batch = try #require(try db.nextPushBatch())
+        let version = try #require(try batch.request.versions.first)
+        try db.recordPushReply(PushResponse(batchId: batch.batchId, epoch: "e", results: [
+            PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: "invalid_record",
+                       message: "note: 'ポストに新聞がたまっていた' is not accepted"),
+        ]))
+        #expect(try db.rejectedChanges().first?.message == "note: 'ポストに新聞がたまっていた' is not accepted")
+        #expect(!contains(fileAndWAL(dir), "ポストに新聞がたまっていた"))
+        let locked = try AppDatabase.open(directory: dir)
+        #expect(try locked.status().rejected.map(\.code) == ["invalid_record"])
+        #expect(try locked.status().rejected.map(\.message) == [""])
+    }
+
     @Test("a wrong passphrase is refused and writes nothing")
     func wrongPassphrase() throws {
         let (dir, first) = try makeSealedFolder()
