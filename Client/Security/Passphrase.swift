@@ -9,25 +9,27 @@ public struct PassphraseReader: Sendable {
 
     /// Standard input with echo turned off for the line (and back on, even after Ctrl-C).
     public static let terminal = PassphraseReader { prompt in
-        FileHandle.standardError.write(Data(prompt.utf8))
+        // Echo goes off before the prompt shows, and without discarding input (TCSANOW, not TCSAFLUSH): what a
+        // quick typist (or a paste) sends as soon as the prompt appears is neither shown nor lost.
+        // Ctrl-C at the prompt must not leave the terminal without echo.
+        let previous = signal(SIGINT) { _ in
+            EchoRestore.restore()
+            _exit(130)
+        }
         var saved = termios()
         let isTerminal = tcgetattr(STDIN_FILENO, &saved) == 0
         if isTerminal {
             var silent = saved
             silent.c_lflag &= ~tcflag_t(ECHO)
             silent.c_lflag |= tcflag_t(ECHONL)
-            tcsetattr(STDIN_FILENO, TCSAFLUSH, &silent)
+            tcsetattr(STDIN_FILENO, TCSANOW, &silent)
             EchoRestore.saved = saved
         }
-        // Ctrl-C at the prompt must not leave the terminal without echo.
-        let previous = signal(SIGINT) { _ in
-            EchoRestore.restore()
-            _exit(130)
-        }
+        FileHandle.standardError.write(Data(prompt.utf8))
         defer {
             signal(SIGINT, previous)
             if isTerminal {
-                tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved)
+                tcsetattr(STDIN_FILENO, TCSANOW, &saved)
                 EchoRestore.saved = nil
             }
         }

@@ -196,11 +196,13 @@ struct EncryptionTests {
     @Test("a forgotten passphrase: init --forgot-passphrase first says how many unsent changes would be lost")
     func forgotten() throws {
         let dir = temporaryDirectory()
-        defer { try? FileManager.default.removeItem(at: dir) }
+        let runtime = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir); try? FileManager.default.removeItem(at: runtime) }
+        try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let initArgs = ["init", "--visitor-id", "V-1", "--name", "山田", "--role", "fureai_member"]
-        #expect(try run(initArgs, dir, passphrase: "the first passphrase").status == 0)
-        #expect(try run(["subject", "add", "--id", "S-1", "--name", "佐藤一郎", "--district", "nishi"], dir, passphrase: "the first passphrase").status == 0)
-        let refused = try run(initArgs + ["--forgot-passphrase"], dir, passphrase: "a new passphrase")
+        #expect(try run(initArgs, dir, passphrase: "the first passphrase", runtime: runtime).status == 0)
+        #expect(try run(["subject", "add", "--id", "S-1", "--name", "佐藤一郎", "--district", "nishi"], dir, runtime: runtime).status == 0)
+        let refused = try run(initArgs + ["--forgot-passphrase"], dir, passphrase: "a new passphrase", runtime: runtime)
         #expect(refused.status != 0)
         #expect(refused.output.contains("1 change made on this laptop has not been sent"), "\(refused.output)")
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(AppDatabase.fileName).path))
