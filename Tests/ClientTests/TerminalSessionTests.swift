@@ -262,6 +262,32 @@ struct TerminalSessionTests {
         #expect(Self.englishWords(edit.screen) == [])
     }
 
+    @Test("the first run after upgrading asks for a new passphrase twice, seals the v1 database and loses nothing")
+    func upgradeAsksOnce() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("run"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(at: MigrationTests.fixtures.appendingPathComponent("v1-laptop.sqlite"),
+                                         to: dir.appendingPathComponent(AppDatabase.fileName))
+        let before = try V1Observed.of(AppDatabase.open(directory: dir))
+        let session = try start(dir)
+        #expect(session.waitFor("いまパスフレーズを決めてください"))
+        answer(session, [("新しいパスフレーズ（8文字以上。入力した文字は表示されません）: ", Self.passphrase),
+                         ("確認のため、もう一度: ", Self.passphrase)])
+        #expect(session.waitFor("件の記録をパスフレーズで保護しました。失われた記録はありません。"))
+        #expect(session.waitFor(Self.menuPrompt))
+        #expect(!session.screen.contains(Self.passphrase))
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+
+        let db = try AppDatabase.open(directory: dir)
+        #expect(try db.isEncrypted)
+        #expect(throws: ClientError.locked) { try db.subjects() }
+        try db.unlock(passphrase: Self.passphrase)
+        #expect(try V1Observed.of(db) == before)
+    }
+
     @Test("locked: the menu asks for the passphrase without echoing it, refuses a wrong one, then not again this session")
     func passphraseOncePerSession() throws {
         let (dir, _) = try makeFolder()
