@@ -20,6 +20,15 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
     case batchIdReused(batchId: String, message: String)
     case network(String)
     case badServerReply(String)
+    /// Names and notes are sealed and the key was not given.
+    case locked
+    case wrongPassphrase
+    /// A passphrase must be chosen and there is neither a terminal nor `MIMAMORI_PASSPHRASE`.
+    case passphraseNeeded
+    case passphraseTooShort(minimum: Int)
+    case sealedDataDamaged
+    case alreadyEncrypted
+    case unsentChangesWouldBeLost(Int)
 
     /// The message in the language of this process (see `Strings.error`).
     public var errorDescription: String? { Localization.strings.error(self) }
@@ -59,6 +68,20 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
             return "could not reach the server: \(reason). Your data is safe locally; run `mimamori sync` again later."
         case let .badServerReply(reason):
             return "the server's reply could not be understood: \(reason)"
+        case .locked:
+            return "names and notes are locked; run mimamori in a terminal to type the passphrase, or set MIMAMORI_PASSPHRASE for a script"
+        case .wrongPassphrase:
+            return "wrong passphrase; nothing was changed. If it is forgotten, `mimamori init --forgot-passphrase` starts afresh and `mimamori sync` brings back what was synced."
+        case .passphraseNeeded:
+            return "a passphrase is needed; run this in a terminal to type it, or set MIMAMORI_PASSPHRASE. Nothing was changed."
+        case let .passphraseTooShort(minimum):
+            return "the passphrase is too short; accepted: at least \(minimum) characters"
+        case .sealedDataDamaged:
+            return "sealed data cannot be opened (damaged, or sealed with another key). Nothing was changed."
+        case .alreadyEncrypted:
+            return "this database is already protected by a passphrase"
+        case let .unsentChangesWouldBeLost(count):
+            return "not started afresh: \(count) change\(count == 1 ? "" : "s") not yet sent would be lost; run `mimamori init --forgot-passphrase` in a terminal and confirm"
         }
     }
 }

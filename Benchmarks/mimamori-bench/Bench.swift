@@ -64,6 +64,7 @@ struct MimamoriBench {
         let office = try await store.issueToken(role: .office, name: "bench-office", districts: Workload.districts)
         let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
         let clientDir = dir.appendingPathComponent("client")
+        let runtimeDir = dir.appendingPathComponent("run")
         let (visitCount, maxCount, pullPageSize) = (visits, maxVisits, pageSize)
 
         report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { [report] url in
@@ -76,6 +77,11 @@ struct MimamoriBench {
             // Pull and apply into a fresh laptop database, through the same engine `mimamori sync` uses.
             let client = try AppDatabase.open(directory: clientDir, create: true)
             try client.initReplica(visitorId: "office-1", name: "西校区事務局", role: "shakyo_staff", district: Workload.district(ofReplica: 0))
+            // Sealed with a passphrase and unlocked for the session, as a visitor's laptop is: the CLI timings
+            // below find the key kept in `runtimeDir` and never run scrypt.
+            try client.encrypt(passphrase: "bench passphrase")
+            try FileManager.default.createDirectory(at: runtimeDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try client.keepUnlockedKey(in: KeyCache(directory: runtimeDir.appendingPathComponent("mimamori"), place: .runtimeDirectory))
             try client.login(server: url.absoluteString, token: office.secret)
             var rss = RSSSampler()
             let pullStart = ContinuousClock.now
@@ -127,9 +133,9 @@ struct MimamoriBench {
             let floor = try timeProcess("/bin/true", [], runs: 20)
             report.add("spawn /bin/true (process floor)", String(format: "%.1f ms median", floor))
             let logTime = try timeProcess(cli, ["visit", "log", "--data-dir", clientDir.path, "--subject", Workload.subjectID(0),
-                                                "--kind", "fureai_watch", "--note", "bench"], runs: 20)
+                                                "--kind", "fureai_watch", "--note", "bench"], runs: 20, runtime: runtimeDir)
             report.add("`mimamori visit log` (whole process, \(visits.formatted()) visits)", String(format: "%.1f ms median", logTime))
-            let listTime = try timeProcess(cli, ["visit", "list", "--data-dir", clientDir.path, "--month", "2025-06"], runs: 20)
+            let listTime = try timeProcess(cli, ["visit", "list", "--data-dir", clientDir.path, "--month", "2025-06"], runs: 20, runtime: runtimeDir)
             report.add("`mimamori visit list --month 2025-06` (whole process)", String(format: "%.1f ms median", listTime))
         } else {
             log("no \(cli): build it with `swift build -c release` to time the CLI")
@@ -280,13 +286,13 @@ struct MimamoriBench {
         print("laptop bytes stored per visit: \(try StoredSize.laptop(db, documents: versions))")
     }
 
-    static func timeProcess(_ path: String, _ arguments: [String], runs: Int) throws -> Double {
+    static func timeProcess(_ path: String, _ arguments: [String], runs: Int, runtime: URL? = nil) throws -> Double {
         var times: [Double] = []
         for _ in 0..<runs {
             let p = Process()
             p.executableURL = URL(fileURLWithPath: path)
             p.arguments = arguments
-            p.environment = ["LANG": "C", "PATH": "/usr/bin:/bin"]
+            p.environment = ["LANG": "C", "PATH": "/usr/bin:/bin"].merging(runtime.map { ["XDG_RUNTIME_DIR": $0.path] } ?? [:]) { a, _ in a }
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             let t = ContinuousClock.now

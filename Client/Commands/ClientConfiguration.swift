@@ -10,12 +10,24 @@ public struct ClientConfiguration: Sendable, Hashable {
     public var interactive: Bool
     /// Dates in 和暦 on screens for people (`--wareki` or `MIMAMORI_WAREKI=1`).
     public var wareki: Bool
+    /// `MIMAMORI_PASSPHRASE`, for scripts and tests. Anyone who can read the process's environment (the same
+    /// user, root, a shell history or a script file) can read it: use it only where that is acceptable.
+    public var passphrase: String?
+    /// Where the unlocked key is kept for the login session.
+    public var keyCache: KeyCache
+    /// scrypt's cost for a new passphrase.
+    public var keyDerivation: KeyDerivation
 
-    public init(dataDirectory: URL, language: Language, interactive: Bool, wareki: Bool = false) {
+    public init(dataDirectory: URL, language: Language, interactive: Bool, wareki: Bool = false,
+                passphrase: String? = nil, keyCache: KeyCache = KeyCache(directory: nil, place: .none),
+                keyDerivation: KeyDerivation = .standard) {
         self.dataDirectory = dataDirectory
         self.language = language
         self.interactive = interactive
         self.wareki = wareki
+        self.passphrase = passphrase
+        self.keyCache = keyCache
+        self.keyDerivation = keyDerivation
     }
 
     /// The strings table of this configuration's language and date style.
@@ -34,8 +46,10 @@ public struct ClientConfiguration: Sendable, Hashable {
             directory = defaultDataDirectory(environment: environment)
         }
         let warekiAsked = wareki || ["1", "true", "yes"].contains(environment["MIMAMORI_WAREKI"]?.lowercased() ?? "")
+        let passphrase = environment["MIMAMORI_PASSPHRASE"].flatMap { $0.isEmpty ? nil : $0 }
         return ClientConfiguration(dataDirectory: directory, language: Language.from(environment: environment),
-                                   interactive: interactive, wareki: warekiAsked)
+                                   interactive: interactive, wareki: warekiAsked, passphrase: passphrase,
+                                   keyCache: KeyCache.resolve(environment: environment))
     }
 
     public static func defaultDataDirectory(environment: [String: String]) -> URL {
@@ -48,9 +62,5 @@ public struct ClientConfiguration: Sendable, Hashable {
         }
         return home.appendingPathComponent(".local/share/mimamori")
         #endif
-    }
-
-    public func openDatabase(create: Bool = false) throws -> AppDatabase {
-        try AppDatabase.open(directory: dataDirectory, create: create)
     }
 }

@@ -10,7 +10,7 @@ public struct DueCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let config = global.configuration
-        let items = try config.openDatabase().due()
+        let items = try config.openDatabaseKeyOptional().due()
         if output.json { return try Output.json(items) }
         DueCommand.text(items, language: config.language).forEach { print($0) }
     }
@@ -20,7 +20,7 @@ public struct DueCommand: AsyncParsableCommand {
         let strings = language.strings
         if items.isEmpty { return [strings.nobodyDue] }
         return items.map { item in
-            (ids ? "\(item.subject.id)  " : "") + strings.dueLine(name: item.subject.name, lastVisit: item.lastVisit, daysOverdue: item.daysOverdue)
+            (ids ? "\(item.subjectId)  " : "") + strings.dueLine(name: item.subject?.name ?? strings.nameLocked, lastVisit: item.lastVisit, daysOverdue: item.daysOverdue)
         }
     }
 }

@@ -10,7 +10,7 @@ public struct StatusCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let config = global.configuration
-        let s = try config.openDatabase().status()
+        let s = try config.openDatabaseKeyOptional().status()
         if output.json { return try Output.json(s) }
         config.language.strings.statusLines(s).forEach { print($0) }
     }

@@ -19,7 +19,8 @@ public struct TotalsCommand: AsyncParsableCommand {
 
     public func run() async throws {
         let config = global.configuration
-        let db = try config.openDatabase()
+        // The office's figures need the (sealed) token; the laptop's own counts do not.
+        let db = try server ? config.openDatabase() : config.openDatabaseKeyOptional()
         let year = FiscalYear(fy ?? FiscalYear(containing: .today()).year)
         let report: TotalsReport
         if server {

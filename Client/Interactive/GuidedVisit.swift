@@ -209,8 +209,8 @@ struct GuidedVisit {
 
     func askSubject(subjects: [Subject], due: [DueItem]) throws -> Subject {
         // Due subjects first (never visited, then most overdue), then everyone else, up to a screenful.
-        let dueIds = Set(due.map(\.subject.id))
-        let ordered = due.map { ($0.subject, strings.subjectLineDue(name: $0.subject.name, lastVisit: $0.lastVisit, daysOverdue: $0.daysOverdue)) }
+        let dueIds = Set(due.map(\.subjectId))
+        let ordered = due.compactMap { item in item.subject.map { ($0, strings.subjectLineDue(name: $0.name, lastVisit: item.lastVisit, daysOverdue: item.daysOverdue)) } }
             + subjects.filter { !dueIds.contains($0.id) }.map { ($0, strings.subjectLine(name: $0.name)) }
         let shownCount = min(ordered.count, 15)
         var choices = Array(ordered.prefix(shownCount))

@@ -69,6 +69,7 @@ enum InterruptHandling {
         signal(SIGINT, SIG_IGN)
         let source = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
         source.setEventHandler {
+            EchoRestore.restore()
             FileHandle.standardOutput.write(Data(("\n" + message + "\n").utf8))
             _exit(130)
         }

@@ -110,5 +110,8 @@ extension HelpStrings {
             "Keep version N (as numbered by `conflicts show`); the others are superseded everywhere after sync.",
             "Example: mimamori conflicts resolve 0193a5c2-… --keep 2   (or resolve by `mimamori visit edit ID …`)"),
         keep: "The number of the version to keep, from `conflicts show`.",
+        lock: CommandText("Forget the unlocked key: names and notes need the passphrase again (due, totals and status still work).",
+                          "Example: mimamori lock"),
+        forgotPassphrase: "The passphrase is forgotten: set the sealed database aside and start a new one; `mimamori sync` brings back what was synced (says first how many unsent changes would be lost).",
         generatorWords: [])
 }

@@ -106,6 +106,9 @@ extension HelpStrings {
             "mimamori conflicts show で表示した番号 N の版を残します。ほかの版は同期のあと、どの端末でも置き換わります。",
             "例: mimamori conflicts resolve 0193a5c2-… --keep 2（mimamori visit edit ID … で直しても解決します）"),
         keep: "残す版の番号（mimamori conflicts show の番号）。",
+        lock: CommandText("解錠した鍵を消します。名前やメモを見るには、またパスフレーズが必要です（訪問予定・件数・状況は見られます）。",
+                          "例: mimamori lock"),
+        forgotPassphrase: "パスフレーズを忘れたとき: 封をしたデータベースを脇に置き、新しく作ります。同期済みの記録は mimamori sync で戻ります（先に、失われる未送信の件数を示します）。",
         generatorWords: [
             ("OVERVIEW: ", "概要: "),
             ("USAGE: ", "使い方: "),

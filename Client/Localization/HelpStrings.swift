@@ -95,6 +95,9 @@ public struct HelpStrings: Sendable {
     public var conflictsShow: CommandText
     public var conflictsResolve: CommandText
     public var keep: String
+    // lock, forgotten passphrase
+    public var lock: CommandText
+    public var forgotPassphrase: String
     /// ArgumentParser's own fixed words (section titles, the help flag), as (English, this language) pairs.
     public var generatorWords: [(String, String)]
 }

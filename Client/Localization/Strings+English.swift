@@ -230,4 +230,38 @@ struct EnglishStrings: Strings {
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { " (annual target \(annual), pro-rated \(prorated), \(percent))" }
     func sameLastYear(_ count: Int) -> String { ", same period last year \(count)" }
     var errorPrefix: String { "Error: " }
+
+    var askPassphrase: String { "Passphrase (not shown as you type): " }
+    var askNewPassphrase: String { "New passphrase (at least 8 characters, not shown as you type): " }
+    var askPassphraseAgain: String { "The same passphrase again: " }
+    var passphrasesDiffer: String { "The two passphrases differ; please choose again." }
+    var wrongPassphraseTryAgain: String { "That passphrase is not the right one; please try again." }
+    var initPassphraseIntro: String {
+        "Choose a passphrase. It keeps the names and notes on this laptop unreadable if the laptop is lost; you type it once after each login. If it is forgotten, what was synced can be brought back (mimamori init --forgot-passphrase), but changes not yet sent are lost."
+    }
+    var upgradeIntro: String {
+        "The records on this laptop are not yet protected by a passphrase. Choose one now: everything held is kept, and sealed with it."
+    }
+    func upgraded(versions: Int) -> String { "Protected \(versions) record version\(versions == 1 ? "" : "s") with the passphrase; nothing was lost." }
+    func keyKept(_ place: KeyCache.Place) -> String? {
+        switch place {
+        case .runtimeDirectory: return nil
+        case .sharedMemory:
+            return "Note: XDG_RUNTIME_DIR is not set, so the unlocked key is kept in /dev/shm until the computer restarts or you run `mimamori lock` (not at logout)."
+        case .none:
+            return "Note: there is no memory-backed folder to keep the unlocked key in (XDG_RUNTIME_DIR is not set), so every command asks for the passphrase."
+        }
+    }
+    var lockedNow: String { "Locked: names and notes need the passphrase again." }
+    var wasNotUnlocked: String { "Already locked: no unlocked key was kept for this database." }
+    var notEncryptedYet: String { "This database is not protected by a passphrase yet; the next command will ask you to choose one." }
+    var passphraseFromEnvironment: String { "MIMAMORI_PASSPHRASE is set: every command unlocks with it until you unset it." }
+    var nameLocked: String { "(locked)" }
+    func forgottenLoses(_ unsent: Int) -> String {
+        unsent == 0
+            ? "Every change made on this laptop has been sent: a new database and `mimamori sync` bring back everything that was synced."
+            : "\(unsent) change\(unsent == 1 ? "" : "s") made on this laptop \(unsent == 1 ? "has" : "have") not been sent and will be lost; everything that was synced comes back with `mimamori sync`."
+    }
+    var forgottenConfirm: String { "Start a new database and lose them? Type yes to go on" }
+    func setAside(_ path: String) -> String { "The old, still-sealed database was moved to \(path)." }
 }

@@ -116,6 +116,40 @@ struct JapaneseStrings: Strings {
     var syncInterrupted: String { "同期を中止しました。もう一度「同期する」を選べば、続きから進みます。" }
     var erasedContent: String { "（削除済み：内容は消去されています）" }
 
+    var askPassphrase: String { "パスフレーズ（入力した文字は表示されません）: " }
+    var askNewPassphrase: String { "新しいパスフレーズ（8文字以上。入力した文字は表示されません）: " }
+    var askPassphraseAgain: String { "確認のため、もう一度: " }
+    var passphrasesDiffer: String { "2回の入力が違っていました。もう一度決めてください。" }
+    var wrongPassphraseTryAgain: String { "パスフレーズが違います。もう一度入力してください。" }
+    var initPassphraseIntro: String {
+        "パスフレーズを決めてください。パソコンをなくしても、訪問先の名前やメモを他の人が読めないようにするためのものです。ログインするたびに一度入力します。忘れたときは、同期済みの記録は取り戻せますが（mimamori init --forgot-passphrase）、まだ送っていない記録は失われます。"
+    }
+    var upgradeIntro: String {
+        "このパソコンの記録は、まだパスフレーズで守られていません。いまパスフレーズを決めてください。記録はすべてそのまま残り、パスフレーズで封をします。"
+    }
+    func upgraded(versions: Int) -> String { "\(versions) 件の記録をパスフレーズで保護しました。失われた記録はありません。" }
+    func keyKept(_ place: KeyCache.Place) -> String? {
+        switch place {
+        case .runtimeDirectory: return nil
+        case .sharedMemory:
+            return "注意: XDG_RUNTIME_DIR が設定されていないため、解錠した鍵は /dev/shm に置きます。ログアウトでは消えず、再起動か mimamori lock で消えます。"
+        case .none:
+            return "注意: 鍵をメモリー上に置く場所がないため（XDG_RUNTIME_DIR が未設定）、コマンドのたびにパスフレーズを尋ねます。"
+        }
+    }
+    var lockedNow: String { "鍵をかけました。名前やメモを見るには、またパスフレーズが必要です。" }
+    var wasNotUnlocked: String { "すでに鍵がかかっています（このデータベースの鍵は保存されていませんでした）。" }
+    var notEncryptedYet: String { "このデータベースはまだパスフレーズで守られていません。次のコマンドでパスフレーズを決めます。" }
+    var passphraseFromEnvironment: String { "MIMAMORI_PASSPHRASE が設定されているため、解除するまでどのコマンドもそれで解錠します。" }
+    var nameLocked: String { "（鍵がかかっています）" }
+    func forgottenLoses(_ unsent: Int) -> String {
+        unsent == 0
+            ? "このパソコンの記録はすべて送信済みです。新しいデータベースを作って mimamori sync すれば、同期済みの記録はすべて戻ります。"
+            : "このパソコンで記録して、まだ送っていない \(unsent) 件は失われます。同期済みの記録は mimamori sync で戻ります。"
+    }
+    var forgottenConfirm: String { "新しいデータベースを作り、その記録を失ってよいですか。よければ yes と入力してください" }
+    func setAside(_ path: String) -> String { "前のデータベース（封をしたまま）は \(path) に移しました。" }
+
     func error(_ error: ClientError) -> String {
         switch error {
         case let .notInitialized(path):
@@ -150,6 +184,20 @@ struct JapaneseStrings: Strings {
             return "サーバーにつながりません（\(reason)）。記録はこの端末に残っています。後でもう一度同期してください。"
         case let .badServerReply(reason):
             return "サーバーの返事が読めませんでした: \(reason)"
+        case .locked:
+            return "名前やメモには鍵がかかっています。端末で mimamori を実行してパスフレーズを入力するか、スクリプトでは環境変数 MIMAMORI_PASSPHRASE を設定してください。"
+        case .wrongPassphrase:
+            return "パスフレーズが違います。何も変えていません。忘れたときは mimamori init --forgot-passphrase で作り直し、mimamori sync で同期済みの記録を戻せます。"
+        case .passphraseNeeded:
+            return "パスフレーズが必要です。端末で実行して入力するか、環境変数 MIMAMORI_PASSPHRASE を設定してください。何も変えていません。"
+        case let .passphraseTooShort(minimum):
+            return "パスフレーズは \(minimum) 文字以上にしてください。"
+        case .sealedDataDamaged:
+            return "封をしたデータが開けません（壊れているか、別の鍵のものです）。何も変えていません。"
+        case .alreadyEncrypted:
+            return "このデータベースはすでにパスフレーズで守られています。"
+        case let .unsentChangesWouldBeLost(count):
+            return "まだ送っていない \(count) 件が失われるため、作り直しませんでした。端末で mimamori init --forgot-passphrase を実行し、確認に答えてください。"
         }
     }
 

@@ -137,6 +137,27 @@ public protocol Strings: Sendable {
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String
     func sameLastYear(_ count: Int) -> String
 
+    // MARK: Passphrase (a lost laptop gives nothing away)
+    var askPassphrase: String { get }
+    var askNewPassphrase: String { get }
+    var askPassphraseAgain: String { get }
+    var passphrasesDiffer: String { get }
+    var wrongPassphraseTryAgain: String { get }
+    var initPassphraseIntro: String { get }
+    var upgradeIntro: String { get }
+    func upgraded(versions: Int) -> String
+    /// Where the unlocked key is kept, when that is worth saying (nil for `$XDG_RUNTIME_DIR`).
+    func keyKept(_ place: KeyCache.Place) -> String?
+    var lockedNow: String { get }
+    var wasNotUnlocked: String { get }
+    var notEncryptedYet: String { get }
+    var passphraseFromEnvironment: String { get }
+    /// Shown instead of a name by `due` while locked.
+    var nameLocked: String { get }
+    func forgottenLoses(_ unsent: Int) -> String
+    var forgottenConfirm: String { get }
+    func setAside(_ path: String) -> String
+
     // MARK: Errors
     func error(_ error: ClientError) -> String
     func validationFailure(_ problems: [ValidationProblem]) -> String

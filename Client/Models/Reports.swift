@@ -28,7 +28,9 @@ public struct DocumentDetail: Codable, Sendable, Hashable {
 
 /// One row of `due`: an active subject whose last visit is older than their cadence.
 public struct DueItem: Codable, Sendable, Hashable {
-    public let subject: Subject
+    public let subjectId: String
+    /// Nil while the database is locked: names need the passphrase.
+    public let subject: Subject?
     /// Nil when never visited.
     public let lastVisit: LocalDate?
     public let dueDate: LocalDate?

@@ -50,7 +50,8 @@ extension AppDatabase {
         }
         try write { db in
             _ = try AppDatabase.requireReplica(db)
-            try db.execute(sql: "UPDATE replica SET server_url = ?, token = ? WHERE id = 1", arguments: [server, token])
+            try db.execute(sql: "UPDATE replica SET server_url = ?, token = ? WHERE id = 1",
+                           arguments: [server, Sealing.sealText(token, .token, in: db)])
         }
     }
 

@@ -8,11 +8,11 @@ import MimamoriShared
 /// batch of hundreds.
 extension AppDatabase {
     static func loadSet(_ db: Database, documentId: String) throws -> VersionSet {
-        try VersionSet(StoredVersion.all().of(document: documentId).current().fetchAll(db).map { try $0.version() })
+        try VersionSet(StoredVersion.all().of(document: documentId).current().fetchAll(db).map { try $0.version(db) })
     }
 
     static func loadVersion(_ db: Database, documentId: String, dot: Dot) throws -> Version? {
-        try StoredVersion.all().of(document: documentId).at(dot).fetchOne(db)?.version()
+        try StoredVersion.all().of(document: documentId).at(dot).fetchOne(db)?.version(db)
     }
 
     static func requireReplica(_ db: Database) throws -> Replica {
@@ -42,11 +42,12 @@ extension AppDatabase {
     /// The written half of `DocumentBatch.withdraw`: unsent changes of the moved document are set aside naming
     /// where it went, and its versions go, but for those the outbox still points at (no longer current).
     static func withdraw(_ db: Database, documentId id: String, to district: String) throws {
+        let message = "a district office moved this record to district '\(district)', which this laptop does not cover; the change was not sent — give it to the office of '\(district)'"
         try OutboxEntry.filter(OutboxEntry.Columns.documentId == id && OutboxEntry.Columns.batchId == nil
                                && [OutboxEntry.State.pending, .deferred].contains(OutboxEntry.Columns.state))
             .updateAll(db, OutboxEntry.Columns.state.set(to: OutboxEntry.State.rejected),
                        OutboxEntry.Columns.rejectCode.set(to: RejectionCode.outOfScope.rawValue),
-                       OutboxEntry.Columns.rejectMessage.set(to: "a district office moved this record to district '\(district)', which this laptop does not cover; the change was not sent — give it to the office of '\(district)'"))
+                       OutboxEntry.Columns.rejectMessage.set(to: Sealing.sealText(message, .rejectMessage, in: db)))
         try db.execute(sql: "UPDATE version SET current = 0 WHERE document_id = ?", arguments: [id])
         try db.execute(sql: """
             DELETE FROM version WHERE document_id = ?
@@ -125,7 +126,7 @@ struct DocumentBatch {
                 let isCurrent: Bool = row[StoredVersion.Columns.current]
                 held[documentId, default: [:]][dot] = Held(rowId: row[StoredVersion.Columns.id], current: isCurrent)
                 if isCurrent {
-                    current[documentId, default: []].append(try VersionJSON.decode(row[StoredVersion.Columns.json] as Data))
+                    current[documentId, default: []].append(try Sealing.version(row[StoredVersion.Columns.json], in: db))
                 }
             }
         }
@@ -237,7 +238,7 @@ struct DocumentBatch {
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
             let rows = newVersions[chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)]
             var arguments = StatementArguments()
-            for row in rows { arguments += row.arguments }
+            for row in rows { arguments += try row.sealed(db).arguments }
             try db.cachedStatement(sql: """
                 INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
                 """).execute(arguments: arguments)
@@ -259,7 +260,8 @@ struct DocumentBatch {
                            arguments: StatementArguments(ids))
         }
         try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 11, values: visitRows)
-        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, values: subjectRows)
+        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8,
+                            values: Sealing.sealNames(subjectRows, width: 8, at: 1, in: db))
         try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
         try CounterRecord.add(counterDeltas, in: db)
     }

@@ -14,7 +14,7 @@ extension AppDatabase {
                 SELECT v.json FROM visit_index i JOIN version v ON v.id = i.version_id
                 WHERE i.deleted = 0 AND i.visitor_id = ? ORDER BY i.id DESC LIMIT ?
                 """, arguments: [replica.visitorId, limit])
-            return try rows.compactMap { try AppDatabase.display($0).visit }
+            return try rows.compactMap { try AppDatabase.display($0, db).visit }
         }
     }
 

@@ -51,7 +51,7 @@ extension AppDatabase {
             try createProjection(db, table)
             let set = try db.makeStatement(sql: "INSERT INTO \(table) (\(columns), version_id) SELECT \(columns), ? FROM \(table)_v1 WHERE id = ?")
             for id in try String.fetchAll(db, sql: "SELECT id FROM \(table)_v1") {
-                let versions = try StoredVersion.all().of(document: id).current().fetchAll(db).map { try $0.version() }
+                let versions = try StoredVersion.all().of(document: id).current().fetchAll(db).map { try $0.version(db) }
                 guard let display = try VersionSet(versions).display, let rowId = rowIds[id]?[display.dot] else {
                     throw DatabaseError(resultCode: .SQLITE_CORRUPT, message: "\(table) row \(id) has no current version")
                 }

@@ -9,7 +9,7 @@ extension AppDatabase {
     public func requireReplica() throws -> Replica { try read { try AppDatabase.requireReplica($0) } }
 
     /// The payload of the display version a projection row points at (a row with its `json`).
-    static func display(_ row: Row) throws -> DocumentPayload { try VersionJSON.decode(row["json"] as Data).payload }
+    static func display(_ row: Row, _ db: Database) throws -> DocumentPayload { try Sealing.version(row["json"], in: db).payload }
 
     public func subjects(includeInactive: Bool = false) throws -> [SubjectListItem] {
         try read { db in
@@ -19,7 +19,7 @@ extension AppDatabase {
                 ORDER BY s.district, s.id
                 """)
             return try rows.map { row in
-                SubjectListItem(subject: try AppDatabase.display(row).subject!, inConflict: row["in_conflict"])
+                SubjectListItem(subject: try AppDatabase.display(row, db).subject!, inConflict: row["in_conflict"])
             }
         }
     }
@@ -40,7 +40,7 @@ extension AppDatabase {
                 \(whereSQL) ORDER BY i.date, i.id
                 """, arguments: StatementArguments(args))
             return try rows.map { row in
-                VisitListItem(visit: try AppDatabase.display(row).visit!, inConflict: row["in_conflict"])
+                VisitListItem(visit: try AppDatabase.display(row, db).visit!, inConflict: row["in_conflict"])
             }
         }
     }
@@ -51,7 +51,7 @@ extension AppDatabase {
             let set = try AppDatabase.loadSet(db, documentId: id)
             guard let display = set.display else { return nil }
             let history = try StoredVersion.all().of(document: id).fetchAll(db)
-                .map { try $0.version() }
+                .map { try $0.version(db) }
                 .sorted { ($0.writtenAt, $0.dot) < ($1.writtenAt, $1.dot) }
             return DocumentDetail(documentId: id, type: display.type, inConflict: set.isConflict, display: display,
                                   current: set.versions, history: history)
@@ -70,34 +70,36 @@ extension AppDatabase {
 
     /// `mimamori due`: active subjects with a cadence whose last visit (any outcome: a 不在 visit is an effort too)
     /// is older than the cadence; never-visited subjects first, then the most overdue.
+    /// While locked the names stay sealed: each item has its subject id only.
     public func due(today: LocalDate = .today()) throws -> [DueItem] {
+        let unlocked = isUnlocked
         let rows = try read { db in
             try Row.fetchAll(db, sql: """
-                SELECT v.json, s.cadence_days,
+                SELECT s.id, v.json, s.cadence_days,
                        (SELECT MAX(i.date) FROM visit_index i WHERE i.subject_id = s.id AND i.deleted = 0) AS last_visit
                 FROM subject_index s JOIN version v ON v.id = s.version_id
                 WHERE s.deleted = 0 AND s.active = 1 AND s.cadence_days IS NOT NULL
-                """)
+                """).map { row in (row, try unlocked ? AppDatabase.display(row, db).subject : nil) }
         }
         var items: [DueItem] = []
-        for row in rows {
-            let subject = try AppDatabase.display(row).subject!
+        for (row, subject) in rows {
+            let subjectId: String = row["id"]
             let cadence: Int = row["cadence_days"]
             guard let lastText: String = row["last_visit"], let last = LocalDate(lastText) else {
-                items.append(DueItem(subject: subject, lastVisit: nil, dueDate: nil, daysOverdue: nil))
+                items.append(DueItem(subjectId: subjectId, subject: subject, lastVisit: nil, dueDate: nil, daysOverdue: nil))
                 continue
             }
             let dueDate = last.adding(days: cadence)
             if dueDate < today {
-                items.append(DueItem(subject: subject, lastVisit: last, dueDate: dueDate, daysOverdue: dueDate.days(until: today)))
+                items.append(DueItem(subjectId: subjectId, subject: subject, lastVisit: last, dueDate: dueDate, daysOverdue: dueDate.days(until: today)))
             }
         }
         return items.sorted { a, b in
             switch (a.daysOverdue, b.daysOverdue) {
-            case (nil, nil): return a.subject.id < b.subject.id
+            case (nil, nil): return a.subjectId < b.subjectId
             case (nil, _): return true
             case (_, nil): return false
-            case let (x?, y?): return x != y ? x > y : a.subject.id < b.subject.id
+            case let (x?, y?): return x != y ? x > y : a.subjectId < b.subjectId
             }
         }
     }
@@ -120,7 +122,7 @@ extension AppDatabase {
             let current = try StoredVersion.all().current()
                 .filter(sql: "document_id IN (SELECT id FROM visit_index)").fetchAll(db)
             return try Dictionary(grouping: current, by: \.documentId).values.compactMap { rows in
-                try VersionSet(rows.map { try $0.version() }).display
+                try VersionSet(rows.map { try $0.version(db) }).display
             }
         }
         return IndicatorCounting.recount(displays: displays)
@@ -149,7 +151,8 @@ extension AppDatabase {
                 FROM subject_index WHERE in_conflict = 1 ORDER BY id
                 """)
             for r in subjects {
-                items.append(ConflictItem(documentId: r["id"], type: .subject, versions: r["n"], summary: r["name"]))
+                items.append(ConflictItem(documentId: r["id"], type: .subject, versions: r["n"],
+                                          summary: try Sealing.openText(r["name"], .subjectName, in: db)))
             }
             return items
         }
@@ -164,11 +167,13 @@ extension AppDatabase {
         }
     }
 
+    /// The server's reasons may quote a name or a note, so they are sealed: while locked, code only.
     public func rejectedChanges() throws -> [RejectedChange] {
-        try read { db in
+        let unlocked = isUnlocked
+        return try read { db in
             try OutboxEntry.all().inState(.rejected).order(OutboxEntry.Columns.seq).fetchAll(db).map { entry in
                 RejectedChange(documentId: entry.documentId, dot: entry.dot, code: entry.rejectCode ?? "rejected",
-                               message: entry.rejectMessage ?? "")
+                               message: try unlocked ? entry.rejectMessage.map { try Sealing.openText($0, .rejectMessage, in: db) } ?? "" : "")
             }
         }
     }

@@ -101,6 +101,9 @@ extension AppDatabase {
         migrator.registerMigration("v2: one canonical JSON per version") { db in
             try migrateToCanonicalVersions(db)
         }
+        migrator.registerMigration("v3: the vault of the data key") { db in
+            try Vault.createTable(db)
+        }
         return migrator
     }
 }

@@ -39,7 +39,8 @@ extension AppDatabase {
     /// Where and how to reach the server, as saved by `login`; nil before login.
     public func serverSettings() throws -> (url: URL, token: String, replicaId: String)? {
         let r = try requireReplica()
-        guard let s = r.serverUrl, let url = URL(string: s), let token = r.token else { return nil }
+        guard let s = r.serverUrl, let url = URL(string: s), let sealed = r.token else { return nil }
+        let token = try read { try Sealing.openText(sealed, .token, in: $0) }
         return (url, token, r.replicaId)
     }
 
@@ -63,7 +64,7 @@ extension AppDatabase {
                 SELECT v.json FROM outbox o JOIN version v
                   ON v.document_id = o.document_id AND v.dot_replica = o.dot_replica AND v.dot_counter = o.dot_counter
                 WHERE o.batch_id = ? ORDER BY o.seq
-                """, arguments: [batchId])
+                """, arguments: [batchId]).map { try Sealing.open($0, .versionJSON, in: db) }
             return PushBatch(batchId: batchId!, replicaId: replica.replicaId, versionJSON: versionJSON)
         }
     }
@@ -110,7 +111,8 @@ extension AppDatabase {
     private func setAside(_ entries: QueryInterfaceRequest<OutboxEntry>, state: OutboxEntry.State, code: String,
                           message: String, in db: Database) throws {
         try entries.updateAll(db, OutboxEntry.Columns.state.set(to: state), OutboxEntry.Columns.batchId.set(to: nil),
-                              OutboxEntry.Columns.rejectCode.set(to: code), OutboxEntry.Columns.rejectMessage.set(to: message))
+                              OutboxEntry.Columns.rejectCode.set(to: code),
+                              OutboxEntry.Columns.rejectMessage.set(to: Sealing.sealText(message, .rejectMessage, in: db)))
     }
 
     /// The server refused a batch of one version: that version is set aside with the server's reason, like a

@@ -9,16 +9,31 @@ public struct AppDatabase: Sendable {
     public static let fileName = "mimamori.sqlite"
 
     public let writer: any DatabaseWriter
+    /// The data key as far as this process knows it (see `Keyring`, `AppDatabase+Encryption`).
+    let keyring: Keyring
 
     /// Wraps an open connection and brings its schema up to date.
     public init(_ writer: any DatabaseWriter) throws {
-        self.writer = writer
-        try AppDatabase.migrator.migrate(writer)
+        try self.init(writer, keyring: Keyring())
     }
 
-    /// An empty in-memory database, for tests and previews.
+    init(_ writer: any DatabaseWriter, keyring: Keyring) throws {
+        self.writer = writer
+        self.keyring = keyring
+        try AppDatabase.migrator.migrate(writer)
+        // A writer not made by `configuration(_:)` is attached here, so it can never write clear text into a
+        // sealed database (its readers, unattached, fail closed: `ClientError.locked`).
+        writer.writeWithoutTransaction { keyring.attach($0) }
+        keyring.state = try AppDatabase.initialKeyState(writer)
+    }
+
+    /// An empty in-memory database, for tests and previews: sealed like a laptop's, under a passphrase of its
+    /// own, and unlocked.
     public static func inMemory() throws -> AppDatabase {
-        try AppDatabase(DatabaseQueue(configuration: configuration()))
+        let keyring = Keyring()
+        let db = try AppDatabase(DatabaseQueue(configuration: configuration(keyring)), keyring: keyring)
+        try db.encrypt(passphrase: "in-memory database", parameters: .testing)
+        return db
     }
 
     /// Opens (creating if `create`) the database in `directory`, in WAL mode, readable by its owner only.
@@ -44,8 +59,9 @@ public struct AppDatabase: Sendable {
             }
         }
         do {
-            let pool = try DatabasePool(path: file.path, configuration: configuration())
-            let db = try AppDatabase(pool)
+            let keyring = Keyring()
+            let pool = try DatabasePool(path: file.path, configuration: configuration(keyring))
+            let db = try AppDatabase(pool, keyring: keyring)
             for suffix in ["", "-wal", "-shm"] where fm.fileExists(atPath: file.path + suffix) {
                 try? fm.setAttributes([.posixPermissions: 0o600], ofItemAtPath: file.path + suffix)
             }
@@ -55,8 +71,13 @@ public struct AppDatabase: Sendable {
         }
     }
 
-    static func configuration() -> Configuration {
+    static func configuration(_ keyring: Keyring) -> Configuration {
         var config = Configuration()
+        config.prepareDatabase { db in
+            keyring.attach(db)
+            // Deleted content is zeroed, not left in free pages (the upgrade's clear text, a replaced version).
+            try db.execute(sql: "PRAGMA secure_delete = ON")
+        }
         config.foreignKeysEnabled = true
         // A second mimamori process (a sync running while a visit is logged) waits briefly instead of failing.
         config.busyMode = .timeout(3)

@@ -39,7 +39,8 @@ struct StoredVersion: Codable, Hashable, FetchableRecord, PersistableRecord {
 
     var dot: Dot { Dot(replica: dotReplica, counter: UInt64(dotCounter)) }
 
-    func version() throws -> Version { try VersionJSON.decode(json) }
+    /// The version, its JSON opened with the key of `db` (see `Sealing`).
+    func version(_ db: Database) throws -> Version { try Sealing.version(json, in: db) }
 
     var arguments: StatementArguments { [id, documentId, dotReplica, dotCounter, current, json, receivedAt] }
 }

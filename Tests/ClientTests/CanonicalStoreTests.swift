@@ -16,7 +16,10 @@ struct CanonicalStoreTests {
     }
 
     func storedJSON(_ db: AppDatabase, _ id: String) throws -> [Data] {
-        try db.writer.read { try StoredVersion.all().of(document: id).order(StoredVersion.Columns.id).fetchAll($0).map(\.json) }
+        // Stored sealed (`Sealing`): opened, they are the canonical bytes.
+        try db.writer.read { d in
+            try StoredVersion.all().of(document: id).order(StoredVersion.Columns.id).fetchAll(d).map { try Sealing.open($0.json, .versionJSON, in: d) }
+        }
     }
 
     @Test("a local write is stored as VersionJSON's bytes, and a push body is those bytes spliced")
@@ -113,7 +116,7 @@ struct CanonicalStoreTests {
         #expect(rows == distinct)
         for id in local.map(\.id) + [fresh.id] {
             let detail = try db.visitDetail(id: id)
-            let flagged = try db.writer.read { try StoredVersion.all().of(document: id).current().fetchAll($0).map { try $0.version() } }
+            let flagged = try db.writer.read { d in try StoredVersion.all().of(document: id).current().fetchAll(d).map { try $0.version(d) } }
             #expect(Set(flagged) == Set(detail.current))
         }
     }
@@ -221,7 +224,7 @@ struct MigrationTests {
         let stored = try db.writer.read { try StoredVersion.fetchAll($0) }
         let tombstoneRows = try deleted.reduce(0) { $0 + (try db.document(id: $1.documentId)?.history.count ?? 0) }
         #expect(stored.count == expected.documents.reduce(0) { $0 + $1.history.count } + tombstoneRows)
-        for row in stored { #expect(row.json == VersionJSON.encode(try row.version())) }
+        for row in stored { #expect(row.json == VersionJSON.encode(try db.writer.read { try row.version($0) })) }
         let tables = try db.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
         #expect(!tables.contains("history") && !tables.contains("versions"))
     }

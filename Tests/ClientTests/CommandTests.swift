@@ -90,11 +90,21 @@ struct CommandTests {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let d = ["--data-dir", dir.path]
+        // `run` parses in this process, whose environment has no MIMAMORI_PASSPHRASE and no terminal: the laptop
+        // is set up and unlocked for the session first, as `init` in a terminal leaves it (EncryptionTests run
+        // `init` itself in a process of its own).
+        let setUp = try AppDatabase.open(directory: dir, create: true)
+        try setUp.initReplica(visitorId: "V-1", name: "山田", role: .fureaiMember, organization: "西会")
+        try setUp.encrypt(passphrase: "command flow passphrase", parameters: .testing)
+        let session = KeyCache.resolve(environment: ProcessInfo.processInfo.environment)
+        try setUp.keepUnlockedKey(in: session)
+        defer { if let vault = try? setUp.vault() { session.remove(keyId: vault.keyId) } }
         try await run(["init", "--visitor-id", "V-1", "--name", "山田", "--role", "fureai_member", "--organization", "西会"] + d)
         try await run(["subject", "add", "--id", "S-1", "--name", "佐藤", "--district", "nishi", "--cadence-days", "14"] + d)
         try await run(["visit", "log", "--subject", "S-1", "--kind", "ふれあいの会による見守り訪問", "--date", "2025-06-01",
                        "--concern", "isolation"] + d)
         let db = try AppDatabase.open(directory: dir)
+        try db.unlock(passphrase: "command flow passphrase")
         let visit = try #require(try db.visits().first?.visit)
         #expect(visit.kind == .fureaiWatch)
         #expect(visit.organization == "西会")

@@ -15,12 +15,18 @@ struct CrashTests {
         let dir = temporaryDirectory()
         let db = try AppDatabase.open(directory: dir, create: true)
         try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+        try db.encrypt(passphrase: "crash test passphrase", parameters: .testing)
         try db.addSubject(id: "S-1", fields: SubjectFields(name: "佐藤", district: "nishi"))
+        // Unlocked for the session, as a visitor's laptop is.
+        let runtime = dir.appendingPathComponent("run")
+        try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try db.keepUnlockedKey(in: KeyCache(directory: runtime.appendingPathComponent("mimamori"), place: .runtimeDirectory))
 
         func logProcess(_ note: String) throws -> Process {
             let p = Process()
             p.executableURL = cli
             p.arguments = ["visit", "log", "--data-dir", dir.path, "--subject", "S-1", "--kind", "fureai_watch", "--note", note]
+            p.environment = ["PATH": "/usr/bin:/bin", "HOME": dir.path, "LANG": "C.UTF-8", "XDG_RUNTIME_DIR": runtime.path]
             p.standardOutput = FileHandle.nullDevice
             p.standardError = FileHandle.nullDevice
             try p.run()

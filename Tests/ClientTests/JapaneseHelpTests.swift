@@ -12,7 +12,7 @@ struct JapaneseHelpTests {
         [], ["init"], ["subject"], ["subject", "add"], ["subject", "list"], ["subject", "show"], ["subject", "edit"],
         ["subject", "deactivate"], ["visit"], ["visit", "log"], ["visit", "edit"], ["visit", "delete"], ["visit", "list"],
         ["visit", "show"], ["due"], ["totals"], ["status"], ["login"], ["sync"], ["conflicts"], ["conflicts", "list"],
-        ["conflicts", "show"], ["conflicts", "resolve"],
+        ["conflicts", "show"], ["conflicts", "resolve"], ["lock"],
     ]
 
     func run(_ arguments: [String], language: String) throws -> (status: Int32, output: String) {

@@ -25,7 +25,7 @@ struct QueryTests {
         // D never visited
 
         let due = try db.due(today: today)
-        #expect(due.map(\.subject.id) == ["D", "C", "A"])
+        #expect(due.map(\.subjectId) == ["D", "C", "A"])
         #expect(due.map(\.daysOverdue) == [nil, 26, 3])
         #expect(due[1].lastVisit == today.adding(days: -40))
     }
@@ -36,7 +36,7 @@ struct QueryTests {
         let v = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: today), today: today)
         #expect(try db.due(today: today).isEmpty)
         try db.deleteVisit(id: v.id)
-        #expect(try db.due(today: today).map(\.subject.id) == ["S-0001"])
+        #expect(try db.due(today: today).map(\.subjectId) == ["S-0001"])
     }
 
     @Test("totals come from the counters and equal a full recount after any mix of writes")

@@ -88,11 +88,19 @@ struct TerminalSessionTests {
     static let menuPrompt = "番号を入れてエンターキーを押してください"
     static let saved = "記録しました: "
 
-    /// A data folder with a visitor and three subjects, one visited on 2026-11-01 (so overdue).
+    static let passphrase = "ひまわり畑で待ち合わせ"
+
+    /// A data folder with a visitor and three subjects, one visited on 2026-11-01 (so overdue), sealed with
+    /// `passphrase`, whose key is already kept for the session (`run/` is the session's `XDG_RUNTIME_DIR`).
     func makeFolder() throws -> (URL, AppDatabase) {
         let dir = temporaryDirectory()
         let db = try AppDatabase.open(directory: dir, create: true)
         try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+        try db.encrypt(passphrase: Self.passphrase, parameters: .testing)
+        let runtime = dir.appendingPathComponent("run")
+        try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        KeyCache(directory: runtime.appendingPathComponent("mimamori"), place: .runtimeDirectory)
+            .store(try #require(db.keyring.key), keyId: try #require(try db.vault()).keyId)
         let day = LocalDate(year: 2026, month: 11, day: 1)!
         try db.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi", cadenceDays: 14), today: day)
         try db.addSubject(id: "S-0002", fields: SubjectFields(name: "鈴木花子", district: "nishi", cadenceDays: 7), today: day)
@@ -106,6 +114,7 @@ struct TerminalSessionTests {
         try #require(FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid"), "util-linux's setsid is needed")
         return try PseudoTerminalSession(arguments: arguments, environment: [
             "LANG": language, "MIMAMORI_HOME": dir.path, "HOME": dir.path, "PATH": "/usr/bin:/bin", "TERM": "xterm",
+            "XDG_RUNTIME_DIR": dir.appendingPathComponent("run").path,
         ])
     }
 
@@ -251,5 +260,55 @@ struct TerminalSessionTests {
         #expect(edit.waitForExit() == 0)
         #expect(try db.lastOwnVisit()?.note == "郵便受けにメモを残した")
         #expect(Self.englishWords(edit.screen) == [])
+    }
+
+    @Test("the first run after upgrading asks for a new passphrase twice, seals the v1 database and loses nothing")
+    func upgradeAsksOnce() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("run"), withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+        try FileManager.default.copyItem(at: MigrationTests.fixtures.appendingPathComponent("v1-laptop.sqlite"),
+                                         to: dir.appendingPathComponent(AppDatabase.fileName))
+        let before = try V1Observed.of(AppDatabase.open(directory: dir))
+        let session = try start(dir)
+        #expect(session.waitFor("いまパスフレーズを決めてください"))
+        answer(session, [("新しいパスフレーズ（8文字以上。入力した文字は表示されません）: ", Self.passphrase),
+                         ("確認のため、もう一度: ", Self.passphrase)])
+        #expect(session.waitFor("件の記録をパスフレーズで保護しました。失われた記録はありません。"))
+        #expect(session.waitFor(Self.menuPrompt))
+        #expect(!session.screen.contains(Self.passphrase))
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+
+        let db = try AppDatabase.open(directory: dir)
+        #expect(try db.isEncrypted)
+        #expect(throws: ClientError.locked) { try db.subjects() }
+        try db.unlock(passphrase: Self.passphrase)
+        #expect(try V1Observed.of(db) == before)
+    }
+
+    @Test("locked: the menu asks for the passphrase without echoing it, refuses a wrong one, then not again this session")
+    func passphraseOncePerSession() throws {
+        let (dir, _) = try makeFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("run/mimamori"))
+        let session = try start(dir)
+        #expect(session.waitFor("パスフレーズ（入力した文字は表示されません）: "))
+        session.type("まちがった合言葉")
+        #expect(session.waitFor("パスフレーズが違います。もう一度入力してください。"))
+        #expect(session.waitFor("パスフレーズ（入力した文字は表示されません）: ", count: 2))
+        session.type(Self.passphrase)
+        #expect(session.waitFor(Self.menuPrompt))
+        #expect(!session.screen.contains("まちがった合言葉") && !session.screen.contains(Self.passphrase), "the passphrase was echoed")
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(Self.englishWords(session.screen) == [])
+
+        let again = try start(dir)
+        #expect(again.waitFor(Self.menuPrompt))
+        #expect(!again.screen.contains("パスフレーズ"))
+        again.type("6")
+        #expect(again.waitForExit() == 0)
     }
 }

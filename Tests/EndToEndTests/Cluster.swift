@@ -18,7 +18,7 @@ struct Cluster: Sendable {
     /// Runs `body` with a server whose data lives in `serverDirectory` (fresh if nil) and `count` laptops
     /// (fresh if `replicas` is nil, else those given, logged in to this server).
     static func run<T: Sendable>(
-        replicas count: Int, serverDirectory: URL? = nil, existing: [AppDatabase]? = nil,
+        replicas count: Int, serverDirectory: URL? = nil, existing: [AppDatabase]? = nil, passphrase: String? = nil,
         _ body: @escaping @Sendable (Cluster) async throws -> T
     ) async throws -> T {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-\(UUID().uuidString)")
@@ -34,6 +34,7 @@ struct Cluster: Sendable {
                     db = existing[i]
                 } else {
                     db = try AppDatabase.open(directory: root.appendingPathComponent("laptop-\(i)"), create: true)
+                    if let passphrase { try db.encrypt(passphrase: passphrase, parameters: .testing) }
                     try db.initReplica(visitorId: "visitor-\(i)", name: "訪問者\(i)", role: .fureaiMember,
                                        organization: "西校区ふれあいの会", district: district)
                 }
