@@ -4,7 +4,7 @@ import GRDB
 import MimamoriShared
 import Testing
 
-private let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori")
+private let binary = mimamoriBinary
 
 /// Whether `text` appears in `bytes` as UTF-8, UTF-16LE or UTF-16BE: what a search of a lost laptop's disk
 /// would try.
@@ -138,22 +138,10 @@ struct EncryptionTests {
     // MARK: The command line
 
     func run(_ arguments: [String], _ dir: URL, passphrase: String? = nil, runtime: URL? = nil) throws -> (status: Int32, output: String) {
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the mimamori product first (swift build)")
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
         var environment = ["LANG": "C.UTF-8", "PATH": "/usr/bin:/bin", "HOME": dir.path, "MIMAMORI_HOME": dir.path]
         if let passphrase { environment["MIMAMORI_PASSPHRASE"] = passphrase }
         if let runtime { environment["XDG_RUNTIME_DIR"] = runtime.path }
-        p.environment = environment
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        return try runMimamori(arguments, environment: environment)
     }
 
     @Test("init sets the passphrase; the key is kept for the session; lock forgets it; without a terminal or MIMAMORI_PASSPHRASE a name-showing command says how to unlock, due still works")

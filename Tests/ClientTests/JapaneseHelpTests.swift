@@ -3,7 +3,7 @@ import Foundation
 import MimamoriShared
 import Testing
 
-private let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori")
+private let binary = mimamoriBinary
 
 /// Help under a Japanese locale, read from the real binary as a visitor would see it.
 @Suite("Help and messages in the locale's language")
@@ -16,20 +16,8 @@ struct JapaneseHelpTests {
     ]
 
     func run(_ arguments: [String], language: String) throws -> (status: Int32, output: String) {
-        try #require(FileManager.default.isExecutableFile(atPath: binary.path), "build the mimamori product first (swift build)")
-        let p = Process()
-        p.executableURL = binary
-        p.arguments = arguments
-        p.environment = ["LANG": language, "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
-                         "MIMAMORI_HOME": temporaryDirectory().path]
-        let pipe = Pipe()
-        p.standardOutput = pipe
-        p.standardError = pipe
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runMimamori(arguments, environment: ["LANG": language, "PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory(),
+                                                 "MIMAMORI_HOME": temporaryDirectory().path])
     }
 
     /// English words left once what is not prose is taken out: option names, value names, code ids, commands

@@ -125,3 +125,24 @@ struct FakeTransport: SyncTransport {
         TotalsReport.make(fiscalYear: FiscalYear(fiscalYear), asOf: today, counters: await server.counters(), language: language)
     }
 }
+
+/// The `mimamori` binary of this build, beside the test bundle.
+let mimamoriBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori")
+
+/// Runs the real `mimamori` with exactly `environment`, no standard input, and returns its exit status and
+/// everything it printed (stdout and stderr together, as a person at a terminal would read it).
+func runMimamori(_ arguments: [String], environment: [String: String]) throws -> (status: Int32, output: String) {
+    try #require(FileManager.default.isExecutableFile(atPath: mimamoriBinary.path), "build the mimamori product first (swift build)")
+    let p = Process()
+    p.executableURL = mimamoriBinary
+    p.arguments = arguments
+    p.environment = environment
+    let pipe = Pipe()
+    p.standardOutput = pipe
+    p.standardError = pipe
+    p.standardInput = FileHandle.nullDevice
+    try p.run()
+    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+    p.waitUntilExit()
+    return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+}

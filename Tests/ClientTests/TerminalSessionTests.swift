@@ -5,7 +5,7 @@ import MimamoriShared
 import Testing
 
 /// The `mimamori` binary built beside this test bundle.
-private let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori")
+private let binary = mimamoriBinary
 
 /// `mimamori` run on a real pseudo-terminal, as a visitor's laptop runs it: the test types keys into the
 /// master side and reads the screen from it. `setsid --ctty` makes the terminal the process's controlling
