@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Records, code lists, validation, calendar, indicator, version vectors, merge, wire types.
@@ -41,6 +42,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Server"
         ),
@@ -59,10 +61,13 @@ let package = Package(
             name: "ClientTests",
             dependencies: ["MimamoriClient", "MimamoriShared", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        // What the server and end-to-end suites share: the stores they run against (SQLite, and PostgreSQL when
+        // MIMAMORI_TEST_POSTGRES_URL names a cluster).
+        .target(name: "MimamoriTestSupport", dependencies: ["MimamoriServer", "MimamoriShared"], path: "Tests/Support"),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "MimamoriServer", "MimamoriShared",
+                "MimamoriServer", "MimamoriShared", "MimamoriTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // The hostile-input corpus compares the database byte for byte before and after each request.
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -71,7 +76,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MimamoriClient", "MimamoriServer", "MimamoriShared",
+                "MimamoriClient", "MimamoriServer", "MimamoriShared", "MimamoriTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

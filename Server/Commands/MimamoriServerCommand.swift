@@ -20,6 +20,11 @@ public struct DataDirectoryOptions: ParsableArguments {
                                valueName: "dir"))
     public var dataDirectory: String = DataDirectoryOptions.defaultDirectory
 
+    @Option(name: .customLong("database"),
+            help: ArgumentHelp("A PostgreSQL database to use instead of the SQLite one in --data-dir (several servers may share it); also read from MIMAMORI_DATABASE_URL. Example: --database postgres://mimamori@127.0.0.1:5432/mimamori",
+                               valueName: "url"))
+    public var database: String?
+
     public static let defaultDirectory = "./mimamori-server-data"
 
     public init() {}
@@ -28,6 +33,7 @@ public struct DataDirectoryOptions: ParsableArguments {
         if dataDirectory.trimmingCharacters(in: .whitespaces).isEmpty {
             throw ValidationError("--data-dir: give a folder path, e.g. --data-dir ./mimamori-server-data")
         }
+        _ = try location(environment: ProcessInfo.processInfo.environment)
     }
 
     public var url: URL { URL(fileURLWithPath: (dataDirectory as NSString).expandingTildeInPath, isDirectory: true) }
@@ -52,7 +58,7 @@ public struct CommandFailure: Error, LocalizedError, CustomStringConvertible {
 public struct ServeCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run the sync server over HTTP, with its embedded SQLite database.",
+        abstract: "Run the sync server over HTTP, with its embedded SQLite database or a shared PostgreSQL one.",
         discussion: "Example: mimamori-server serve --data-dir ./mimamori-server-data --host 0.0.0.0 --port 8080")
 
     @OptionGroup public var data: DataDirectoryOptions
@@ -80,13 +86,14 @@ public struct ServeCommand: AsyncParsableCommand {
             logger.logLevel = .info
             return logger
         }()
-        let store = try data.openStore()
-        let epoch = try await store.epoch()
-        logger.info("database \(data.url.appendingPathComponent(SQLiteSyncStore.fileName).path), epoch \(epoch)")
-        let configuration = ServerConfiguration(host: host, port: port, onListening: { host, port in
-            logger.info("listening on http://\(host):\(port)")
-        })
-        let app = buildApplication(configuration, store: store, logger: logger)
-        try await app.runService()
+        try await data.withStore(logger: logger) { store, described in
+            let epoch = try await store.epoch()
+            logger.info("database \(described), epoch \(epoch)")
+            let configuration = ServerConfiguration(host: host, port: port, onListening: { host, port in
+                logger.info("listening on http://\(host):\(port)")
+            })
+            let app = buildApplication(configuration, store: store, logger: logger)
+            try await app.runService()
+        }
     }
 }

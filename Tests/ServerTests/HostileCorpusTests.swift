@@ -410,7 +410,7 @@ struct HostileCorpusTests {
             _ = try await client.pushOK([first], replica: Self.replica, token: fx.visitor)
             var refused4xx = 0, rejected200 = 0, accepted = 0
             for (index, c) in Self.cases.enumerated() {
-                let before = try await Self.dump(fx.store)
+                let before = try await Self.dump(fx.sqlite)
                 var headers: HTTPFields = [.authorization: "Bearer \(fx.visitor.secret)"]
                 if c.body != nil, c.headers["Content-Type"] == nil { headers[.contentType] = "application/json" }
                 for (name, value) in c.headers { headers[HTTPField.Name(name)!] = value }
@@ -432,7 +432,7 @@ struct HostileCorpusTests {
                     message = results.compactMap(\.message).joined(separator: " ")
                     rejected200 += 1
                     // The batch's reply is kept (a retry gets it again); nothing else may change.
-                    #expect(try await Self.dump(fx.store, skipping: ["batches"]) == before.filter { $0.key != "batches" }, "\(c.name) changed the database")
+                    #expect(try await Self.dump(fx.sqlite, skipping: ["batches"]) == before.filter { $0.key != "batches" }, "\(c.name) changed the database")
                 } else {
                     #expect(!c.accepted, "\(c.name): \(response.status) \(text.prefix(300))")
                     if let status = c.status {
@@ -444,7 +444,7 @@ struct HostileCorpusTests {
                     #expect(body != nil, "\(c.name): not an error body: \(text.prefix(300))")
                     message = body?.error.message ?? ""
                     refused4xx += 1
-                    #expect(try await Self.dump(fx.store) == before, "\(c.name) changed the database")
+                    #expect(try await Self.dump(fx.sqlite) == before, "\(c.name) changed the database")
                 }
                 for word in c.mentions {
                     #expect(message.contains(word), "\(c.name): the message should name '\(word)': \(message.prefix(400))")
