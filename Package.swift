@@ -63,7 +63,11 @@ let package = Package(
         ),
         // What the server and end-to-end suites share: the stores they run against (SQLite, and PostgreSQL when
         // MIMAMORI_TEST_POSTGRES_URL names a cluster).
-        .target(name: "MimamoriTestSupport", dependencies: ["MimamoriServer", "MimamoriShared"], path: "Tests/Support"),
+        .target(
+            name: "MimamoriTestSupport",
+            dependencies: ["MimamoriServer", "MimamoriShared", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [

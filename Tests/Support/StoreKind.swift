@@ -1,6 +1,8 @@
 import Foundation
 import MimamoriServer
 import MimamoriShared
+import Logging
+import PostgresNIO
 
 /// A store tests can also look into.
 public protocol InspectableStore: SyncStore {
@@ -64,6 +66,22 @@ public enum TestPostgres {
             return result
         } catch {
             await store.shutdown()
+            throw error
+        }
+    }
+
+    /// Runs one SQL statement on `database` of the test cluster (the admin database when nil), as its superuser.
+    public static func execute(_ sql: String, on database: PostgresDatabaseURL? = nil) async throws {
+        guard let target = database ?? adminURL else { throw Unavailable() }
+        let connection = try await PostgresConnection.connect(
+            configuration: .init(host: target.host, port: target.port, username: target.user, password: target.password,
+                                 database: target.database, tls: .disable),
+            id: 1, logger: Logger(label: "mimamori-tests"))
+        do {
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "mimamori-tests"))
+            try await connection.close()
+        } catch {
+            try? await connection.close()
             throw error
         }
     }

@@ -31,6 +31,9 @@ public struct PostgresDatabaseURL: Sendable, Hashable, CustomStringConvertible {
         func invalid(_ why: String) -> Invalid {
             Invalid(message: "\(why); accepted: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE, e.g. \(Self.example)")
         }
+        guard !text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw invalid("the database URL contains a control character")
+        }
         let scheme = text.prefix { $0 != ":" }.lowercased()
         guard scheme == "postgres" || scheme == "postgresql", text.dropFirst(scheme.count).hasPrefix("://") else {
             throw invalid("the database URL must start with postgres://")

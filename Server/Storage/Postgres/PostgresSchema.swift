@@ -88,6 +88,15 @@ enum PostgresSchema {
 
     /// Creates or upgrades the schema to the newest migration, in one transaction.
     static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        do {
+            try await migrateInTransaction(client, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // The closure's own error (e.g. a newer schema) says more than the transaction wrapper around it.
+            throw error.closureError ?? error
+        }
+    }
+
+    private static func migrateInTransaction(_ client: PostgresClient, logger: Logger) async throws {
         try await client.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
             try await connection.query("""

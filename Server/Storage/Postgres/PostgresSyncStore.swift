@@ -43,7 +43,22 @@ public final class PostgresSyncStore: SyncStore, Sendable {
                                                          password: url.password, database: url.database, tls: .disable)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = timeout
-        let store = PostgresSyncStore(url: url, client: PostgresClient(configuration: configuration, backgroundLogger: logger), logger: logger)
+        // One plain connection first: a wrong host, password or database name is reported at once, in PostgreSQL's
+        // words, instead of after the pool's retries. The pool's own connection chatter is kept to warnings.
+        do {
+            let probe = try await withTimeout(timeout) {
+                try await PostgresConnection.connect(
+                    configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password,
+                                         database: url.database, tls: .disable),
+                    id: 0, logger: logger)
+            }
+            try? await probe.close()
+        } catch {
+            throw Failure.unreachable(url, Self.describe(error))
+        }
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let store = PostgresSyncStore(url: url, client: PostgresClient(configuration: configuration, backgroundLogger: background), logger: logger)
         do {
             try await withTimeout(timeout) {
                 try await PostgresSchema.migrate(store.client, logger: logger)
@@ -75,6 +90,7 @@ public final class PostgresSyncStore: SyncStore, Sendable {
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
         if let error = error as? TimeoutError { return error.localizedDescription }
