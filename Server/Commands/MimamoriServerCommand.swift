@@ -8,7 +8,7 @@ public struct MimamoriServerCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "mimamori-server",
         abstract: "The Mimamori sync server: laptops and district offices meet here to exchange visits.",
-        subcommands: [ServeCommand.self, TokenCommand.self])
+        subcommands: [ServeCommand.self, TokenCommand.self, BackupCommand.self, RestoreCommand.self])
 
     public init() {}
 }
