@@ -19,6 +19,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // Records, code lists, validation, calendar, indicator, version vectors, merge, wire types.
@@ -45,6 +46,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             path: "Server"
         ),
@@ -65,10 +67,17 @@ let package = Package(
             // A laptop database made by the v1 release, read by the migration tests through #filePath.
             exclude: ["Fixtures"]
         ),
+        // What the server and end-to-end suites share: the stores they run against (SQLite, and PostgreSQL when
+        // MIMAMORI_TEST_POSTGRES_URL names a cluster).
+        .target(
+            name: "MimamoriTestSupport",
+            dependencies: ["MimamoriServer", "MimamoriShared", .product(name: "PostgresNIO", package: "postgres-nio")],
+            path: "Tests/Support"
+        ),
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "MimamoriServer", "MimamoriShared",
+                "MimamoriServer", "MimamoriShared", "MimamoriTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // The hostile-input corpus compares the database byte for byte before and after each request.
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -78,7 +87,7 @@ let package = Package(
         .testTarget(
             name: "EndToEndTests",
             dependencies: [
-                "MimamoriClient", "MimamoriServer", "MimamoriShared",
+                "MimamoriClient", "MimamoriServer", "MimamoriShared", "MimamoriTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

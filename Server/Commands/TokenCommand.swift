@@ -50,8 +50,9 @@ public struct TokenCommand: AsyncParsableCommand {
         }
 
         public func run() async throws {
-            let store = try data.openStore()
-            let issued = try await store.issueToken(role: role, name: name, districts: Array(Set(districts)).sorted())
+            let issued = try await data.withStore { store, _ in
+                try await store.issueToken(role: role, name: name, districts: Array(Set(districts)).sorted())
+            }
             print(issued.secret)
             let scope = issued.info.districts.isEmpty ? "" : ", districts: " + issued.info.districts.joined(separator: ", ")
             FileHandle.standardError.write(Data("""
@@ -75,7 +76,7 @@ public struct TokenCommand: AsyncParsableCommand {
         public init() {}
 
         public func run() async throws {
-            let tokens = try await data.openStore().tokens()
+            let tokens = try await data.withStore { store, _ in try await store.tokens() }
             if json {
                 print(String(decoding: try MimamoriJSON.encode(tokens, pretty: true), as: UTF8.self))
                 return
@@ -107,7 +108,7 @@ public struct TokenCommand: AsyncParsableCommand {
 
         public func run() async throws {
             do {
-                let info = try await data.openStore().revokeToken(id: id)
+                let info = try await data.withStore { store, _ in try await store.revokeToken(id: id) }
                 print("Revoked token \(info.id) (\(info.role.rawValue), \(info.name)).")
             } catch let error as StoreError {
                 throw CommandFailure(error.localizedDescription)

@@ -2,49 +2,90 @@ import Foundation
 import MimamoriClient
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
-/// A live server on a free loopback port with several visitor laptops, each its own on-disk client database,
+/// Live servers on free loopback ports with several visitor laptops, each its own on-disk client database,
 /// syncing through the same `SyncEngine.loggedIn` + `HTTPTransport` path that `mimamori sync` uses.
+/// With PostgreSQL there may be several servers, each with its own store on one database; laptop i logs in to
+/// server i mod `servers`, as a load balancer would spread them.
 struct Cluster: Sendable {
-    let store: SQLiteSyncStore
-    let url: URL
+    /// The first server's store.
+    let store: any InspectableStore
+    /// Each server's store and base URL.
+    let stores: [any InspectableStore]
+    let urls: [URL]
+    var url: URL { urls[0] }
     let replicas: [AppDatabase]
     let tokens: [IssuedToken]
     let directory: URL
 
     static let district = "nishi"
 
-    /// Runs `body` with a server whose data lives in `serverDirectory` (fresh if nil) and `count` laptops
-    /// (fresh if `replicas` is nil, else those given, logged in to this server).
+    /// Runs `body` with servers over a store of `kind` — SQLite in `serverDirectory` (fresh if nil), or a fresh
+    /// PostgreSQL database shared by `servers` servers — and `count` laptops (fresh if `existing` is nil, else
+    /// those given, logged in to these servers).
     static func run<T: Sendable>(
-        replicas count: Int, serverDirectory: URL? = nil, existing: [AppDatabase]? = nil, passphrase: String? = nil,
-        _ body: @escaping @Sendable (Cluster) async throws -> T
+        replicas count: Int, store kind: StoreKind = .sqlite, servers: Int = 1, serverDirectory: URL? = nil,
+        existing: [AppDatabase]? = nil, passphrase: String? = nil, _ body: @escaping @Sendable (Cluster) async throws -> T
     ) async throws -> T {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-\(UUID().uuidString)")
-        let serverDir = serverDirectory ?? root.appendingPathComponent("server")
-        try FileManager.default.createDirectory(at: serverDir, withIntermediateDirectories: true)
-        let store = try SQLiteSyncStore(directory: serverDir)
-        return try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { url in
-            var dbs: [AppDatabase] = []
-            var tokens: [IssuedToken] = []
-            for i in 0..<count {
-                let db: AppDatabase
-                if let existing {
-                    db = existing[i]
-                } else {
-                    db = try AppDatabase.open(directory: root.appendingPathComponent("laptop-\(i)"), create: true)
-                    if let passphrase { try db.encrypt(passphrase: passphrase, parameters: .testing) }
-                    try db.initReplica(visitorId: "visitor-\(i)", name: "訪問者\(i)", role: .fureaiMember,
-                                       organization: "西校区ふれあいの会", district: district)
-                }
-                let token = try await store.issueToken(role: .visitor, name: "laptop-\(i)", districts: [district])
-                try db.login(server: url.absoluteString, token: token.secret)
-                dbs.append(db)
-                tokens.append(token)
+        switch kind {
+        case .sqlite:
+            precondition(servers == 1, "SQLite is one server's database")
+            let serverDir = serverDirectory ?? root.appendingPathComponent("server")
+            try FileManager.default.createDirectory(at: serverDir, withIntermediateDirectories: true)
+            let store = try SQLiteSyncStore(directory: serverDir)
+            return try await withServers([store]) { urls in
+                try await start(stores: [store], urls: urls, root: root, count: count, existing: existing, passphrase: passphrase, body)
             }
-            return try await body(Cluster(store: store, url: url, replicas: dbs, tokens: tokens, directory: root))
+        case .postgres:
+            let database = try await TestPostgres.freshDatabase()
+            var stores: [PostgresSyncStore] = []
+            do {
+                for _ in 0..<servers { stores.append(try await PostgresSyncStore.connect(database)) }
+                let opened = stores
+                let result = try await withServers(opened) { urls in
+                    try await start(stores: opened, urls: urls, root: root, count: count, existing: existing, passphrase: passphrase, body)
+                }
+                for store in stores { await store.shutdown() }
+                return result
+            } catch {
+                for store in stores { await store.shutdown() }
+                throw error
+            }
         }
+    }
+
+    /// Runs a live server over each store (nested), then `body` with their base URLs.
+    static func withServers<T: Sendable>(_ stores: [any InspectableStore], running urls: [URL] = [],
+                                         _ body: @escaping @Sendable ([URL]) async throws -> T) async throws -> T {
+        guard let next = stores.first else { return try await body(urls) }
+        return try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: next) { url in
+            try await withServers(Array(stores.dropFirst()), running: urls + [url], body)
+        }
+    }
+
+    private static func start<T: Sendable>(stores: [any InspectableStore], urls: [URL], root: URL, count: Int,
+                                           existing: [AppDatabase]?, passphrase: String?, _ body: @escaping @Sendable (Cluster) async throws -> T) async throws -> T {
+        var dbs: [AppDatabase] = []
+        var tokens: [IssuedToken] = []
+        for i in 0..<count {
+            let db: AppDatabase
+            if let existing {
+                db = existing[i]
+            } else {
+                db = try AppDatabase.open(directory: root.appendingPathComponent("laptop-\(i)"), create: true)
+                if let passphrase { try db.encrypt(passphrase: passphrase, parameters: .testing) }
+                try db.initReplica(visitorId: "visitor-\(i)", name: "訪問者\(i)", role: .fureaiMember,
+                                   organization: "西校区ふれあいの会", district: district)
+            }
+            let token = try await stores[0].issueToken(role: .visitor, name: "laptop-\(i)", districts: [district])
+            try db.login(server: urls[i % urls.count].absoluteString, token: token.secret)
+            dbs.append(db)
+            tokens.append(token)
+        }
+        return try await body(Cluster(store: stores[0], stores: stores, urls: urls, replicas: dbs, tokens: tokens, directory: root))
     }
 
     @discardableResult

@@ -2,14 +2,15 @@ import Foundation
 import MimamoriClient
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 @Suite("Sync end to end: live server, several laptops", .serialized)
 struct SyncEndToEndTests {
     @Test("three laptops working offline converge whatever the sync order",
-          arguments: [[0, 1, 2], [2, 1, 0], [1, 2, 0]])
-    func threeReplicasConverge(order: [Int]) async throws {
-        try await Cluster.run(replicas: 3) { c in
+          arguments: [[0, 1, 2], [2, 1, 0], [1, 2, 0]], StoreKind.available)
+    func threeReplicasConverge(order: [Int], store: StoreKind) async throws {
+        try await Cluster.run(replicas: 3, store: store, servers: store.servers) { c in
             // Given: one laptop registers the subjects, and everyone receives them.
             try c.addSubject(0, "S-1")
             try c.addSubject(0, "S-2")
@@ -45,9 +46,9 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test("concurrent edits: every laptop sees the conflict; one resolves; all converge to one version")
-    func concurrentEditResolved() async throws {
-        try await Cluster.run(replicas: 3) { c in
+    @Test("concurrent edits: every laptop sees the conflict; one resolves; all converge to one version", arguments: StoreKind.available)
+    func concurrentEditResolved(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 3, store: store, servers: store.servers) { c in
             try c.addSubject(0, "S-1")
             let id = try c.log(0, subject: "S-1", note: "初回")
             try await c.syncAll()
@@ -76,9 +77,9 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test("a delete concurrent with an edit is a conflict, not a silent win; the visit still counts once")
-    func deleteVersusEdit() async throws {
-        try await Cluster.run(replicas: 2) { c in
+    @Test("a delete concurrent with an edit is a conflict, not a silent win; the visit still counts once", arguments: StoreKind.available)
+    func deleteVersusEdit(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 2, store: store, servers: store.servers) { c in
             try c.addSubject(0, "S-1")
             let id = try c.log(0, subject: "S-1")
             try await c.syncAll()
@@ -96,9 +97,9 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test("a batch replayed after its reply was lost creates nothing new")
-    func lostReplyReplay() async throws {
-        try await Cluster.run(replicas: 1) { c in
+    @Test("a batch replayed after its reply was lost creates nothing new", arguments: StoreKind.available)
+    func lostReplyReplay(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 1, store: store, servers: store.servers) { c in
             try c.addSubject(0, "S-1")
             for _ in 0..<5 { try c.log(0, subject: "S-1") }
             let db = c.replicas[0]
@@ -117,9 +118,9 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test("a pull interrupted between pages resumes without gaps or duplicates")
-    func interruptedPull() async throws {
-        try await Cluster.run(replicas: 2) { c in
+    @Test("a pull interrupted between pages resumes without gaps or duplicates", arguments: StoreKind.available)
+    func interruptedPull(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 2, store: store, servers: store.servers) { c in
             try c.addSubject(0, "S-1")
             var ids: [String] = []
             for d in 1...24 { ids.append(try c.log(0, subject: "S-1", date: String(format: "2025-05-%02d", d))) }
@@ -138,9 +139,9 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test("a rejected record is kept aside and does not stall the rest of the outbox")
-    func rejectedRecordDoesNotStall() async throws {
-        try await Cluster.run(replicas: 1) { c in
+    @Test("a rejected record is kept aside and does not stall the rest of the outbox", arguments: StoreKind.available)
+    func rejectedRecordDoesNotStall(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 1, store: store, servers: store.servers) { c in
             try c.addSubject(0, "S-1")
             try c.addSubject(0, "S-9", district: "higashi")   // not this token's district
             try c.log(0, subject: "S-9")
@@ -227,9 +228,9 @@ struct SyncEndToEndTests {
         }
     }
 
-    @Test("the server's totals equal every laptop's local totals")
-    func serverTotals() async throws {
-        try await Cluster.run(replicas: 2) { c in
+    @Test("the server's totals equal every laptop's local totals", arguments: StoreKind.available)
+    func serverTotals(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 2, store: store, servers: store.servers) { c in
             try c.addSubject(0, "S-1")
             try await c.syncAll()
             try c.log(0, subject: "S-1", date: "2025-04-01")

@@ -37,7 +37,7 @@ struct FailureTests {
     @Test("an internal failure is a 500 with a JSON body that hides the details, and the server goes on")
     func internalError() async throws {
         let fixture = try await ServerFixture()
-        let app = buildApplication(fixture.configuration, store: FailingPushStore(base: fixture.store))
+        let app = buildApplication(fixture.configuration, store: FailingPushStore(base: fixture.sqlite))
         try await app.test(.router) { client in
             let v = Fixture.create(Fixture.visit("visit-1"), replica: "replica-a", counter: 1)
             let response = try await client.push(PushRequest(batchId: "b", replicaId: "replica-a", versions: [v]), token: fixture.visitor)

@@ -415,7 +415,7 @@ struct HostileCorpusTests {
             _ = try await client.pushOK([first], replica: Self.replica, token: fx.visitor)
             var refused4xx = 0, rejected200 = 0, accepted = 0
             for (index, c) in Self.cases.enumerated() {
-                let before = try await Self.dump(fx.store)
+                let before = try await Self.dump(fx.sqlite)
                 var headers: HTTPFields = [.authorization: "Bearer \(fx.visitor.secret)"]
                 if c.body != nil, c.headers["Content-Type"] == nil { headers[.contentType] = "application/json" }
                 for (name, value) in c.headers { headers[HTTPField.Name(name)!] = value }
@@ -439,7 +439,7 @@ struct HostileCorpusTests {
                     // The batch's reply is kept (a retry gets it again) and the office's page counts the laptop's
                     // refused change (replica_activity); nothing else may change.
                     let bookkeeping: Set<String> = ["batches", "replica_activity"]
-                    #expect(try await Self.dump(fx.store, skipping: bookkeeping) == before.filter { !bookkeeping.contains($0.key) },
+                    #expect(try await Self.dump(fx.sqlite, skipping: bookkeeping) == before.filter { !bookkeeping.contains($0.key) },
                             "\(c.name) changed the database")
                 } else {
                     #expect(!c.accepted, "\(c.name): \(response.status) \(text.prefix(300))")
@@ -452,7 +452,7 @@ struct HostileCorpusTests {
                     #expect(body != nil, "\(c.name): not an error body: \(text.prefix(300))")
                     message = body?.error.message ?? ""
                     refused4xx += 1
-                    #expect(try await Self.dump(fx.store) == before, "\(c.name) changed the database")
+                    #expect(try await Self.dump(fx.sqlite) == before, "\(c.name) changed the database")
                 }
                 for word in c.mentions {
                     #expect(message.contains(word), "\(c.name): the message should name '\(word)': \(message.prefix(400))")

@@ -2,6 +2,7 @@ import Foundation
 import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 /// Moving a document to another 校区 (docs/sync.md, moves): an office's deliberate act that carries the whole
@@ -14,9 +15,9 @@ struct MoveTests {
         return try MimamoriJSON.decodeChanges(response.data)
     }
 
-    @Test("a move carries only itself to the new district and tells the old one where the record went")
-    func move() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a move carries only itself to the new district and tells the old one where the record went", arguments: StoreKind.available)
+    func move(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let office = try await fx.store.issueToken(role: .office, name: "Nishi–Higashi office", districts: ["nishi", "higashi"])
             let higashiVisitor = try await fx.store.issueToken(role: .visitor, name: "Higashi visitor", districts: ["higashi"])
             let v1 = Fixture.create(Fixture.visit("v1", note: "西の記録"), replica: "replica-a", counter: 1)
@@ -53,9 +54,9 @@ struct MoveTests {
         }
     }
 
-    @Test("a move that does not build on every current version is refused: no sibling travels with it")
-    func moveMustSupersedeSiblings() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a move that does not build on every current version is refused: no sibling travels with it", arguments: StoreKind.available)
+    func moveMustSupersedeSiblings(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let office = try await fx.store.issueToken(role: .office, name: "Nishi–Higashi office", districts: ["nishi", "higashi"])
             let v1 = Fixture.create(Fixture.visit("v1"), replica: "replica-a", counter: 1)
             let edit = try Fixture.edit([v1], Fixture.visit("v1", note: "西の追記"), replica: "replica-a", counter: 2)
@@ -68,9 +69,9 @@ struct MoveTests {
         }
     }
 
-    @Test("only an office moves a record, even a visitor covering both districts")
-    func onlyAnOfficeMoves() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("only an office moves a record, even a visitor covering both districts", arguments: StoreKind.available)
+    func onlyAnOfficeMoves(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let visitor = try await fx.store.issueToken(role: .visitor, name: "Two-district visitor", districts: ["nishi", "higashi"])
             let v1 = Fixture.create(Fixture.visit("v1"), replica: "replica-b", counter: 1)
             _ = try await client.pushOK([v1], replica: "replica-b", token: visitor)

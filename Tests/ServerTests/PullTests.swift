@@ -4,13 +4,14 @@ import Hummingbird
 import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 @Suite("Pull")
 struct PullTests {
-    @Test("pages of changes since a cursor: no gaps, no repeats, hasMore until the end")
-    func paging() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("pages of changes since a cursor: no gaps, no repeats, hasMore until the end", arguments: StoreKind.available)
+    func paging(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             let versions = (1...7).map { Fixture.create(Fixture.visit("visit-\($0)"), replica: a, counter: UInt64($0)) }
             _ = try await client.pushOK(versions, replica: a, token: fx.visitor)
@@ -46,9 +47,9 @@ struct PullTests {
         }
     }
 
-    @Test("each page carries every current version of a document in conflict")
-    func conflictVersions() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("each page carries every current version of a document in conflict", arguments: StoreKind.available)
+    func conflictVersions(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let officeNishi = try await fx.store.issueToken(role: .office, name: "Nishi office", districts: ["nishi"])
             let v1 = Fixture.create(Fixture.visit("visit-1"), replica: "replica-a", counter: 1)
             _ = try await client.pushOK([v1], replica: "replica-a", token: fx.visitor)
@@ -62,9 +63,9 @@ struct PullTests {
         }
     }
 
-    @Test("a token sees only its own districts")
-    func districtScoping() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a token sees only its own districts", arguments: StoreKind.available)
+    func districtScoping(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let nishi = Fixture.create(Fixture.visit("visit-n"), replica: "replica-a", counter: 1)
             let subject = Fixture.create(Fixture.subject("S-0001"), replica: "replica-a", counter: 2)
             _ = try await client.pushOK([nishi, subject], replica: "replica-a", token: fx.visitor)
@@ -104,9 +105,9 @@ struct PullTests {
         }
     }
 
-    @Test("a pull without the replica header is refused")
-    func missingReplicaHeader() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a pull without the replica header is refused", arguments: StoreKind.available)
+    func missingReplicaHeader(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let response = try await client.send(.get, API.changesPath + "?since=0", token: fx.visitor.secret)
             #expect(response.status == .badRequest)
             #expect(try response.error().message.contains(API.replicaHeader))

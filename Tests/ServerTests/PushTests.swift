@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 @Suite("Push")
@@ -18,15 +19,15 @@ struct PushTests {
                 .replacingOccurrences(of: "メモ", with: "\\u30e1\\u30e2").replacingOccurrences(of: " / ", with: " \\/ ")
             let response = try await client.send(.post, API.pushPath, token: fx.visitor.secret, body: ByteBuffer(string: text))
             #expect(response.status == .ok, "\(response.text)")
-            let stored = try await fx.store.writer.read { db in try String.fetchAll(db, sql: "SELECT version FROM versions") }
+            let stored = try await fx.sqlite.writer.read { db in try String.fetchAll(db, sql: "SELECT version FROM versions") }
             #expect(stored == [String(decoding: try MimamoriJSON.encode(v), as: UTF8.self)])
             #expect(stored == [String(decoding: VersionJSON.encode(v), as: UTF8.self)])
         }
     }
 
-    @Test("a batch of many documents is read and written a set at a time, with the same results as one by one")
-    func setAtATime() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a batch of many documents is read and written a set at a time, with the same results as one by one", arguments: StoreKind.available)
+    func setAtATime(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             let first = (1...600).map { Fixture.create(Fixture.visit("visit-\($0)", date: "2025-0\(4 + $0 % 5)-01"), replica: a, counter: UInt64($0)) }
             #expect(try await client.pushOK(first, replica: a, token: fx.visitor).allSatisfy { $0.outcome == .new })
@@ -54,9 +55,9 @@ struct PushTests {
         }
     }
 
-    @Test("a new version is new, the same again is known, a concurrent one is a conflict")
-    func outcomes() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a new version is new, the same again is known, a concurrent one is a conflict", arguments: StoreKind.available)
+    func outcomes(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a", b = "replica-b"
             let v1 = Fixture.create(Fixture.visit("visit-1", note: "first"), replica: a, counter: 1)
             #expect(try await client.pushOK([v1], replica: a, token: fx.visitor).map(\.outcome) == [.new])
@@ -80,9 +81,9 @@ struct PushTests {
         }
     }
 
-    @Test("a replayed batch gets the identical reply bytes and writes nothing")
-    func replay() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a replayed batch gets the identical reply bytes and writes nothing", arguments: StoreKind.available)
+    func replay(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             let versions = (1...3).map { Fixture.create(Fixture.visit("visit-\($0)"), replica: a, counter: UInt64($0)) }
             let request = PushRequest(batchId: "batch-1", replicaId: a, versions: versions)
@@ -101,9 +102,9 @@ struct PushTests {
         }
     }
 
-    @Test("a rejected version does not block the rest of its batch")
-    func rejectionDoesNotBlock() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a rejected version does not block the rest of its batch", arguments: StoreKind.available)
+    func rejectionDoesNotBlock(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             let good1 = Fixture.create(Fixture.visit("visit-1"), replica: a, counter: 1)
             let future = Fixture.create(Fixture.visit("visit-2", date: "2025-12-01"), replica: a, counter: 2)
@@ -118,9 +119,9 @@ struct PushTests {
         }
     }
 
-    @Test("unknown kind ids from a newer client are kept, not rejected")
-    func unknownKindKept() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("unknown kind ids from a newer client are kept, not rejected", arguments: StoreKind.available)
+    func unknownKindKept(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let v = Fixture.create(Fixture.visit("visit-1", kind: VisitKind(rawValue: "jukyo_watch")), replica: "replica-a", counter: 1)
             let results = try await client.pushOK([v], replica: "replica-a", token: fx.visitor)
             #expect(results.map(\.outcome) == [.new])
@@ -183,9 +184,9 @@ struct PushTests {
         }
     }
 
-    @Test("a document of another district cannot be taken over by moving it into one's own")
-    func cannotMoveForeignDocument() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a document of another district cannot be taken over by moving it into one's own", arguments: StoreKind.available)
+    func cannotMoveForeignDocument(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let original = Fixture.create(Fixture.visit("visit-1", district: "higashi"), replica: "replica-o", counter: 1)
             #expect(try await client.pushOK([original], replica: "replica-o", token: fx.office).map(\.outcome) == [.new])
             let moved = try Fixture.edit([original], Fixture.visit("visit-1", district: "nishi"), replica: "replica-a", counter: 1)
@@ -195,9 +196,9 @@ struct PushTests {
         }
     }
 
-    @Test("a visitor token is bound to the first replica that uses it")
-    func replicaBinding() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a visitor token is bound to the first replica that uses it", arguments: StoreKind.available)
+    func replicaBinding(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let v = Fixture.create(Fixture.visit("visit-1"), replica: "replica-a", counter: 1)
             _ = try await client.pushOK([v], replica: "replica-a", token: fx.visitor)
             let w = Fixture.create(Fixture.visit("visit-2"), replica: "replica-b", counter: 1)

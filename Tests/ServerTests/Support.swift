@@ -4,14 +4,17 @@ import Hummingbird
 import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
-/// A server over a fresh in-memory database, its clock fixed at 2025-10-15 (Japan time), with one token
-/// of each kind already issued.
+/// A server over a fresh database (in-memory SQLite unless told otherwise), its clock fixed at 2025-10-15
+/// (Japan time), with one token of each kind already issued.
 struct ServerFixture: Sendable {
     static let today = LocalDate("2025-10-15")!
 
-    let store: SQLiteSyncStore
+    let store: any InspectableStore
+    /// The store, for checks that read SQLite's own tables (fixtures made with the default store only).
+    var sqlite: SQLiteSyncStore { store as! SQLiteSyncStore }
     let configuration: ServerConfiguration
     /// Visitor covering `nishi`, office covering `higashi` and `minami`, coordinator, admin.
     let visitor: IssuedToken
@@ -20,7 +23,11 @@ struct ServerFixture: Sendable {
     let admin: IssuedToken
 
     init() async throws {
-        store = try SQLiteSyncStore.inMemory()
+        try await self.init(store: SQLiteSyncStore.inMemory())
+    }
+
+    init(store: any InspectableStore) async throws {
+        self.store = store
         configuration = ServerConfiguration(today: { ServerFixture.today })
         visitor = try await store.issueToken(role: .visitor, name: "Yamada", districts: ["nishi"])
         office = try await store.issueToken(role: .office, name: "Higashi office", districts: ["higashi", "minami"])
@@ -30,10 +37,13 @@ struct ServerFixture: Sendable {
 
     /// Runs `body` against the application in-process.
     /// In-process through the router, or `live` over a real loopback connection on a free port.
-    static func run(live: Bool = false, _ body: @escaping @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
-        let fixture = try await ServerFixture()
-        let app = buildApplication(fixture.configuration, store: fixture.store)
-        try await app.test(live ? .live : .router) { client in try await body(fixture, client) }
+    static func run(_ kind: StoreKind = .sqlite, live: Bool = false,
+                    _ body: @escaping @Sendable (ServerFixture, any TestClientProtocol) async throws -> Void) async throws {
+        try await kind.withStore { store in
+            let fixture = try await ServerFixture(store: store)
+            let app = buildApplication(fixture.configuration, store: fixture.store)
+            try await app.test(live ? .live : .router) { client in try await body(fixture, client) }
+        }
     }
 }
 

@@ -4,13 +4,14 @@ import Hummingbird
 import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 @Suite("Totals and counters")
 struct TotalsTests {
-    @Test("totals count each live visit once in the 年度 of its date, with target, pro-rated target and last year")
-    func totals() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("totals count each live visit once in the 年度 of its date, with target, pro-rated target and last year", arguments: StoreKind.available)
+    func totals(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             var versions = [
                 Fixture.create(Fixture.visit("v1", date: "2025-04-10"), replica: a, counter: 1),
@@ -51,9 +52,9 @@ struct TotalsTests {
         }
     }
 
-    @Test("a code the server does not know is counted under 'unknown', never echoed; free text is no code at all")
-    func unknownCodes() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("a code the server does not know is counted under 'unknown', never echoed; free text is no code at all", arguments: StoreKind.available)
+    func unknownCodes(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             let newer = Fixture.create(Fixture.visit("v1", kind: "newer_watch", method: "video_call", outcome: "newer_outcome"),
                                        replica: a, counter: 1)
@@ -89,9 +90,9 @@ struct TotalsTests {
         }
     }
 
-    @Test("changing a visit's kind moves it between counts; deleting it removes it")
-    func kindChangeAndDelete() async throws {
-        try await ServerFixture.run { fx, client in
+    @Test("changing a visit's kind moves it between counts; deleting it removes it", arguments: StoreKind.available)
+    func kindChangeAndDelete(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
             let a = "replica-a"
             let v1 = Fixture.create(Fixture.visit("v1"), replica: a, counter: 1)
             _ = try await client.pushOK([v1], replica: a, token: fx.visitor)

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import PostgresNIO
+
+/// The server's tables in PostgreSQL: the same tables and columns as `ServerSchema` (SQLite), so the same
+/// `PushProcessor` writes the same rows. Each migration runs once, recorded in `schema_version`; servers
+/// starting together take an advisory lock so only one migrates.
+enum PostgresSchema {
+    /// Ordered; a new migration is appended, never edited once released.
+    static let migrations: [(version: Int, name: String, statements: [String])] = [
+        (1, "tables of SQLite's v1–v3: state, tokens, documents, versions, replica counters, batches, counters, moves", [
+            // One row: the epoch (made when the database is created) and the last change sequence. Every push
+            // locks this row first (see `PostgresSyncStore.push`), which is what keeps the change feed exact.
+            """
+            CREATE TABLE server_state (
+                id INTEGER PRIMARY KEY CHECK (id = 1),
+                epoch TEXT NOT NULL,
+                last_sequence BIGINT NOT NULL
+            )
+            """,
+            "INSERT INTO server_state (id, epoch, last_sequence) VALUES (1, gen_random_uuid()::text, 0)",
+            """
+            CREATE TABLE tokens (
+                id TEXT PRIMARY KEY,
+                secret_hash TEXT NOT NULL UNIQUE,
+                role TEXT NOT NULL,
+                name TEXT NOT NULL,
+                districts TEXT NOT NULL,
+                replica_id TEXT,
+                created_at BIGINT NOT NULL,
+                revoked_at BIGINT
+            )
+            """,
+            """
+            CREATE TABLE documents (
+                document_id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                district TEXT NOT NULL,
+                sequence BIGINT NOT NULL UNIQUE
+            )
+            """,
+            "CREATE INDEX documents_district_sequence ON documents (district, sequence)",
+            """
+            CREATE TABLE versions (
+                document_id TEXT NOT NULL REFERENCES documents (document_id),
+                dot_replica TEXT NOT NULL,
+                dot_counter BIGINT NOT NULL,
+                version TEXT NOT NULL,
+                PRIMARY KEY (document_id, dot_replica, dot_counter)
+            )
+            """,
+            "CREATE TABLE replica_counters (replica_id TEXT PRIMARY KEY, highest_counter BIGINT NOT NULL)",
+            """
+            CREATE TABLE batches (
+                replica_id TEXT NOT NULL,
+                batch_id TEXT NOT NULL,
+                reply BYTEA NOT NULL,
+                content_hash BYTEA,
+                PRIMARY KEY (replica_id, batch_id)
+            )
+            """,
+            """
+            CREATE TABLE counters (
+                fiscal_year INTEGER NOT NULL,
+                dimension TEXT NOT NULL,
+                key TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                count BIGINT NOT NULL,
+                PRIMARY KEY (fiscal_year, dimension, key, kind)
+            )
+            """,
+            """
+            CREATE TABLE moves (
+                document_id TEXT NOT NULL,
+                from_district TEXT NOT NULL,
+                to_district TEXT NOT NULL,
+                type TEXT NOT NULL,
+                sequence BIGINT NOT NULL UNIQUE,
+                PRIMARY KEY (document_id, from_district)
+            )
+            """,
+            "CREATE INDEX moves_from_district_sequence ON moves (from_district, sequence)",
+        ]),
+    ]
+
+    /// Any constant: the advisory lock key of migrations ("mimamori" in ASCII, truncated to 63 bits).
+    static let migrationLock: Int64 = 0x6D69_6D61_6D6F_7269
+
+    /// Creates or upgrades the schema to the newest migration, in one transaction.
+    static func migrate(_ client: PostgresClient, logger: Logger) async throws {
+        do {
+            try await migrateInTransaction(client, logger: logger)
+        } catch let error as PostgresTransactionError {
+            // The closure's own error (e.g. a newer schema) says more than the transaction wrapper around it.
+            throw error.closureError ?? error
+        }
+    }
+
+    private static func migrateInTransaction(_ client: PostgresClient, logger: Logger) async throws {
+        try await client.withTransaction(logger: logger) { connection in
+            try await connection.query("SELECT pg_advisory_xact_lock(\(migrationLock))", logger: logger)
+            try await connection.query("""
+                CREATE TABLE IF NOT EXISTS schema_version (
+                    version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())
+                """, logger: logger)
+            var applied = 0
+            for try await version in try await connection.query("SELECT coalesce(max(version), 0) FROM schema_version", logger: logger)
+                .decode(Int.self) { applied = version }
+            if let newest = migrations.last?.version, applied > newest {
+                throw PostgresSyncStore.Failure.newerSchema(found: applied, known: newest)
+            }
+            for migration in migrations where migration.version > applied {
+                for statement in migration.statements {
+                    try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                }
+                try await connection.query(
+                    "INSERT INTO schema_version (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
+                logger.info("database schema migrated", metadata: ["version": "\(migration.version)"])
+            }
+        }
+    }
+}

@@ -1,0 +1,348 @@
+import Foundation
+import Logging
+import MimamoriShared
+import NIOCore
+import PostgresNIO
+
+/// The store for a city's deployment: PostgreSQL through PostgresNIO, shared by any number of stateless
+/// servers. Everything lives in the database — epoch, sequence, tokens, batch replies, counters — so a revoked
+/// token is refused by every server at its next request, and a retried batch gets its stored reply from any.
+///
+/// The change feed stays exact because every push locks the one `server_state` row before its first read and
+/// holds it until it commits: pushes commit one at a time, in the order of the sequences they take, so a pull
+/// that sees sequence N sees every change below N (docs/sync.md, "Several servers on one PostgreSQL").
+public final class PostgresSyncStore: SyncStore, Sendable {
+    public let url: PostgresDatabaseURL
+    let client: PostgresClient
+    let logger: Logger
+    private let running: Task<Void, Never>
+
+    /// Failures a person can act on.
+    public enum Failure: Error, LocalizedError, Sendable {
+        case unreachable(PostgresDatabaseURL, String)
+        case newerSchema(found: Int, known: Int)
+        case noServerState
+
+        public var errorDescription: String? {
+            switch self {
+            case let .unreachable(url, why):
+                return "cannot use the PostgreSQL database \(url): \(why); check that PostgreSQL runs, that the database exists and that the user may connect"
+            case let .newerSchema(found, known):
+                return "the database has schema version \(found), newer than this server knows (\(known)); upgrade this server before starting it"
+            case .noServerState:
+                return "the database has no server_state row; it was not created by mimamori-server"
+            }
+        }
+    }
+
+    /// Connects (a pool of up to `maximumConnections`), creates or upgrades the schema, and checks the database
+    /// answers within `timeout`. Call `shutdown()` when done.
+    public static func connect(_ url: PostgresDatabaseURL, maximumConnections: Int = 16, timeout: Duration = .seconds(15),
+                               logger: Logger = Logger(label: "mimamori-server.postgres")) async throws -> PostgresSyncStore {
+        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user,
+                                                         password: url.password, database: url.database, tls: .disable)
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = timeout
+        // One plain connection first: a wrong host, password or database name is reported at once, in PostgreSQL's
+        // words, instead of after the pool's retries. The pool's own connection chatter is kept to warnings.
+        do {
+            let probe = try await withTimeout(timeout) {
+                try await PostgresConnection.connect(
+                    configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password,
+                                         database: url.database, tls: .disable),
+                    id: 0, logger: logger)
+            }
+            try? await probe.close()
+        } catch {
+            throw Failure.unreachable(url, Self.describe(error))
+        }
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        let store = PostgresSyncStore(url: url, client: PostgresClient(configuration: configuration, backgroundLogger: background), logger: logger)
+        do {
+            try await withTimeout(timeout) {
+                try await PostgresSchema.migrate(store.client, logger: logger)
+            }
+        } catch let failure as Failure {
+            await store.shutdown()
+            throw failure
+        } catch {
+            await store.shutdown()
+            throw Failure.unreachable(url, Self.describe(error))
+        }
+        return store
+    }
+
+    private init(url: PostgresDatabaseURL, client: PostgresClient, logger: Logger) {
+        self.url = url
+        self.client = client
+        self.logger = logger
+        running = Task { await client.run() }
+    }
+
+    /// Closes the pool's connections.
+    public func shutdown() async {
+        running.cancel()
+        await running.value
+    }
+
+    /// PostgreSQL's own message where there is one (never a bound value: those may be tokens or personal data).
+    static func describe(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] { return message }
+            if let underlying = error.underlying { return "\(error.code): \(underlying)" }
+            return "\(error.code)"
+        }
+        if let error = error as? TimeoutError { return error.localizedDescription }
+        return String(describing: type(of: error))
+    }
+
+    struct TimeoutError: Error, LocalizedError {
+        let timeout: Duration
+        var errorDescription: String? { "no answer within \(timeout)" }
+    }
+
+    static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask { try await body() }
+            group.addTask { try await Task.sleep(for: timeout); return nil }
+            defer { group.cancelAll() }
+            guard let first = try await group.next(), let value = first else { throw TimeoutError(timeout: timeout) }
+            return value
+        }
+    }
+
+    /// Runs `body` in one transaction on one connection; rolls back and rethrows `body`'s own error on failure.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                let value = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return value
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
+    /// Runs a synchronous `body` (which waits on PostgreSQL replies) on a thread of its own, never blocking an
+    /// event loop or the cooperative pool.
+    static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread { continuation.resume(with: Result { try body() }) }
+            thread.stackSize = 4 << 20
+            thread.start()
+        }
+    }
+
+    /// Whether the database answers a trivial query within `timeout`.
+    public func ping(timeout: Duration = .seconds(2)) async -> Bool {
+        (try? await Self.withTimeout(timeout) { [client] in
+            try await client.query("SELECT 1")
+            return true
+        }) ?? false
+    }
+
+    // MARK: Sync
+
+    public func epoch() async throws -> String {
+        for try await epoch in try await client.query("SELECT epoch FROM server_state WHERE id = 1", logger: logger).decode(String.self) {
+            return epoch
+        }
+        throw Failure.noServerState
+    }
+
+    public func lastSequence() async throws -> Int64 {
+        for try await sequence in try await client.query("SELECT last_sequence FROM server_state WHERE id = 1", logger: logger).decode(Int64.self) {
+            return sequence
+        }
+        throw Failure.noServerState
+    }
+
+    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
+        let logger = logger
+        return try await transaction { connection in
+            // The lock that keeps the feed exact: taken before the first read, held until COMMIT. In READ COMMITTED
+            // each later statement then sees every push committed before this one, so no two pushes interleave.
+            try await connection.query("SELECT 1 FROM server_state WHERE id = 1 FOR UPDATE", logger: logger)
+            return try await Self.onOwnThread {
+                try PushProcessor(caller: caller, today: today).run(request, in: PostgresPushTransaction(connection: connection, logger: logger))
+            }
+        }
+    }
+
+    public func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {
+        var page = ChangesPageWriter(epoch: try await epoch(), since: since)
+        guard !districts.isEmpty else { return page.finish(hasMore: false) }
+        let sortedDistricts = districts.sorted()
+        let limitPlusOne = Int64(limit) + 1
+        // One statement, so one snapshot: every push is in it whole or not at all, and (pushes committing in
+        // sequence order) every sequence below the highest it shows.
+        let rows = try await client.query("""
+            SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
+            FROM (SELECT document_id, type, sequence, NULL::text AS moved_to FROM documents
+                  WHERE sequence > \(since) AND district = ANY(\(sortedDistricts))
+                  UNION ALL
+                  SELECT document_id, type, sequence, to_district FROM moves
+                  WHERE sequence > \(since) AND from_district = ANY(\(sortedDistricts)) AND to_district <> ALL(\(sortedDistricts))
+                  ORDER BY sequence LIMIT \(limitPlusOne)) d
+            LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
+            ORDER BY d.sequence, v.dot_counter, v.dot_replica
+            """, logger: logger)
+        var documents = 0
+        var lastSequence: Int64?
+        for try await (id, type, sequence, movedTo, version) in rows.decode((String, String, Int64, String?, String?).self) {
+            if sequence != lastSequence {
+                documents += 1
+                if documents > limit { return page.finish(hasMore: true) }
+                page.beginDocument(id: id, type: type, sequence: sequence, movedTo: movedTo)
+                lastSequence = sequence
+            }
+            if let version { page.addVersion(version) }
+        }
+        return page.finish(hasMore: false)
+    }
+
+    public func counters(fiscalYears: [Int]) async throws -> [CounterKey: Int] {
+        guard !fiscalYears.isEmpty else { return [:] }
+        let years = fiscalYears.map { Int32(clamping: $0) }
+        var counters: [CounterKey: Int] = [:]
+        let rows = try await client.query("""
+            SELECT fiscal_year, dimension, key, kind, count FROM counters WHERE fiscal_year = ANY(\(years)) AND count <> 0
+            """, logger: logger)
+        for try await (year, dimension, key, kind, count) in rows.decode((Int32, String, String, String, Int64).self) {
+            guard let dimension = CounterDimension(rawValue: dimension) else { continue }
+            counters[CounterKey(fiscalYear: Int(year), dimension: dimension, key: key, kind: VisitKind(rawValue: kind))] = Int(count)
+        }
+        return counters
+    }
+
+    public func recount() async throws -> [CounterKey: Int] {
+        var displays: [Version] = []
+        var currentId: String?
+        var current: [Version] = []
+        func flush() throws {
+            if !current.isEmpty, let display = try VersionSet(current).display { displays.append(display) }
+            current = []
+        }
+        let rows = try await client.query("SELECT document_id, version FROM versions ORDER BY document_id", logger: logger)
+        for try await (id, version) in rows.decode((String, String).self) {
+            if id != currentId { try flush(); currentId = id }
+            current.append(try SQLitePushTransaction.decodeVersion(version))
+        }
+        try flush()
+        return IndicatorCounting.recount(displays: displays)
+    }
+
+    /// Every document's current version set, for checks in tests and by an administrator.
+    public func allDocuments() async throws -> [String: [Version]] {
+        var result: [String: [Version]] = [:]
+        let rows = try await client.query("SELECT document_id, version FROM versions", logger: logger)
+        for try await (id, version) in rows.decode((String, String).self) {
+            result[id, default: []].append(try SQLitePushTransaction.decodeVersion(version))
+        }
+        return result.mapValues { $0.sorted { $0.dot < $1.dot } }
+    }
+
+    // MARK: Tokens
+
+    public func issueToken(role: TokenRole, name: String, districts: [String]) async throws -> IssuedToken {
+        let secret = TokenSecret.make()
+        let info = TokenInfo(id: TokenSecret.makeID(), role: role, name: name, districts: districts,
+                             replicaId: nil, createdAt: .now(), revokedAt: nil)
+        let row = try TokenRow(info: info, secretHash: TokenSecret.hash(secret))
+        try await client.query("""
+            INSERT INTO tokens (id, secret_hash, role, name, districts, replica_id, created_at, revoked_at)
+            VALUES (\(row.id), \(row.secretHash), \(row.role), \(row.name), \(row.districts), \(row.replicaId), \(row.createdAt), \(row.revokedAt))
+            """, logger: logger)
+        return IssuedToken(info: info, secret: secret)
+    }
+
+    static let tokenColumns = "id, secret_hash, role, name, districts, replica_id, created_at, revoked_at"
+
+    private func tokenRows(_ query: PostgresQuery) async throws -> [TokenInfo] {
+        let rows = try await client.query(query, logger: logger)
+        var tokens: [TokenInfo] = []
+        for try await (id, hash, role, name, districts, replica, created, revoked)
+            in rows.decode((String, String, String, String, String, String?, Int64, Int64?).self) {
+            tokens.append(try TokenRow(id: id, secretHash: hash, role: role, name: name, districts: districts,
+                                       replicaId: replica, createdAt: created, revokedAt: revoked).info())
+        }
+        return tokens
+    }
+
+    public func tokens() async throws -> [TokenInfo] {
+        try await tokenRows(PostgresQuery(unsafeSQL: "SELECT \(Self.tokenColumns) FROM tokens ORDER BY created_at, id"))
+    }
+
+    @discardableResult public func revokeToken(id: String) async throws -> TokenInfo {
+        let now = Timestamp.now().milliseconds
+        var binds = PostgresBindings()
+        binds.append(now)
+        binds.append(id)
+        if let revoked = try await tokenRows(PostgresQuery(unsafeSQL: """
+            UPDATE tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL RETURNING \(Self.tokenColumns)
+            """, binds: binds)).first {
+            return revoked
+        }
+        var idBinds = PostgresBindings()
+        idBinds.append(id)
+        if try await tokenRows(PostgresQuery(unsafeSQL: "SELECT \(Self.tokenColumns) FROM tokens WHERE id = $1", binds: idBinds)).isEmpty {
+            throw StoreError.unknownToken(id: id)
+        }
+        throw StoreError.tokenAlreadyRevoked(id: id)
+    }
+
+    public func token(secret: String) async throws -> TokenInfo? {
+        var binds = PostgresBindings()
+        binds.append(TokenSecret.hash(secret))
+        return try await tokenRows(PostgresQuery(unsafeSQL: "SELECT \(Self.tokenColumns) FROM tokens WHERE secret_hash = $1", binds: binds)).first
+    }
+
+    public func bindToken(id: String, toReplica replica: String) async throws -> String {
+        // Only the first replica wins, even when two race through two servers: the update is conditional.
+        try await client.query("UPDATE tokens SET replica_id = \(replica) WHERE id = \(id) AND replica_id IS NULL", logger: logger)
+        for try await bound in try await client.query("SELECT replica_id FROM tokens WHERE id = \(id)", logger: logger).decode(String?.self) {
+            if let bound { return bound }
+        }
+        throw StoreError.unknownToken(id: id)
+    }
+}
+
+extension TokenRow {
+    init(id: String, secretHash: String, role: String, name: String, districts: String, replicaId: String?,
+         createdAt: Int64, revokedAt: Int64?) {
+        self.id = id
+        self.secretHash = secretHash
+        self.role = role
+        self.name = name
+        self.districts = districts
+        self.replicaId = replicaId
+        self.createdAt = createdAt
+        self.revokedAt = revokedAt
+    }
+}
+
+extension PostgresSyncStore {
+    /// Creates an empty database `name` (letters, digits and `_` only) in the cluster `admin` points to, and
+    /// returns its URL: for tests and first installs, where no one has run `createdb` yet.
+    public static func createDatabase(_ name: String, at admin: PostgresDatabaseURL,
+                                      logger: Logger = Logger(label: "mimamori-server.postgres")) async throws -> PostgresDatabaseURL {
+        guard !name.isEmpty, name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
+            throw PostgresDatabaseURL.Invalid(message: "database name '\(name)' is not accepted; accepted: 1 to 63 ASCII letters, digits or _")
+        }
+        let client = PostgresClient(configuration: .init(host: admin.host, port: admin.port, username: admin.user,
+                                                         password: admin.password, database: admin.database, tls: .disable),
+                                    backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        try await withTimeout(.seconds(30)) {
+            try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(name)"), logger: logger)
+        }
+        var url = admin
+        url.database = name
+        return url
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import MimamoriServer
+import MimamoriShared
+import MimamoriTestSupport
+import Testing
+
+/// Two servers, each with its own connection pool and nothing else, on one PostgreSQL database.
+@Suite("Several servers on one PostgreSQL", .enabled(if: TestPostgres.adminURL != nil, Comment(rawValue: TestPostgres.skipReason)))
+struct SeveralServersTests {
+    /// Runs `body` with two applications (in-process) over two stores on one fresh database.
+    static func twoServers(_ body: @escaping @Sendable (_ a: ServerFixture, _ clientA: any TestClientProtocol,
+                                                         _ b: PostgresSyncStore, _ clientB: any TestClientProtocol) async throws -> Void) async throws {
+        let url = try await TestPostgres.freshDatabase()
+        try await TestPostgres.withStore(url) { storeA in
+            try await TestPostgres.withStore(url) { storeB in
+                let fixture = try await ServerFixture(store: storeA)
+                let appA = buildApplication(fixture.configuration, store: storeA)
+                let appB = buildApplication(fixture.configuration, store: storeB)
+                try await appA.test(.router) { clientA in
+                    try await appB.test(.router) { clientB in
+                        try await body(fixture, clientA, storeB, clientB)
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("pushes racing through two servers: a client pulling all along misses no change and sees none twice; counters equal a recount")
+    func exactFeedUnderConcurrency() async throws {
+        try await Self.twoServers { fx, clientA, storeB, clientB in
+            // Given: four laptops, each with its own token, two pushing through each server, and a reader.
+            let writers = 4
+            let batches = 30
+            var tokens: [IssuedToken] = []
+            for i in 0..<writers { tokens.append(try await fx.store.issueToken(role: .visitor, name: "laptop-\(i)", districts: ["nishi"])) }
+            let reader = try await storeB.issueToken(role: .visitor, name: "reader", districts: ["nishi"])
+            let done = Flag()
+
+            // When: every laptop pushes its batches (1 to 3 new visits each, some also editing one of its own)
+            // at once, while the reader pulls small pages from server A over and over until all are done.
+            async let pulled: [Int64: String] = {
+                var seen: [Int64: String] = [:]
+                var since: Int64 = 0
+                var finalRound = false
+                while true {
+                    let wasDone = done.value
+                    let response = try await clientA.changes(since: since, limit: 7, token: reader, replica: "reader")
+                    #expect(response.status == .ok, "pull answered \(response.status)")
+                    let page = try response.decode(ChangesResponse.self)
+                    for change in page.changes {
+                        #expect(change.sequence > since, "sequences only grow along the feed")
+                        #expect(seen[change.sequence] == nil, "sequence \(change.sequence) seen twice")
+                        seen[change.sequence] = change.documentId
+                    }
+                    since = page.nextSince
+                    if !page.hasMore {
+                        if finalRound { return seen }
+                        if wasDone { finalRound = true }
+                    }
+                }
+            }()
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<writers {
+                    let client = w % 2 == 0 ? clientA : clientB
+                    let token = tokens[w]
+                    group.addTask {
+                        let replica = "laptop-\(w)"
+                        var counter: UInt64 = 0
+                        var previous: Version?
+                        for b in 0..<batches {
+                            var versions: [Version] = []
+                            for k in 0..<(1 + (w + b) % 3) {
+                                counter += 1
+                                versions.append(Fixture.create(Fixture.visit("visit-\(w)-\(b)-\(k)", date: "2025-0\(4 + k)-1\(w)"),
+                                                               replica: replica, counter: counter))
+                            }
+                            // Every fourth batch also edits a visit of the batch before: an update re-sequences it.
+                            if b % 4 == 3, let old = previous {
+                                counter += 1
+                                versions.append(try Fixture.edit([old], Fixture.visit(old.documentId, kind: .minseiWatch), replica: replica, counter: counter))
+                            }
+                            previous = versions[0]
+                            let results = try await client.pushOK(versions, replica: replica, token: token)
+                            #expect(results.allSatisfy { $0.outcome == .new }, "\(results)")
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            done.set()
+            let seen = try await pulled
+
+            // Then: the reader saw every document at its final sequence — had a push committed below a sequence
+            // the reader had already passed, its document would be missing here — and nothing twice.
+            let documents = try await fx.store.allDocuments()
+            let final = try await storeB.changes(since: 0, limit: 100_000, districts: ["nishi"])
+            #expect(final.changes.count == documents.count)
+            for change in final.changes {
+                #expect(seen[change.sequence] == change.documentId, "the reader missed \(change.documentId) at sequence \(change.sequence)")
+            }
+            #expect(Set(seen.values) == Set(documents.keys))
+            #expect(try await storeB.lastSequence() == (try await fx.store.lastSequence()))
+            #expect(try await fx.store.counters(fiscalYears: [2025]) == (try await storeB.recount()))
+            #expect(!(try await fx.store.counters(fiscalYears: [2025])).isEmpty)
+        }
+    }
+
+    @Test("tokens and batch replies live in the database: a token revoked through one server is refused by the other; a retry through the other gets the stored reply")
+    func sharedState() async throws {
+        try await Self.twoServers { fx, clientA, storeB, clientB in
+            let v = Fixture.create(Fixture.visit("visit-1"), replica: "replica-a", counter: 1)
+            let request = PushRequest(batchId: "batch-1", replicaId: "replica-a", versions: [v])
+            let first = try await clientA.push(request, token: fx.visitor)
+            #expect(first.status == .ok)
+            let retry = try await clientB.push(request, token: fx.visitor)
+            #expect(retry.status == .ok)
+            #expect(retry.data == first.data, "the replayed batch gets the identical bytes from the other server")
+            #expect(try await storeB.lastSequence() == 1, "and writes nothing")
+            #expect(try await fx.store.epoch() == (try await storeB.epoch()))
+
+            // The token is bound to replica-a on both servers.
+            let other = try await clientB.push(PushRequest(batchId: "b2", replicaId: "replica-z", versions: []), token: fx.visitor)
+            #expect(other.status == .forbidden)
+
+            try await storeB.revokeToken(id: fx.visitor.info.id)
+            let refused = try await clientA.changes(since: 0, token: fx.visitor, replica: "replica-a")
+            #expect(refused.status == .unauthorized, "server A refuses at once the token revoked through B")
+        }
+    }
+}
+
+/// Set once, read by another task.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isSet = false
+    var value: Bool { lock.withLock { isSet } }
+    func set() { lock.withLock { isSet = true } }
+}
