@@ -197,3 +197,24 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// `mimamori report monthly`: this laptop's visitor's month of the 民生委員 activity record. It reads the
+    /// visits' content (consultation field and topics, the `liaison` action), so it needs the key; the rows are
+    /// chosen from the clear `visit_index` columns (own visitor id, not deleted, dates of the month), so only
+    /// the month's own visits are opened.
+    public func monthlyActivity(year: Int, month: Int, language: Language = .japanese) throws -> MonthlyActivityReport {
+        try read { db in
+            let replica = try AppDatabase.requireReplica(db)
+            let first = MonthlyActivityReport.monthKey(year: year, month: month) + "-01"
+            let last = MonthlyActivityReport.monthKey(year: year, month: month) + "-31"
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.json FROM visit_index i JOIN version v ON v.id = i.version_id
+                WHERE i.deleted = 0 AND i.visitor_id = ? AND i.date >= ? AND i.date <= ?
+                """, arguments: [replica.visitorId, first, last])
+            let visits = try rows.compactMap { try AppDatabase.display($0, db).visit }
+            return MonthlyActivityReport.make(year: year, month: month, visitorId: replica.visitorId, visits: visits,
+                                              language: language)
+        }
+    }
+}
