@@ -115,8 +115,13 @@ extension HelpStrings {
         report: CommandText("Reports for handing in, such as the minsei-iin monthly activity record.",
                             "Example: mimamori report monthly --month 2026-11"),
         reportMonthly: CommandText(
-            "Your own visits recorded on this laptop, as the month of the national minsei-iin activity record (visits, days of activity, liaison, consultations by field and by topic). Needs the passphrase.",
-            "Example: mimamori report monthly --month 2026-11 --csv > activity-2026-11.csv"),
+            "Your month of the minsei-iin activity record, from your own visits.",
+            """
+            Visits, days of activity, liaison with agencies and consultations by field and by topic, in the
+            national form's order. Liaison is the action liaison; field and topic are recorded with
+            --consultation-field and --consultation-topic of mimamori visit log. Needs the passphrase.
+            Example: mimamori report monthly --month 2026-11 --csv > 2026-11.csv
+            """),
         reportMonth: "The month to count (YYYY-MM, e.g. 2026-11).",
         reportJSON: "Print JSON instead of text.",
         reportCSV: "Print CSV that opens in Excel (UTF-8 with a byte-order mark).",

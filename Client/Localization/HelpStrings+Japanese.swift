@@ -110,8 +110,13 @@ extension HelpStrings {
         keep: "残す版の番号（mimamori conflicts show の番号）。",
         report: CommandText("民生委員・児童委員の活動記録など、報告用の集計を表示します。", "例: mimamori report monthly --month 2026-11"),
         reportMonthly: CommandText(
-            "この端末で記録したご自分の訪問から、月の活動記録（訪問回数・活動日数・連絡調整回数・分野別と内容別の相談・支援件数）を全国の様式の順に表示します。パスフレーズが必要です。",
-            "例: mimamori report monthly --month 2026-11 --csv > 活動記録-2026-11.csv"),
+            "ご自分の訪問から、民生委員の月の活動記録を表示します。",
+            """
+            訪問回数・活動日数・連絡調整回数・相談・支援件数（分野別・内容別）を、全国の様式の順に数えます。
+            連絡調整は「したこと」の liaison、分野と内容は mimamori visit log の --consultation-field と
+            --consultation-topic で記録します。パスフレーズが必要です。
+            例: mimamori report monthly --month 2026-11 --csv > 11月.csv
+            """),
         reportMonth: "集計する月（YYYY-MM。例: 2026-11）。",
         reportJSON: "文章の代わりに JSON で出力します。",
         reportCSV: "Excel で開ける CSV（UTF-8・BOM つき）で出力します。",
