@@ -37,7 +37,10 @@ public struct ReportCommand: AsyncParsableCommand {
         public func run() async throws {
             let config = global.configuration
             let m = try Self.month(month)
-            let report = try config.openDatabase().monthlyActivity(year: m.year, month: m.month, language: config.language)
+            // Clear counters, as for `totals`: the key is needed only once, to count visits held from before them.
+            let db = try config.openDatabaseKeyOptional()
+            if try db.activityCountersPending() { try config.unlock(db, required: true, reader: .terminal) }
+            let report = try db.monthlyActivity(year: m.year, month: m.month, language: config.language)
             if json { return try Output.json(report) }
             if csv { return FileHandle.standardOutput.write(Self.csv(report, language: config.language)) }
             Self.text(report, language: config.language).forEach { print($0) }

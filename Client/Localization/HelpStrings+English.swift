@@ -119,7 +119,7 @@ extension HelpStrings {
             """
             Visits, days of activity, liaison with agencies and consultations by field and by topic, in the
             national form's order. Liaison is the action liaison; field and topic are recorded with
-            --consultation-field and --consultation-topic of mimamori visit log. Needs the passphrase.
+            --consultation-field and --consultation-topic of mimamori visit log. Works while locked.
             Example: mimamori report monthly --month 2026-11 --csv > 2026-11.csv
             """),
         reportMonth: "The month to count (YYYY-MM, e.g. 2026-11).",

@@ -114,7 +114,7 @@ extension HelpStrings {
             """
             訪問回数・活動日数・連絡調整回数・相談・支援件数（分野別・内容別）を、全国の様式の順に数えます。
             連絡調整は「したこと」の liaison、分野と内容は mimamori visit log の --consultation-field と
-            --consultation-topic で記録します。パスフレーズが必要です。
+            --consultation-topic で記録します。鍵をかけたままでも数えられます。
             例: mimamori report monthly --month 2026-11 --csv > 11月.csv
             """),
         reportMonth: "集計する月（YYYY-MM。例: 2026-11）。",

@@ -59,6 +59,31 @@ struct MonthlyReportTests {
             #expect(report.byField.map(\.key) == ConsultationField.knownIDs)
             #expect(report.byTopic.map(\.key) == ConsultationTopic.knownIDs)
         }
+        // The maintained counters equal a count from scratch (what a laptop of the previous release gets at its
+        // first unlocked report).
+        let maintained = try [5, 6, 7].map { try db.monthlyActivity(year: 2025, month: $0) }
+        let counters = try db.writer.read { try Row.fetchAll($0, sql: "SELECT * FROM activity_counters ORDER BY 1, 2, 3") }
+        try db.writer.write { try $0.execute(sql: "INSERT INTO activity_counters_pending (id) VALUES (1); UPDATE activity_counters SET count = count + 7") }
+        #expect(try db.activityCountersPending())
+        #expect(try [5, 6, 7].map { try db.monthlyActivity(year: 2025, month: $0) } == maintained)
+        #expect(try !db.activityCountersPending())
+        #expect(try db.writer.read { try Row.fetchAll($0, sql: "SELECT * FROM activity_counters ORDER BY 1, 2, 3") } == counters)
+    }
+
+    @Test("the report works locked, from clear counters; counting older visits the first time needs the key")
+    func lockedReport() throws {
+        let db = try makeDatabase(visitor: "M-001", role: .minseiIin)
+        try db.logVisit(VisitFields(subjectId: "S-0001", kind: .minseiWatch, date: today, actions: ["liaison"],
+                                    consultationField: .disabled, consultationTopics: ["work"]), today: today)
+        let unlocked = try db.monthlyActivity(year: 2025, month: 6)
+        try db.lock()
+        #expect(throws: ClientError.self) { try db.visits() }   // really locked: the visits' content is sealed
+        #expect(try db.monthlyActivity(year: 2025, month: 6) == unlocked)
+        #expect(unlocked.visits == 1 && unlocked.liaisons == 1 && unlocked.activityDays == 1)
+        #expect(unlocked.byField.first { $0.key == "disabled" }?.count == 1)
+        #expect(unlocked.byTopic.first { $0.key == "work" }?.count == 1)
+        try db.writer.write { try $0.execute(sql: "INSERT INTO activity_counters_pending (id) VALUES (1)") }
+        #expect(throws: ClientError.self) { try db.monthlyActivity(year: 2025, month: 6) }
     }
 
     @Test("the CSV opens in Excel: BOM, CRLF, Japanese header row, formulas neutralised")
