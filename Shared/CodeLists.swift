@@ -196,3 +196,44 @@ public struct SubjectCategory: CodeList {
         CodeEntry("other", "その他", "Other"),
     ]
 }
+
+/// 相談・支援の分野 (分野別) — the field a 民生委員's consultation belongs to, as the national activity record
+/// (活動記録 → 福祉行政報告例, DOMAIN.md §7) counts it.
+public struct ConsultationField: CodeList {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let field = "consultation-field"
+    public static let elderly: Self = "elderly"
+    public static let disabled: Self = "disabled"
+    public static let children: Self = "children"
+    public static let other: Self = "other"
+    public static let entries = [
+        CodeEntry("elderly", "高齢者に関すること", "Elderly people"),
+        CodeEntry("disabled", "障害者に関すること", "People with disabilities"),
+        CodeEntry("children", "子どもに関すること", "Children"),
+        CodeEntry("other", "その他", "Other"),
+    ]
+}
+
+/// 相談・支援の内容 (内容別) — the 14 topics of the national activity record (DOMAIN.md §7), multi-select.
+public struct ConsultationTopic: CodeList {
+    public let rawValue: String
+    public init(rawValue: String) { self.rawValue = rawValue }
+    public static let field = "consultation-topic"
+    public static let entries = [
+        CodeEntry("home_welfare", "在宅福祉", "Welfare at home"),
+        CodeEntry("long_term_care", "介護保険", "Long-term care insurance"),
+        CodeEntry("health_medical", "健康・保健医療", "Health and medical care"),
+        CodeEntry("child_rearing", "子育て・母子保健", "Child-rearing and maternal health"),
+        CodeEntry("child_community", "子どもの地域生活", "Children's life in the community"),
+        CodeEntry("child_education", "子どもの教育・学校生活", "Children's education and school life"),
+        CodeEntry("living_costs", "生活費", "Living costs"),
+        CodeEntry("pension_insurance", "年金・保険", "Pensions and insurance"),
+        CodeEntry("work", "仕事", "Work"),
+        CodeEntry("family", "家族関係", "Family relationships"),
+        CodeEntry("housing", "住居", "Housing"),
+        CodeEntry("living_environment", "生活環境", "Living environment"),
+        CodeEntry("daily_support", "日常的な支援", "Everyday support"),
+        CodeEntry("other", "その他", "Other"),
+    ]
+}

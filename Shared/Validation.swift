@@ -48,7 +48,8 @@ public enum Limits {
     /// Names: a subject's `name`, `organization`.
     public static let name = TextLimit(characters: maxNameLength, bytes: 800)
     public static let note = TextLimit(characters: maxNoteLength, bytes: 16_000)
-    /// Entries of each code list field (`actions`, `services`, `concerns`, `sharedAt`, `categories`).
+    /// Entries of each code list field (`actions`, `services`, `concerns`, `sharedAt`,
+    /// `consultationTopics`, `categories`).
     public static let codesPerList = 32
     /// Entries of a version vector: one per replica that ever wrote the document.
     public static let vectorEntries = 256
@@ -158,6 +159,8 @@ extension Visit {
         c.codes(sharedAt)
         if let r = referral { c.code(r) }
         if let p = planEvent { c.code(p) }
+        if let f = consultationField { c.code(f) }
+        c.codes(consultationTopics)
         if !services.isEmpty && kind != .nichijiCheckin && kind.isKnown {
             c.require(false, "service", services.map(\.rawValue).joined(separator: ","),
                       "no services: services are recorded on nichiji_checkin visits only")

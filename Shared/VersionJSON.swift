@@ -363,6 +363,8 @@ struct FastJSONWriter {
         lit(#"{"actions":"#); codes(v.actions)
         if let x = v.assistsMinseiId { lit(#","assistsMinseiId":"#); string(x) }
         lit(#","concerns":"#); codes(v.concerns)
+        if let x = v.consultationField { lit(#","consultationField":"#); string(x.rawValue) }
+        if !v.consultationTopics.isEmpty { lit(#","consultationTopics":"#); codes(v.consultationTopics) }
         lit(#","date":"#); date(v.date)
         lit(#","district":"#); string(v.district)
         if let x = v.durationMinutes { lit(#","durationMinutes":"#); int(x) }
@@ -794,7 +796,7 @@ struct FastJSONParser {
         var assistsMinseiId: String?, subjectId: String?, district: String?, outcome: Outcome?
         var actions: [VisitAction]?, services: [NichijiService]?, concerns: [Concern]?, urgent: Bool?
         var sharedAt: [SharingVenue]?, referral: ReferralDestination?, nextDue: LocalDate?, planEvent: PlanEvent?
-        var note: String?
+        var note: String?, consultationField: ConsultationField?, consultationTopics: [ConsultationTopic]?
         while true {
             guard let k = key() else { return nil }
             switch k.1 {
@@ -864,6 +866,12 @@ struct FastJSONParser {
             case 15 where eq(k, "assistsMinseiId"):
                 guard assistsMinseiId == nil, let x = string() else { return nil }
                 assistsMinseiId = x
+            case 17 where eq(k, "consultationField"):
+                guard consultationField == nil, let x = code(ConsultationField.self) else { return nil }
+                consultationField = x
+            case 18 where eq(k, "consultationTopics"):
+                guard consultationTopics == nil, let x = codes(ConsultationTopic.self) else { return nil }
+                consultationTopics = x
             default:
                 return nil
             }
@@ -878,7 +886,8 @@ struct FastJSONParser {
             visitorId: visitorId, visitorRole: visitorRole, organization: organization, assistsMinseiId: assistsMinseiId,
             subjectId: subjectId, district: district, outcome: outcome, actions: actions ?? [], services: services ?? [],
             concerns: concerns ?? [], urgent: urgent ?? false, sharedAt: sharedAt ?? [], referral: referral,
-            nextDue: nextDue, planEvent: planEvent, note: note)
+            nextDue: nextDue, planEvent: planEvent, consultationField: consultationField,
+            consultationTopics: consultationTopics ?? [], note: note)
     }
 
     mutating func subject() -> Subject? {

@@ -9,6 +9,7 @@ public struct MimamoriCommand: AsyncParsableCommand {
         Localization.help.root.configuration("mimamori", subcommands: [
             InitCommand.self, SubjectCommand.self, VisitCommand.self, DueCommand.self, TotalsCommand.self,
             StatusCommand.self, LoginCommand.self, SyncCommand.self, ConflictsCommand.self, LockCommand.self,
+            ReportCommand.self,
         ])
     }
 

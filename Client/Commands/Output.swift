@@ -41,6 +41,10 @@ enum Output {
         if let d = v.nextDue { lines.append("\(t.label(.nextDue)): \(d)") }
         if let m = v.durationMinutes { lines.append("\(t.label(.duration)): \(m) \(t.label(.minutes))") }
         if let p = v.planEvent { lines.append("\(t.label(.plan)): \(p.label(language))") }
+        if let f = v.consultationField { lines.append("\(t.label(.consultations)) \(t.label(.byField)): \(f.label(language))") }
+        if !v.consultationTopics.isEmpty {
+            lines.append("\(t.label(.consultations)) \(t.label(.byTopic)): " + list(v.consultationTopics))
+        }
         if let n = v.note { lines.append("\(t.label(.note)): \(n)") }
         return lines
     }

@@ -33,6 +33,11 @@ public struct VisitCommand: AsyncParsableCommand {
         @Option(help: ArgumentHelp(Localization.help.nextDue)) public var nextDue: String?
         @Option(help: ArgumentHelp(Localization.help.durationMin)) public var durationMin: Int?
         @Option(help: codeHelp(Localization.help.planEvent, PlanEvent.self, valueName: "event")) public var planEvent: String?
+        @Option(help: codeHelp(Localization.help.consultationField, ConsultationField.self, valueName: "field"))
+        public var consultationField: String?
+        @Option(name: .customLong("consultation-topic"),
+                help: codeHelp(Localization.help.consultationTopic, ConsultationTopic.self, valueName: "topic"))
+        public var consultationTopics: [String] = []
         @Option(name: .customLong("assists"), help: ArgumentHelp(Localization.help.visitAssists)) public var assists: String?
         @Option(help: ArgumentHelp(Localization.help.note)) public var note: String?
         public init() {}
@@ -45,7 +50,9 @@ public struct VisitCommand: AsyncParsableCommand {
                 services: InputParsing.codes(services), concerns: InputParsing.codes(concerns), urgent: urgent,
                 sharedAt: InputParsing.codes(sharedAt), referral: InputParsing.code(referral),
                 nextDue: try InputParsing.date(nextDue, option: "next-due"), durationMinutes: durationMin,
-                planEvent: InputParsing.code(planEvent), assistsMinseiId: assists, note: note)
+                planEvent: InputParsing.code(planEvent), assistsMinseiId: assists,
+                consultationField: InputParsing.code(consultationField),
+                consultationTopics: InputParsing.codes(consultationTopics), note: note)
         }
     }
 

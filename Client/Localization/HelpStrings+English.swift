@@ -85,6 +85,8 @@ extension HelpStrings {
         nextDue: "Next visit due, YYYY-MM-DD.",
         durationMin: "Duration in minutes (1–1440).",
         planEvent: "Outreach plan event:",
+        consultationField: "Minsei-iin activity record: field of the consultation:",
+        consultationTopic: "Minsei-iin activity record: topic of the consultation, repeatable (liaison is --action liaison):",
         visitAssists: "For kyoryokuin_watch: the 民生委員 assisted (default: from init).",
         month: "Only this month, YYYY-MM.",
         fy: "Only this 年度 (fiscal year starting in April), e.g. 2025.",
@@ -110,6 +112,19 @@ extension HelpStrings {
             "Keep version N (as numbered by `conflicts show`); the others are superseded everywhere after sync.",
             "Example: mimamori conflicts resolve 0193a5c2-… --keep 2   (or resolve by `mimamori visit edit ID …`)"),
         keep: "The number of the version to keep, from `conflicts show`.",
+        report: CommandText("Reports for handing in, such as the minsei-iin monthly activity record.",
+                            "Example: mimamori report monthly --month 2026-11"),
+        reportMonthly: CommandText(
+            "Your month of the minsei-iin activity record, from your own visits.",
+            """
+            Visits, days of activity, liaison with agencies and consultations by field and by topic, in the
+            national form's order. Liaison is the action liaison; field and topic are recorded with
+            --consultation-field and --consultation-topic of mimamori visit log. Works while locked.
+            Example: mimamori report monthly --month 2026-11 --csv > 2026-11.csv
+            """),
+        reportMonth: "The month to count (YYYY-MM, e.g. 2026-11).",
+        reportJSON: "Print JSON instead of text.",
+        reportCSV: "Print CSV that opens in Excel (UTF-8 with a byte-order mark).",
         lock: CommandText("Forget the unlocked key: names and notes need the passphrase again (due, totals and status still work).",
                           "Example: mimamori lock"),
         forgotPassphrase: "The passphrase is forgotten: set the sealed database aside and start a new one; `mimamori sync` brings back what was synced (says first how many unsent changes would be lost).",

@@ -83,6 +83,8 @@ extension HelpStrings {
         nextDue: "次回の訪問予定日（YYYY-MM-DD）。",
         durationMin: "かかった時間（分、1〜1440）。",
         planEvent: "アウトリーチのプラン:",
+        consultationField: "民生委員の活動記録: 相談・支援の分野:",
+        consultationTopic: "民生委員の活動記録: 相談・支援の内容（くり返し指定できます。連絡調整は --action liaison）:",
         visitAssists: "民生委員協力員の訪問: 協力した民生委員の ID（省略時は mimamori init の登録どおり）。",
         month: "この月だけ（YYYY-MM）。",
         fy: "この年度だけ（4月始まり。例: 2025）。",
@@ -106,6 +108,18 @@ extension HelpStrings {
             "mimamori conflicts show で表示した番号 N の版を残します。ほかの版は同期のあと、どの端末でも置き換わります。",
             "例: mimamori conflicts resolve 0193a5c2-… --keep 2（mimamori visit edit ID … で直しても解決します）"),
         keep: "残す版の番号（mimamori conflicts show の番号）。",
+        report: CommandText("民生委員・児童委員の活動記録など、報告用の集計を表示します。", "例: mimamori report monthly --month 2026-11"),
+        reportMonthly: CommandText(
+            "ご自分の訪問から、民生委員の月の活動記録を表示します。",
+            """
+            訪問回数・活動日数・連絡調整回数・相談・支援件数（分野別・内容別）を、全国の様式の順に数えます。
+            連絡調整は「したこと」の liaison、分野と内容は mimamori visit log の --consultation-field と
+            --consultation-topic で記録します。鍵をかけたままでも数えられます。
+            例: mimamori report monthly --month 2026-11 --csv > 11月.csv
+            """),
+        reportMonth: "集計する月（YYYY-MM。例: 2026-11）。",
+        reportJSON: "文章の代わりに JSON で出力します。",
+        reportCSV: "Excel で開ける CSV（UTF-8・BOM つき）で出力します。",
         lock: CommandText("解錠した鍵を消します。名前やメモを見るには、またパスフレーズが必要です（訪問予定・件数・状況は見られます）。",
                           "例: mimamori lock"),
         forgotPassphrase: "パスフレーズを忘れたとき: 封をしたデータベースを脇に置き、新しく作ります。同期済みの記録は mimamori sync で戻ります（先に、失われる未送信の件数を示します）。",

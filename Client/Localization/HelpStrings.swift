@@ -75,6 +75,8 @@ public struct HelpStrings: Sendable {
     public var nextDue: String
     public var durationMin: String
     public var planEvent: String
+    public var consultationField: String
+    public var consultationTopic: String
     public var visitAssists: String
     public var month: String
     public var fy: String
@@ -95,6 +97,12 @@ public struct HelpStrings: Sendable {
     public var conflictsShow: CommandText
     public var conflictsResolve: CommandText
     public var keep: String
+    // report
+    public var report: CommandText
+    public var reportMonthly: CommandText
+    public var reportMonth: String
+    public var reportJSON: String
+    public var reportCSV: String
     // lock, forgotten passphrase
     public var lock: CommandText
     public var forgotPassphrase: String

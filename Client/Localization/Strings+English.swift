@@ -215,6 +215,16 @@ struct EnglishStrings: Strings {
         case .history: return "history:"
         case .byMonth: return "by month (all / official / broad):"
         case .byKind: return "by kind:"
+        case .activityReport: return "Minsei-iin activity record"
+        case .reportVisits: return "Visits"
+        case .activityDays: return "Days of activity"
+        case .liaisons: return "Liaison with agencies"
+        case .consultations: return "Consultations and support"
+        case .byField: return "by field"
+        case .byTopic: return "by topic"
+        case .csvSection: return "Section"
+        case .csvItem: return "Item"
+        case .csvCount: return "Count"
         case .serverTotals: return "server"
         case .deviceTotals: return "this device"
         case .asOf: return "as of"
@@ -229,6 +239,7 @@ struct EnglishStrings: Strings {
     func serverSet(_ url: String) -> String { "server set: \(url)" }
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { " (annual target \(annual), pro-rated \(prorated), \(percent))" }
     func sameLastYear(_ count: Int) -> String { ", same period last year \(count)" }
+    var jsonOrCSV: String { "--json and --csv cannot be given together; accepted: one of them, or neither for text" }
     var errorPrefix: String { "Error: " }
 
     var askPassphrase: String { "Passphrase (not shown as you type): " }

@@ -221,7 +221,8 @@ struct JapaneseStrings: Strings {
     static let fieldNames = [
         "subject": "訪問先", "kind": "種類", "date": "訪問日", "time": "時刻", "method": "方法", "outcome": "結果",
         "action": "したこと", "service": "サービス", "concern": "気づき", "shared-at": "共有先", "referral": "つなぎ先",
-        "next-due": "次回訪問日", "duration-min": "かかった時間", "plan-event": "プラン", "assists": "協力した民生委員",
+        "next-due": "次回訪問日", "duration-min": "かかった時間", "plan-event": "プラン", "consultation-field": "相談・支援の分野",
+        "consultation-topic": "相談・支援の内容", "assists": "協力した民生委員",
         "note": "メモ", "name": "お名前", "district": "校区", "id": "ID", "visitor-id": "訪問者 ID", "organization": "所属",
         "category": "区分", "cadence-days": "訪問の間隔", "consent-date": "同意を得た日", "role": "役割",
     ]
@@ -237,6 +238,8 @@ struct JapaneseStrings: Strings {
         SharingVenue.field: codesDescription(SharingVenue.self, .japanese),
         ReferralDestination.field: codesDescription(ReferralDestination.self, .japanese),
         PlanEvent.field: codesDescription(PlanEvent.self, .japanese),
+        ConsultationField.field: codesDescription(ConsultationField.self, .japanese),
+        ConsultationTopic.field: codesDescription(ConsultationTopic.self, .japanese),
         SubjectCategory.field: codesDescription(SubjectCategory.self, .japanese),
         VisitorRole.field: codesDescription(VisitorRole.self, .japanese),
     ]
@@ -357,6 +360,16 @@ struct JapaneseStrings: Strings {
         case .serverTotals: return "サーバー集計"
         case .deviceTotals: return "この端末の集計"
         case .asOf: return "基準日"
+        case .activityReport: return "民生委員・児童委員 活動記録"
+        case .reportVisits: return "訪問回数"
+        case .activityDays: return "活動日数"
+        case .liaisons: return "連絡調整回数"
+        case .consultations: return "相談・支援件数"
+        case .byField: return "分野別"
+        case .byTopic: return "内容別"
+        case .csvSection: return "区分"
+        case .csvItem: return "項目"
+        case .csvCount: return "件数"
         }
     }
     func inConflictHeader(count: Int, id: String) -> String { "競合しています：\(count) 版 — `mimamori conflicts resolve \(id) --keep N` で解決" }
@@ -367,4 +380,5 @@ struct JapaneseStrings: Strings {
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { "（年間目標 \(annual)、経過月数按分 \(prorated)、達成率 \(percent)）" }
     func sameLastYear(_ count: Int) -> String { " 前年同期 \(count)" }
     var errorPrefix: String { "エラー: " }
+    var jsonOrCSV: String { "--json と --csv は、どちらか一つだけ指定してください。" }
 }

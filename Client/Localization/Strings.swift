@@ -122,6 +122,8 @@ public protocol Strings: Sendable {
     var serverAndTokenTogether: String { get }
     func missingOption(_ option: String, example: String) -> String
     var oneRangeOnly: String { get }
+    /// `report monthly` given both `--json` and `--csv`.
+    var jsonOrCSV: String { get }
     func badFiscalYear(_ value: Int) -> String
     func badKeep(_ value: Int) -> String
     func missingForLog(subject: Bool, kind: Bool) -> String
@@ -232,4 +234,15 @@ public enum TextLabel: CaseIterable, Sendable {
     case serverTotals
     case deviceTotals
     case asOf
+    // mimamori report monthly (民生委員の活動記録)
+    case activityReport
+    case reportVisits
+    case activityDays
+    case liaisons
+    case consultations
+    case byField
+    case byTopic
+    case csvSection
+    case csvItem
+    case csvCount
 }

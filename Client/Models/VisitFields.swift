@@ -19,6 +19,8 @@ public struct VisitFields: Sendable, Hashable {
     public var nextDue: LocalDate?
     public var durationMinutes: Int?
     public var planEvent: PlanEvent?
+    public var consultationField: ConsultationField?
+    public var consultationTopics: [ConsultationTopic]?
     public var assistsMinseiId: String?
     public var note: String?
 
@@ -27,11 +29,13 @@ public struct VisitFields: Sendable, Hashable {
                 services: [NichijiService]? = nil, concerns: [Concern]? = nil, urgent: Bool? = nil,
                 sharedAt: [SharingVenue]? = nil, referral: ReferralDestination? = nil, nextDue: LocalDate? = nil,
                 durationMinutes: Int? = nil, planEvent: PlanEvent? = nil, assistsMinseiId: String? = nil,
+                consultationField: ConsultationField? = nil, consultationTopics: [ConsultationTopic]? = nil,
                 note: String? = nil) {
         self.subjectId = subjectId; self.kind = kind; self.date = date; self.time = time; self.method = method
         self.outcome = outcome; self.actions = actions; self.services = services; self.concerns = concerns
         self.urgent = urgent; self.sharedAt = sharedAt; self.referral = referral; self.nextDue = nextDue
         self.durationMinutes = durationMinutes; self.planEvent = planEvent; self.assistsMinseiId = assistsMinseiId
+        self.consultationField = consultationField; self.consultationTopics = consultationTopics
         self.note = note
     }
 
@@ -54,6 +58,8 @@ public struct VisitFields: Sendable, Hashable {
         if let x = durationMinutes { v.durationMinutes = x }
         if let x = planEvent { v.planEvent = x }
         if let x = assistsMinseiId { v.assistsMinseiId = x }
+        if let x = consultationField { v.consultationField = x }
+        if let x = consultationTopics { v.consultationTopics = x }
         if let x = note { v.note = x }
         return v
     }

@@ -104,6 +104,7 @@ struct DocumentBatch {
     /// Documents an office moved out of this laptop's districts, with the district they went to.
     private var withdrawn: [String: String] = [:]
     private var counterDeltas: [CounterKey: Int] = [:]
+    private var activityDeltas: [ActivityCounterKey: Int] = [:]
     /// Documents whose current set got a second version they did not have (for `PulledPageResult`).
     private(set) var newConflicts = 0
 
@@ -178,6 +179,9 @@ struct DocumentBatch {
         for (key, delta) in IndicatorCounting.deltas(before: before.display, after: display) {
             counterDeltas[key, default: 0] += delta
         }
+        for (key, delta) in ActivityCounterKey.deltas(before: before.display, after: display) {
+            activityDeltas[key, default: 0] += delta
+        }
     }
 
     /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
@@ -187,6 +191,9 @@ struct DocumentBatch {
     mutating func withdraw(documentId id: String, type: DocumentType, to district: String) {
         for (key, delta) in IndicatorCounting.deltas(before: currentSet(id).display, after: nil) {
             counterDeltas[key, default: 0] += delta
+        }
+        for (key, delta) in ActivityCounterKey.deltas(before: currentSet(id).display, after: nil) {
+            activityDeltas[key, default: 0] += delta
         }
         held[id] = [:]
         sets[id] = VersionSet()
@@ -264,6 +271,7 @@ struct DocumentBatch {
                             values: Sealing.sealNames(subjectRows, width: 8, at: 1, in: db))
         try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
         try CounterRecord.add(counterDeltas, in: db)
+        try ActivityCounterKey.add(activityDeltas, in: db)
     }
 
     static let rowsPerStatement = 250

@@ -197,3 +197,43 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// `mimamori report monthly`: this laptop's visitor's month of the 民生委員 activity record, from the clear
+    /// `activity_counters` (it works locked, as `totals` does). Visits held before those counters existed are
+    /// counted once, at the first report with the key (`activityCountersPending`).
+    public func monthlyActivity(year: Int, month: Int, language: Language = .japanese) throws -> MonthlyActivityReport {
+        if try activityCountersPending() { try write { try AppDatabase.recountActivity($0) } }
+        return try read { db in
+            let replica = try AppDatabase.requireReplica(db)
+            let key = MonthlyActivityReport.monthKey(year: year, month: month)
+            var metrics: [String: Int] = [:]
+            var days = 0
+            for row in try Row.fetchAll(db, sql: """
+                SELECT metric, count FROM activity_counters WHERE month = ? AND visitor_id = ? AND count > 0
+                """, arguments: [key, replica.visitorId]) {
+                let metric: String = row["metric"]
+                if metric.hasPrefix(ActivityCounterKey.dayPrefix) { days += 1 } else { metrics[metric] = row["count"] }
+            }
+            return MonthlyActivityReport.make(month: key, visitorId: replica.visitorId, metrics: metrics,
+                                              activityDays: days, language: language)
+        }
+    }
+
+    /// Whether visits held before the activity counters still wait to be counted (which needs the key).
+    public func activityCountersPending() throws -> Bool {
+        try read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM activity_counters_pending") ?? 0 > 0 }
+    }
+
+    /// Counts every held visit's display version afresh into `activity_counters` (needs the key).
+    static func recountActivity(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM activity_counters")
+        var deltas: [ActivityCounterKey: Int] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT v.json FROM visit_index i JOIN version v ON v.id = i.version_id")
+        while let row = try rows.next() {
+            for k in ActivityCounterKey.contribution(of: try Sealing.version(row["json"], in: db)) { deltas[k, default: 0] += 1 }
+        }
+        try ActivityCounterKey.add(deltas, in: db)
+        try db.execute(sql: "DELETE FROM activity_counters_pending")
+    }
+}

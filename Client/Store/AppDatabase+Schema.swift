@@ -104,6 +104,26 @@ extension AppDatabase {
         migrator.registerMigration("v3: the vault of the data key") { db in
             try Vault.createTable(db)
         }
+        migrator.registerMigration("v4: the 民生委員 activity counters") { db in
+            // `report monthly`'s figures as clear aggregates (month, visitor, metric → count; no subject), kept
+            // with `MonthlyActivityReport.metrics(of:)` so the report works locked, as `totals` does. A metric
+            // `day:YYYY-MM-DD` counts the visits of a date (活動日数 = dates with a count).
+            try db.create(table: "activity_counters") { t in
+                t.column("month", .text).notNull()
+                t.column("visitor_id", .text).notNull()
+                t.column("metric", .text).notNull()
+                t.column("count", .integer).notNull()
+                t.primaryKey(["month", "visitor_id", "metric"])
+            }
+            // Visits already held are sealed: they are counted at the first unlocked report (a row here means
+            // "still to count"), never guessed.
+            try db.create(table: "activity_counters_pending") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+            }
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit_index") ?? 0 > 0 {
+                try db.execute(sql: "INSERT INTO activity_counters_pending (id) VALUES (1)")
+            }
+        }
         return migrator
     }
 }

@@ -60,3 +60,43 @@ func valuesList(rows: Int, columns: Int) -> String {
 func placeholders(_ count: Int) -> String {
     Array(repeating: "?", count: count).joined(separator: ", ")
 }
+
+/// One 民生委員 activity counter (`activity_counters`): what a visitor's live visits of a month add up to under
+/// `MonthlyActivityReport.metrics(of:)`, plus `day:YYYY-MM-DD` per date, so `report monthly` reads clear
+/// aggregates and never a sealed version.
+struct ActivityCounterKey: Hashable {
+    let month: String
+    let visitorId: String
+    let metric: String
+
+    static let dayPrefix = "day:"
+
+    static func contribution(of display: Version?) -> [ActivityCounterKey] {
+        guard let display, display.isLive, let v = display.payload.visit else { return [] }
+        let month = MonthlyActivityReport.monthKey(year: v.date.year, month: v.date.month)
+        return (MonthlyActivityReport.metrics(of: v) + [dayPrefix + v.date.description]).map {
+            ActivityCounterKey(month: month, visitorId: v.visitorId, metric: $0)
+        }
+    }
+
+    static func deltas(before: Version?, after: Version?) -> [ActivityCounterKey: Int] {
+        var d: [ActivityCounterKey: Int] = [:]
+        for k in contribution(of: before) { d[k, default: 0] -= 1 }
+        for k in contribution(of: after) { d[k, default: 0] += 1 }
+        return d.filter { $0.value != 0 }
+    }
+
+    /// Adds deltas with one upsert each, then drops the counters that reached zero (so a day with no visit left
+    /// is no longer a day of activity).
+    static func add(_ deltas: [ActivityCounterKey: Int], in db: Database) throws {
+        guard !deltas.isEmpty else { return }
+        let upsert = try db.cachedStatement(sql: """
+            INSERT INTO activity_counters (month, visitor_id, metric, count) VALUES (?, ?, ?, ?)
+            ON CONFLICT (month, visitor_id, metric) DO UPDATE SET count = count + excluded.count
+            """)
+        for (k, n) in deltas { try upsert.execute(arguments: [k.month, k.visitorId, k.metric, n]) }
+        if deltas.values.contains(where: { $0 < 0 }) {
+            try db.execute(sql: "DELETE FROM activity_counters WHERE count = 0")
+        }
+    }
+}

@@ -1,22 +1,11 @@
 import Foundation
+import MimamoriShared
 
-/// CSV that opens correctly in Excel: UTF-8 with a byte-order mark, CRLF line ends, every cell quoted,
-/// and any cell starting with `=`, `+`, `-`, `@` (or a tab or carriage return) prefixed with `'` so Excel
-/// reads it as text rather than a formula.
+/// The office's tables as CSV, in Shared's one CSV form (`CSV`).
 enum CSVWriter {
-    static func csv(headers: [String], rows: [[String]]) -> Data {
-        var out = "\u{FEFF}"
-        for line in [headers] + rows {
-            out += line.map(cell).joined(separator: ",") + "\r\n"
-        }
-        return Data(out.utf8)
-    }
+    static func csv(headers: [String], rows: [[String]]) -> Data { CSV.data(headers: headers, rows: rows) }
 
-    static func cell(_ text: String) -> String {
-        var value = text
-        if let first = value.unicodeScalars.first, "=+-@\t\r".unicodeScalars.contains(first) { value = "'" + value }
-        return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    static func cell(_ text: String) -> String { CSV.cell(text) }
 
     static func csv(_ table: DataTable) -> Data {
         csv(headers: table.headers, rows: table.rows.map { $0.cells.map(\.value) })

@@ -31,19 +31,24 @@ enum OfficeTables {
 
     /// 民生委員・児童委員の活動記録 of one month: one row per 民生委員 and 校区, and the 地区民児協's sum.
     static func minsei(_ records: [MinseiMonth], month: String, fiscalYear: Int) -> DataTable {
-        func row(_ name: String, _ district: String, _ r: (Int, Int, Int, Int)) -> TableRow {
-            TableRow([.text(name), .text(district), .count(r.0), .count(r.1), .count(r.2), .count(r.3)])
+        func row(_ name: String, _ district: String, _ counts: [Int]) -> TableRow {
+            TableRow([.text(name), .text(district)] + counts.map { .count($0) })
         }
-        var rows = records.map { r in
-            row(r.visitorId, KurumeDistricts.label(r.district), (r.visits, r.activeDays, r.liaison, r.consultations))
+        func counts(_ r: MinseiMonth) -> [Int] {
+            [r.visits, r.activeDays, r.liaison, r.consultations] + r.report.byField.filter { $0.key != CodeID.unknownRow }.map(\.count)
+                + r.report.byTopic.filter { $0.key != CodeID.unknownRow }.map(\.count)
         }
-        let sum = records.reduce((0, 0, 0, 0)) { ($0.0 + $1.visits, $0.1 + $1.activeDays, $0.2 + $1.liaison, $0.3 + $1.consultations) }
+        var rows = records.map { r in row(r.visitorId, KurumeDistricts.label(r.district), counts(r)) }
+        let width = 4 + ConsultationField.entries.count + ConsultationTopic.entries.count
+        let sum = records.map(counts).reduce(Array(repeating: 0, count: width)) { zip($0, $1).map(+) }
         rows.append(row("合計（地区民児協）", "", sum))
         return DataTable(
             id: "minsei", title: "民生委員・児童委員の活動記録（\(JapaneseFormat.month(month, withYear: true))）",
             csvPath: "/csv/minsei.csv?fy=\(fiscalYear)&month=\(month)",
-            headers: ["民生委員（訪問者ID）", "校区", "訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"], rows: rows,
-            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録から数えています。連絡調整回数は対応内容に「関係機関との連絡調整」、相談・支援件数は「相談対応」がある訪問の数です。分野別・内容別の件数と「その他の活動」は、記録項目が加わってから集計します。")
+            headers: ["民生委員（訪問者ID）", "校区", "訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"]
+                + ConsultationField.entries.map { "分野別: \($0.japanese)" } + ConsultationTopic.entries.map { "内容別: \($0.japanese)" },
+            rows: rows,
+            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録から数えています。連絡調整回数は対応内容に「関係機関との連絡調整」がある訪問、相談・支援件数は「相談対応」または相談・支援の分野か内容を記録した訪問の数です。分野別・内容別は記録された分野と内容の件数です（一つの訪問が複数の内容に数えられることがあります）。「その他の活動」はまだ集計しません。")
     }
 
     static func roleLabel(_ role: TokenRole) -> String {

@@ -11,7 +11,7 @@ struct ReportController {
     func addPublicRoutes(to router: Router<ServerRequestContext>) {
         // Reading the epoch is the check that the database answers: 503 when it does not within a few seconds.
         router.get(RouterPath(API.healthPath)) { _, _ in
-            guard let epoch = await Self.epoch(of: store, within: .seconds(3)) else {
+            guard let epoch = await Self.epoch(of: store, within: .seconds(10)) else {
                 throw ServerError(.serviceUnavailable, code: "database_unavailable",
                                   message: "the server runs but its database does not answer; try again shortly, and tell the administrator if it lasts")
             }

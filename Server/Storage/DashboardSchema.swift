@@ -124,14 +124,13 @@ public struct DistrictCounterKey: Hashable, Sendable {
     public static let planEvent = "plan_event"
 }
 
-/// The 民生委員 monthly activity record's rules (DOMAIN.md §7), as far as visits record them today.
+/// Who the 民生委員 monthly activity record counts (DOMAIN.md §7); what a visit adds is Shared's
+/// `MonthlyActivityReport.metrics(of:)`, the rule the laptop's `report monthly` uses too.
 enum MinseiRecord {
     static let roles: Set<VisitorRole> = [.minseiIin, "shunin_jido_iin"]
-    static let liaisonAction: VisitAction = "liaison"
-    static let consultationAction: VisitAction = "consultation"
-    static let visits = "visits"
-    static let liaison = "liaison"
-    static let consultation = "consultation"
+    static let visits = MonthlyActivityReport.Metric.visits
+    static let liaison = MonthlyActivityReport.Metric.liaison
+    static let consultation = MonthlyActivityReport.Metric.consultation
 }
 
 struct MinseiKey: Hashable, Sendable {
@@ -178,17 +177,13 @@ enum DistrictCounting {
         return d.filter { $0.value != 0 }
     }
 
-    /// What a live visit by a 民生委員・児童委員 adds to their monthly activity record: its visit, and its
-    /// 連絡調整 and 相談対応 when its actions say so; and its day.
+    /// What a live visit by a 民生委員・児童委員 adds to their monthly activity record: its visit, its
+    /// 連絡調整 and 相談・支援 (by field and by topic) when it records them; and its day.
     static func minseiActivity(of display: Version?) -> (metrics: [MinseiKey], day: MinseiDayKey)? {
         guard let display, display.isLive, let visit = display.payload.visit, MinseiRecord.roles.contains(visit.visitorRole) else { return nil }
         let month = visit.date.monthKey
-        var metrics = [MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: MinseiRecord.visits)]
-        if visit.actions.contains(MinseiRecord.liaisonAction) {
-            metrics.append(MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: MinseiRecord.liaison))
-        }
-        if visit.actions.contains(MinseiRecord.consultationAction) {
-            metrics.append(MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: MinseiRecord.consultation))
+        let metrics = MonthlyActivityReport.metrics(of: visit).map {
+            MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: $0)
         }
         return (metrics, MinseiDayKey(month: month, district: visit.district, visitorId: visit.visitorId, date: visit.date.description))
     }

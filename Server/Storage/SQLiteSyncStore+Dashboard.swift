@@ -46,8 +46,10 @@ public struct MinseiMonth: Codable, Sendable, Hashable {
     public let activeDays: Int
     /// 連絡調整回数: visits whose actions include 関係機関との連絡調整.
     public let liaison: Int
-    /// 相談・支援件数: visits whose actions include 相談対応.
+    /// 相談・支援件数: visits with 相談対応 in their actions, or a consultation field or topic.
     public let consultations: Int
+    /// The whole record in the national form's layout, with 相談・支援件数 by field and by topic.
+    public let report: MonthlyActivityReport
 }
 
 /// What the dashboard reads, all from maintained tables: counters, the conflict list, laptop activity.
@@ -176,7 +178,9 @@ extension SQLiteSyncStore: DashboardStore {
                 let m = metrics[key] ?? [:]
                 return MinseiMonth(visitorId: parts[0], district: parts[1], visits: m[MinseiRecord.visits] ?? 0,
                                    activeDays: days[key] ?? 0, liaison: m[MinseiRecord.liaison] ?? 0,
-                                   consultations: m[MinseiRecord.consultation] ?? 0)
+                                   consultations: m[MinseiRecord.consultation] ?? 0,
+                                   report: MonthlyActivityReport.make(month: month, visitorId: parts[0], metrics: m,
+                                                                      activityDays: days[key] ?? 0))
             }
         }
     }

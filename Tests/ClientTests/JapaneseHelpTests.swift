@@ -25,7 +25,7 @@ struct JapaneseHelpTests {
     static func englishWords(_ text: String) -> [String] {
         let codeIds = Set([VisitKind.knownIDs, ContactMethod.knownIDs, VisitorRole.knownIDs, Outcome.knownIDs, VisitAction.knownIDs,
                            NichijiService.knownIDs, Concern.knownIDs, SharingVenue.knownIDs, ReferralDestination.knownIDs,
-                           PlanEvent.knownIDs, SubjectCategory.knownIDs].joined())
+                           PlanEvent.knownIDs, SubjectCategory.knownIDs, ConsultationField.knownIDs, ConsultationTopic.knownIDs].joined())
         // ASCII terms Japanese prose uses as they are, and the district id of the examples (wrapped onto its own line).
         let allowed: Set<String> = ["ID", "URL", "JSON", "HTTP", "HH", "MM", "YYYY", "DD", "DV", "mimamori", "nishi"]
         var words: [String] = []

@@ -228,6 +228,47 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test("each 民生委員's report monthly on their laptop equals the office page's record for them")
+    func minseiReportMatchesOffice() async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-minsei-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let laptops = try (0..<2).map { i in
+            let db = try AppDatabase.open(directory: root.appendingPathComponent("minsei-\(i)"), create: true)
+            try db.initReplica(visitorId: "minsei-\(i)", name: "民生委員\(i)", role: .minseiIin, organization: "西校区民児協",
+                               district: Cluster.district)
+            return db
+        }
+        try await Cluster.run(replicas: 2, existing: laptops) { c in
+            try c.addSubject(0, "S-1")
+            try await c.syncAll()
+            func log(_ i: Int, _ date: String, _ actions: [VisitAction], _ field: ConsultationField?, _ topics: [ConsultationTopic]) throws -> String {
+                try c.replicas[i].logVisit(VisitFields(subjectId: "S-1", kind: .minseiWatch, date: LocalDate(date)!, actions: actions,
+                                                       consultationField: field, consultationTopics: topics), today: .today()).id
+            }
+            let first = try log(0, "2025-06-02", ["liaison"], .elderly, ["long_term_care", "housing"])
+            _ = try log(0, "2025-06-02", ["consultation"], nil, [])
+            _ = try log(0, "2025-06-20", [], .children, ["child_education"])
+            let gone = try log(1, "2025-06-03", ["liaison", "consultation"], .disabled, ["work"])
+            _ = try log(1, "2025-06-30", [], nil, [])
+            try await c.syncAll()
+            // Changes made after a sync, on the other laptop too, move both sides the same way.
+            try c.replicas[1].editVisit(id: first, VisitFields(consultationTopics: ["family"]), today: .today())
+            try c.replicas[1].deleteVisit(id: gone)
+            try await c.syncAll()
+            let office = try await #require(c.store as? SQLiteSyncStore).minseiMonth("2025-06", districts: [Cluster.district])
+            #expect(office.count == 2)
+            for (i, db) in c.replicas.enumerated() {
+                let local = try db.monthlyActivity(year: 2025, month: 6)
+                let record = office.first { $0.visitorId == "minsei-\(i)" }
+                #expect(record?.report == local, "laptop \(i)")
+            }
+            let own = try c.replicas[0].monthlyActivity(year: 2025, month: 6)
+            #expect(own.visits == 3 && own.activityDays == 2 && own.liaisons == 1 && own.consultations == 3)
+            #expect(own.byTopic.first { $0.key == "family" }?.count == 1)
+            #expect(own.byTopic.first { $0.key == "housing" }?.count == 0)
+        }
+    }
+
     @Test("the server's totals equal every laptop's local totals", arguments: StoreKind.available)
     func serverTotals(store: StoreKind) async throws {
         try await Cluster.run(replicas: 2, store: store, servers: store.servers) { c in

@@ -263,14 +263,17 @@ struct DashboardPageTests {
             let minsei = try #require(page.officeTables.first { $0.id == "minsei" })
             #expect(page.reportMonth == "2025-10")
             #expect(minsei.title.contains("2025年10月"))
-            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "2", "1", "1"], ["合計（地区民児協）", "", "3", "2", "1", "1"]])
+            let noTopics = Array(repeating: "0", count: ConsultationField.entries.count + ConsultationTopic.entries.count)
+            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "2", "1", "1"] + noTopics,
+                                                                   ["合計（地区民児協）", "", "3", "2", "1", "1"] + noTopics])
             let september = try MimamoriJSON.decoder().decode(DashboardPage.self, from: Data(buffer: try await client.get("/dashboard.json?month=2025-09", cookie: session).body))
             #expect(september.officeTables.first { $0.id == "minsei" }?.rows.map { $0.cells[2].value } == ["0"])
             let badMonth = try await client.get("/dashboard?month=2025-13", cookie: session)
             #expect(badMonth.status == .badRequest)
             #expect(String(buffer: badMonth.body).contains("month（月）に「2025-13」は指定できません"))
             let minseiCSV = String(decoding: Array(buffer: try await client.get("/csv/minsei.csv?month=2025-10", cookie: session).body).dropFirst(3), as: UTF8.self)
-            #expect(minseiCSV.hasPrefix("\"民生委員（訪問者ID）\",\"校区\",\"訪問回数\",\"活動日数\",\"連絡調整回数\",\"相談・支援件数\"\r\n\"m-tanaka\""))
+            #expect(minseiCSV.hasPrefix("\"民生委員（訪問者ID）\",\"校区\",\"訪問回数\",\"活動日数\",\"連絡調整回数\",\"相談・支援件数\",\"分野別: 高齢者に関すること\""))
+            #expect(minseiCSV.contains("\"内容別: 日常的な支援\",\"内容別: その他\"\r\n\"m-tanaka\""))
 
             let csv = String(decoding: Array(buffer: try await client.get("/csv/conflicts.csv", cookie: session).body).dropFirst(3), as: UTF8.self)
             #expect(csv.hasPrefix("\"文書ID\",\"校区\",\"種類\",\"訪問日\""))
@@ -356,6 +359,9 @@ struct DashboardCountingTests {
                 v.visitorRole = [.fureaiMember, .minseiIin].randomElement(using: &rng)!
                 v.visitorId = ["m1", "m2"].randomElement(using: &rng)!
                 v.actions = ([[], ["liaison"], ["consultation"], ["liaison", "consultation"]] as [[VisitAction]]).randomElement(using: &rng)!
+                v.consultationField = ([nil, .elderly, .children, "newer_field"] as [ConsultationField?]).randomElement(using: &rng)!
+                v.consultationTopics = ([[], ["housing"], ["housing", "work"], ["newer_topic", "family"]] as [[ConsultationTopic]])
+                    .randomElement(using: &rng)!
                 if v.kind == .outreach { v.planEvent = ([nil, "created", "replanned", "closed"] as [PlanEvent?]).randomElement(using: &rng)! }
                 payload = .visit(v)
             }
@@ -405,10 +411,23 @@ struct DashboardCountingTests {
             if activity.metrics.contains(where: { $0.metric == MinseiRecord.consultation }) { entry.consultation += 1 }
             expectedMinsei[activity.day.month, default: [:]][who] = entry
         }
+        // The whole record, by field and by topic too, equals Shared's report recounted from the display visits.
+        var liveMinseiVisits: [String: [Visit]] = [:]
+        for (_, versions) in documents {
+            let display = try VersionSet(versions).display
+            guard let activity = DistrictCounting.minseiActivity(of: display), let visit = display?.payload.visit else { continue }
+            liveMinseiVisits["\(activity.day.visitorId) \(activity.day.district)", default: []].append(visit)
+        }
         for (month, byWho) in expectedMinsei {
             let stored = try await store.minseiMonth(month, districts: Set(districts))
             let got = Dictionary(uniqueKeysWithValues: stored.map { ("\($0.visitorId) \($0.district)", [$0.visits, $0.activeDays, $0.liaison, $0.consultations]) })
             #expect(got == byWho.mapValues { [$0.visits, $0.days.count, $0.liaison, $0.consultation] }, "\(month)")
+            let parts = month.split(separator: "-").compactMap { Int($0) }
+            for record in stored {
+                let recount = MonthlyActivityReport.make(year: parts[0], month: parts[1], visitorId: record.visitorId,
+                                                         visits: liveMinseiVisits["\(record.visitorId) \(record.district)"] ?? [])
+                #expect(record.report == recount, "\(month) \(record.visitorId)")
+            }
         }
         for year in [2023, 2024, 2025] {
             let figures = try await store.programFigures(fiscalYear: year, districts: nil)

@@ -31,6 +31,20 @@ struct ValidationTests {
         #expect(visit { $0.kind = .kyoryokuinWatch; $0.assistsMinseiId = "m-7" }.problems(today: today).isEmpty)
     }
 
+    @Test func consultationFieldsNameTheFieldAndWhatIsAccepted() {
+        #expect(visit { $0.consultationField = .children; $0.consultationTopics = ["child_education", "family"] }
+            .problems(today: today).isEmpty)
+        let field = message(visit { $0.consultationField = "kids" })
+        #expect(field == "consultation-field: 'kids' is not accepted; accepted: one of elderly, disabled, children, other")
+        #expect(message(visit { $0.consultationTopics = ["Housing!"] }).hasPrefix(
+            "consultation-topic: 'Housing!' is not accepted; accepted: a code id of 1–40 characters of a–z, 0–9 or '_', e.g. one of home_welfare,"))
+        #expect(message(visit { $0.consultationTopics = ["work", "work"] }) == "consultation-topic: 'work' is not accepted; accepted: each value at most once")
+        let many = (0..<(Limits.codesPerList + 1)).map { ConsultationTopic(rawValue: "t\($0)") }
+        #expect(message(visit { $0.consultationTopics = many }) == "consultation-topic: '33 entries' is not accepted; accepted: at most 32 entries")
+        // A newer laptop's topic is kept on sync (allowUnknown) when it fits the code grammar.
+        #expect(visit { $0.consultationTopics = ["newer_topic"] }.problems(today: today, codes: .allowUnknown).isEmpty)
+    }
+
     @Test func emptySubject() {
         #expect(message(visit { $0.subjectId = "" }).hasPrefix("subject: (empty) is not accepted; accepted: the id of a subject"))
     }

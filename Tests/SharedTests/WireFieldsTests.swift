@@ -14,7 +14,8 @@ struct WireFieldsTests {
         durationMinutes: 30, visitorId: "v-1", visitorRole: .outreachWorker, organization: "社協", assistsMinseiId: "m-1",
         subjectId: "S-1", district: "nishi", outcome: .notAtHome, actions: ["companionship"], services: ["money_management"],
         concerns: ["isolation"], urgent: true, sharedAt: ["shien_kaigi"], referral: ReferralDestination(rawValue: "houkatsu"),
-        nextDue: LocalDate("2025-07-01")!, planEvent: "created", note: "メモ")
+        nextDue: LocalDate("2025-07-01")!, planEvent: "created",
+        consultationField: .elderly, consultationTopics: ["long_term_care", "housing"], note: "メモ")
 
     static let fullSubject = Subject(
         id: "S-1", name: "佐藤 一郎", district: "nishi", categories: ["dokkyo"], cadenceDays: 30, consentToShare: true,
@@ -80,6 +81,30 @@ struct WireFieldsTests {
         let json = String(decoding: VersionJSON.encode(tombstone), as: UTF8.self)
         for content in ["メモ", "社協", "S-1", "outreach", "10:30"] {
             #expect(!json.contains(content), "the tombstone still carries \(content): \(json)")
+        }
+    }
+
+    @Test("a visit without the activity-record fields is written as before, so older laptops still read it")
+    func consultationFieldsLeftOutWhenUnset() throws {
+        var plain = Self.full
+        plain.consultationField = nil
+        plain.consultationTopics = []
+        let codable = try MimamoriJSON.encode(DocumentPayload.visit(plain))
+        #expect(!String(decoding: codable, as: UTF8.self).contains("consultation"))
+        try expectFastPathKeeps(.visit(plain))
+        // An explicit empty list reads as none on both paths and is written back without the key.
+        let withEmpty = String(decoding: codable, as: UTF8.self).replacingOccurrences(of: #""concerns":"#, with: #""consultationTopics":[],"concerns":"#)
+        let fast = Data(withEmpty.utf8).withUnsafeBytes { VersionJSON.parsePayload($0) }
+        #expect(fast == .visit(plain))
+        #expect(try MimamoriJSON.decode(DocumentPayload.self, from: Data(withEmpty.utf8)) == .visit(plain))
+        // Each field alone, through both readers and writers.
+        for field in ConsultationField.known {
+            var v = plain; v.consultationField = field
+            try expectFastPathKeeps(.visit(v))
+        }
+        for topic in ConsultationTopic.known {
+            var v = plain; v.consultationTopics = [topic, "newer_topic"]
+            try expectFastPathKeeps(.visit(v))
         }
     }
 

@@ -1,0 +1,96 @@
+import Foundation
+
+/// 民生委員の活動記録 — one 民生委員's month in the layout of the national form (活動記録 → 福祉行政報告例,
+/// DOMAIN.md §7), counted from their visits. The laptop and the office count with the same `make`.
+///
+/// - 訪問回数 (`visits`): every visit the 民生委員 recorded in the month, whatever the contact method.
+/// - 活動日数 (`activityDays`): the distinct dates with at least one such visit.
+/// - 連絡調整回数 (`liaisons`): visits whose actions include `liaison` (関係機関との連絡調整).
+/// - 相談・支援件数 (`consultations`): visits with the action `consultation` (相談対応), a field or a topic. By field:
+///   visits with a `consultationField`, one per visit (older visits have none, so the rows may sum to less);
+///   by topic: each topic of `consultationTopics`, so one visit may count under several topics. A code this build does not know is counted
+///   under `unknown`, never echoed.
+public struct MonthlyActivityReport: Hashable, Sendable, Codable {
+    public struct Row: Hashable, Sendable, Codable {
+        public var key: String
+        public var label: String
+        public var count: Int
+        public init(key: String, label: String, count: Int) { self.key = key; self.label = label; self.count = count }
+    }
+
+    /// "YYYY-MM".
+    public var month: String
+    public var visitorId: String
+    public var visits: Int
+    public var activityDays: Int
+    public var liaisons: Int
+    /// 相談・支援件数 (分野別の合計).
+    public var consultations: Int
+    public var byField: [Row]
+    public var byTopic: [Row]
+
+    /// The month "YYYY-MM" of a date.
+    public static func monthKey(year: Int, month: Int) -> String { String(format: "%04d-%02d", year, month) }
+
+    /// What one live visit adds to its visitor's month: `visits`, and `liaison`, `consultation`,
+    /// `field:<id>` and `topic:<id>` when it records them. The office's counters (`minsei_activity`) keep these
+    /// keys, so the laptop's report and the office's page count by this one rule.
+    public static func metrics(of v: Visit) -> [String] {
+        var m = [Metric.visits]
+        if v.actions.contains(.liaison) { m.append(Metric.liaison) }
+        if v.actions.contains(.consultation) || v.consultationField != nil || !v.consultationTopics.isEmpty {
+            m.append(Metric.consultation)
+        }
+        if let f = v.consultationField { m.append(Metric.field(f)) }
+        for t in Set(v.consultationTopics).sorted() { m.append(Metric.topic(t)) }
+        return m
+    }
+
+    /// The metric keys of `metrics(of:)`.
+    public enum Metric {
+        public static let visits = "visits"
+        public static let liaison = "liaison"
+        public static let consultation = "consultation"
+        public static func field(_ f: ConsultationField) -> String { "field:" + f.reportKey }
+        public static func topic(_ t: ConsultationTopic) -> String { "topic:" + t.reportKey }
+    }
+
+    /// The report from summed metrics and the number of days with a visit.
+    public static func make(month: String, visitorId: String, metrics counts: [String: Int], activityDays: Int,
+                            language: Language = .japanese) -> MonthlyActivityReport {
+        func prefixed(_ prefix: String) -> [String: Int] {
+            Dictionary(uniqueKeysWithValues: counts.compactMap { k, n in k.hasPrefix(prefix) ? (String(k.dropFirst(prefix.count)), n) : nil })
+        }
+        return MonthlyActivityReport(
+            month: month, visitorId: visitorId, visits: counts[Metric.visits] ?? 0, activityDays: activityDays,
+            liaisons: counts[Metric.liaison] ?? 0, consultations: counts[Metric.consultation] ?? 0,
+            byField: rows(ConsultationField.self, prefixed("field:"), language),
+            byTopic: rows(ConsultationTopic.self, prefixed("topic:"), language))
+    }
+
+    /// Counts `visits` (the current, not deleted ones) of `visitorId` dated in the month. Every known code has a
+    /// row, zero or not, as on the paper form.
+    public static func make(year: Int, month: Int, visitorId: String, visits all: [Visit],
+                            language: Language = .japanese) -> MonthlyActivityReport {
+        let own = all.filter { $0.visitorId == visitorId && $0.date.year == year && $0.date.month == month }
+        var counts: [String: Int] = [:]
+        for v in own { for m in metrics(of: v) { counts[m, default: 0] += 1 } }
+        return make(month: monthKey(year: year, month: month), visitorId: visitorId, metrics: counts,
+                    activityDays: Set(own.map(\.date)).count, language: language)
+    }
+
+    static func rows<C: CodeList>(_ list: C.Type, _ counts: [String: Int], _ language: Language) -> [Row] {
+        var rows = C.entries.map { Row(key: $0.id, label: $0.label(language), count: counts[$0.id] ?? 0) }
+        if let unknown = counts[CodeID.unknownRow] {
+            rows.append(Row(key: CodeID.unknownRow, label: language == .japanese ? "不明な区分" : "Unknown code", count: unknown))
+        }
+        return rows
+    }
+}
+
+extension VisitAction {
+    /// 関係機関との連絡調整: counted as 連絡調整回数 in the 民生委員 activity record.
+    public static let liaison: Self = "liaison"
+    /// 相談対応: counted as 相談・支援件数.
+    public static let consultation: Self = "consultation"
+}
