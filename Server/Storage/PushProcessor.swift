@@ -53,6 +53,22 @@ public struct DocumentSave: Sendable {
     public let sequence: Int64
 }
 
+extension Array where Element == DocumentSave {
+    /// What the saves do to the stored versions, keyed by dot: the dots they supersede (to delete) and the
+    /// versions new to each document (to insert); survivors are never rewritten. The same for every store.
+    public var versionChanges: (superseded: [(documentId: String, dot: Dot)], inserted: [(documentId: String, version: Version)]) {
+        var superseded: [(documentId: String, dot: Dot)] = []
+        var inserted: [(documentId: String, version: Version)] = []
+        for save in self {
+            let kept = Set(save.document.versions.versions.map(\.dot))
+            let before = Set(save.previous?.versions.versions.map(\.dot) ?? [])
+            superseded += before.subtracting(kept).map { (save.id, $0) }
+            inserted += save.document.versions.versions.filter { !before.contains($0.dot) }.map { (save.id, $0) }
+        }
+        return (superseded, inserted)
+    }
+}
+
 /// The reads and writes one push needs, all inside one transaction of some backend, a set at a time: one read
 /// for the stored sets of a whole batch, multi-row writes. The SQLite store implements it today; a PostgreSQL
 /// store implements the same few statements and reuses `PushProcessor`.

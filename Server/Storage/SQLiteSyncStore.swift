@@ -147,12 +147,9 @@ public struct SQLiteSyncStore: SyncStore {
     // MARK: Tokens
 
     public func issueToken(role: TokenRole, name: String, districts: [String]) async throws -> IssuedToken {
-        let secret = TokenSecret.make()
-        let info = TokenInfo(id: TokenSecret.makeID(), role: role, name: name, districts: districts,
-                             replicaId: nil, createdAt: .now(), revokedAt: nil)
-        let row = try TokenRow(info: info, secretHash: TokenSecret.hash(secret))
+        let (issued, row) = try TokenRow.issue(role: role, name: name, districts: districts)
         try await writer.write { db in try row.insert(db) }
-        return IssuedToken(info: info, secret: secret)
+        return issued
     }
 
     public func tokens() async throws -> [TokenInfo] {
@@ -282,14 +279,7 @@ struct SQLitePushTransaction: PushTransaction {
             ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
             """
         }, arguments: { [$0.id, $0.document.type.rawValue, $0.document.district, $0.sequence] })
-        var superseded: [(String, Dot)] = []
-        var inserted: [(String, Version)] = []
-        for save in saves {
-            let kept = Set(save.document.versions.versions.map(\.dot))
-            let before = Set(save.previous?.versions.versions.map(\.dot) ?? [])
-            superseded += before.subtracting(kept).map { (save.id, $0) }
-            inserted += save.document.versions.versions.filter { !before.contains($0.dot) }.map { (save.id, $0) }
-        }
+        let (superseded, inserted) = saves.versionChanges
         try forEachChunk(superseded, rowsPerStatement: 300, sql: {
             "DELETE FROM versions WHERE (document_id, dot_replica, dot_counter) IN (VALUES \(Self.values(rows: $0, columns: 3)))"
         }, arguments: { [$0.0, $0.1.replica, Int64($0.1.counter)] })

@@ -40,3 +40,13 @@ struct TokenRow: Codable, FetchableRecord, PersistableRecord {
             revokedAt: revokedAt.map(Timestamp.init(milliseconds:)))
     }
 }
+
+extension TokenRow {
+    /// A new token: its secret (printed once) and the row that stores only the secret's hash. The same for every store.
+    static func issue(role: TokenRole, name: String, districts: [String]) throws -> (IssuedToken, TokenRow) {
+        let secret = TokenSecret.make()
+        let info = TokenInfo(id: TokenSecret.makeID(), role: role, name: name, districts: districts,
+                             replicaId: nil, createdAt: .now(), revokedAt: nil)
+        return (IssuedToken(info: info, secret: secret), try TokenRow(info: info, secretHash: TokenSecret.hash(secret)))
+    }
+}

@@ -87,14 +87,7 @@ struct PostgresPushTransaction: PushTransaction {
             $0.append(saves.map(\.document.district))
             $0.append(saves.map(\.sequence))
         }
-        var superseded: [(String, Dot)] = []
-        var inserted: [(String, Version)] = []
-        for save in saves {
-            let kept = Set(save.document.versions.versions.map(\.dot))
-            let before = Set(save.previous?.versions.versions.map(\.dot) ?? [])
-            superseded += before.subtracting(kept).map { (save.id, $0) }
-            inserted += save.document.versions.versions.filter { !before.contains($0.dot) }.map { (save.id, $0) }
-        }
+        let (superseded, inserted) = saves.versionChanges
         if !superseded.isEmpty {
             try run("""
                 DELETE FROM versions WHERE (document_id, dot_replica, dot_counter) IN

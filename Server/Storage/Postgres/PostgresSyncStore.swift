@@ -249,15 +249,12 @@ public final class PostgresSyncStore: SyncStore, Sendable {
     // MARK: Tokens
 
     public func issueToken(role: TokenRole, name: String, districts: [String]) async throws -> IssuedToken {
-        let secret = TokenSecret.make()
-        let info = TokenInfo(id: TokenSecret.makeID(), role: role, name: name, districts: districts,
-                             replicaId: nil, createdAt: .now(), revokedAt: nil)
-        let row = try TokenRow(info: info, secretHash: TokenSecret.hash(secret))
+        let (issued, row) = try TokenRow.issue(role: role, name: name, districts: districts)
         try await client.query("""
             INSERT INTO tokens (id, secret_hash, role, name, districts, replica_id, created_at, revoked_at)
             VALUES (\(row.id), \(row.secretHash), \(row.role), \(row.name), \(row.districts), \(row.replicaId), \(row.createdAt), \(row.revokedAt))
             """, logger: logger)
-        return IssuedToken(info: info, secret: secret)
+        return issued
     }
 
     static let tokenColumns = "id, secret_hash, role, name, districts, replica_id, created_at, revoked_at"
