@@ -94,7 +94,8 @@ struct JapaneseStrings: Strings {
     func visitDescription(subjectName: String, date: LocalDate, kind: String, outcome: String) -> String {
         "\(honorific(subjectName)) \(DateText.short(date, .japanese)) \(kind)・\(outcome)"
     }
-    func honorific(_ name: String) -> String { name + "さん" }
+    /// さん after a name; not after the placeholder shown while names are locked.
+    func honorific(_ name: String) -> String { name == nameLocked ? name : name + "さん" }
 
     var reviewTitle: String { "最近の記録（新しい順）:" }
     var reviewPrompt: String { "どの記録ですか。" }
@@ -141,7 +142,7 @@ struct JapaneseStrings: Strings {
     var wasNotUnlocked: String { "すでに鍵がかかっています（このデータベースの鍵は保存されていませんでした）。" }
     var notEncryptedYet: String { "このデータベースはまだパスフレーズで守られていません。次のコマンドでパスフレーズを決めます。" }
     var passphraseFromEnvironment: String { "MIMAMORI_PASSPHRASE が設定されているため、解除するまでどのコマンドもそれで解錠します。" }
-    var nameLocked: String { "（鍵がかかっています）" }
+    var nameLocked: String { "（お名前は鍵がかかっています）" }
     func forgottenLoses(_ unsent: Int) -> String {
         unsent == 0
             ? "このパソコンの記録はすべて送信済みです。新しいデータベースを作って mimamori sync すれば、同期済みの記録はすべて戻ります。"

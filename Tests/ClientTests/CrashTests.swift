@@ -32,20 +32,24 @@ struct CrashTests {
             try p.run()
             return p
         }
-        // How long one `visit log` takes on this machine and build, so the kills can land all through it.
-        let start = ContinuousClock.now
-        let first = try logProcess("timed")
-        first.waitUntilExit()
-        #expect(first.terminationStatus == 0)
-        let micros = Int((ContinuousClock.now - start).components.attoseconds / 1_000_000_000_000)
-            + Int((ContinuousClock.now - start).components.seconds) * 1_000_000
+        // How long one `visit log` takes on this machine and build, so the kills can land all through it: the
+        // fastest of three (the first run of a fresh binary is slow, and a busy machine slows any one run).
+        var micros = Int.max
+        for i in 0..<3 {
+            let start = ContinuousClock.now
+            let timed = try logProcess("timed \(i)")
+            timed.waitUntilExit()
+            #expect(timed.terminationStatus == 0)
+            let took = ContinuousClock.now - start
+            micros = min(micros, Int(took.components.seconds) * 1_000_000 + Int(took.components.attoseconds / 1_000_000_000_000))
+        }
 
         // Given: `visit log` processes killed with SIGKILL at random moments, some before, some during, some
         // after their write transaction.
         var rng = SeededRandom(seed: 2026)
         for i in 0..<30 {
             let p = try logProcess("try \(i)")
-            usleep(UInt32(Int.random(in: micros / 3...micros * 3 / 2, using: &rng)))
+            usleep(UInt32(Int.random(in: micros / 5...micros * 3 / 2, using: &rng)))
             kill(p.processIdentifier, SIGKILL)
             p.waitUntilExit()
         }
@@ -58,7 +62,7 @@ struct CrashTests {
         for v in visits { dots += try db.visitDetail(id: v.visit.id).history.map(\.dot.counter) }
         #expect(Set(dots).count == dots.count, "a counter was used twice: \(dots.sorted())")
         #expect(try db.pendingCount() == visits.count + 1)
-        #expect(visits.count > 1 && visits.count < 31, "some processes were killed before committing, some after: \(visits.count - 1) of 30 committed")
+        #expect(visits.count > 3 && visits.count < 33, "some processes were killed before committing, some after: \(visits.count - 3) of 30 committed")
         #expect(try db.counters() == db.recount())
         let replica = try db.requireReplica()
         #expect(UInt64(replica.counter) == dots.max()!)
