@@ -12,7 +12,7 @@ public struct TotalsCommand: AsyncParsableCommand {
     public init() {}
 
     public func validate() throws {
-        if let fy, !(2000...2100).contains(fy) {
+        if let fy, !FiscalYear.supportedYears.contains(fy) {
             throw ValidationError(Localization.strings.badFiscalYear(fy))
         }
     }

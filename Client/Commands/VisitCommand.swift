@@ -151,7 +151,7 @@ public struct VisitCommand: AsyncParsableCommand {
             var f = VisitFilter()
             if let month { let m = try InputParsing.month(month); f = .month(year: m.year, month: m.month) }
             if let fy {
-                guard (2000...2100).contains(fy) else { throw ValidationError(Localization.strings.badFiscalYear(fy)) }
+                guard FiscalYear.supportedYears.contains(fy) else { throw ValidationError(Localization.strings.badFiscalYear(fy)) }
                 f = .fiscalYear(FiscalYear(fy))
             }
             if let d = try InputParsing.date(from, option: "from") { f.from = d }

@@ -131,7 +131,7 @@ struct EnglishStrings: Strings {
     var serverAndTokenTogether: String { "--server and --token go together; give both or neither" }
     func missingOption(_ option: String, example: String) -> String { "missing \(option), e.g. \(example)" }
     var oneRangeOnly: String { "give only one of --month, --fy, or --from/--to" }
-    func badFiscalYear(_ value: Int) -> String { "--fy: '\(value)' is not accepted; accepted: a year from 2000 to 2100, e.g. 2025" }
+    func badFiscalYear(_ value: Int) -> String { "--fy: '\(value)' is not accepted; accepted: a year from \(FiscalYear.supportedYears.lowerBound) to \(FiscalYear.supportedYears.upperBound), e.g. 2025" }
     func badKeep(_ value: Int) -> String {
         "--keep: '\(value)' is not accepted; accepted: a version number from 1, as shown by `mimamori conflicts show`"
     }

@@ -276,7 +276,7 @@ struct JapaneseStrings: Strings {
     var serverAndTokenTogether: String { "--server と --token は両方指定するか、両方省いてください。" }
     func missingOption(_ option: String, example: String) -> String { "\(option) を指定してください（例: \(example)）。" }
     var oneRangeOnly: String { "--month、--fy、--from/--to のどれか一つだけを指定してください。" }
-    func badFiscalYear(_ value: Int) -> String { "--fy: 「\(value)」は使えません。2000 から 2100 の年を指定してください（例: 2025）。" }
+    func badFiscalYear(_ value: Int) -> String { "--fy: 「\(value)」は使えません。\(FiscalYear.supportedYears.lowerBound) から \(FiscalYear.supportedYears.upperBound) の年を指定してください（例: 2025）。" }
     func badKeep(_ value: Int) -> String { "--keep: 「\(value)」は使えません。mimamori conflicts show の版の番号（1 から）を指定してください。" }
     func missingForLog(subject: Bool, kind: Bool) -> String {
         let missing = [subject ? "--subject（訪問先の ID。mimamori subject list で確認できます）" : nil,
