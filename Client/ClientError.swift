@@ -9,6 +9,7 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
     case databaseLocked(path: String)
     case unknownSubject(String)
     case unknownVisit(String)
+    case unknownActivity(String)
     case unknownDocument(String)
     case documentDeleted(String)
     case notInConflict(String)
@@ -48,10 +49,12 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
             return "subject: '\(id)' does not exist; accepted: the id of an existing subject (see `mimamori subject list`)"
         case let .unknownVisit(id):
             return "visit: '\(id)' does not exist; accepted: the id of an existing visit (see `mimamori visit list`)"
+        case let .unknownActivity(id):
+            return "activity: '\(id)' does not exist; accepted: the id of an existing activity (see `mimamori activity list`)"
         case let .unknownDocument(id):
-            return "id: '\(id)' is neither a visit nor a subject held here; accepted: an id from `mimamori conflicts list`"
+            return "id: '\(id)' is neither a visit, a subject nor an activity held here; accepted: an id from `mimamori conflicts list`"
         case let .documentDeleted(id):
-            return "'\(id)' has been deleted; accepted: the id of a visit or subject that is not deleted"
+            return "'\(id)' has been deleted; accepted: the id of a visit, subject or activity that is not deleted"
         case let .notInConflict(id):
             return "'\(id)' is not in conflict; nothing to resolve (see `mimamori conflicts list`)"
         case let .noSuchSibling(id, keep, count):

@@ -51,6 +51,8 @@ public enum Limits {
     /// Entries of each code list field (`actions`, `services`, `concerns`, `sharedAt`,
     /// `consultationTopics`, `categories`).
     public static let codesPerList = 32
+    /// An activity's `count`: how many of one kind of work on one date (a day of certificates is a handful).
+    public static let activityCount = 1...99
     /// Entries of a version vector: one per replica that ever wrote the document.
     public static let vectorEntries = 256
 }
@@ -175,12 +177,24 @@ extension Visit {
         return c.problems
     }
 
+}
+
+/// A record a person writes (a visit, a subject, an activity): it lists its problems, and `validate` throws them.
+public protocol CheckedRecord {
+    func problems(today: LocalDate, codes: CodePolicy) -> [ValidationProblem]
+}
+
+extension CheckedRecord {
     /// Throws `ValidationFailure` listing every problem, or returns quietly.
     public func validate(today: LocalDate, codes: CodePolicy = .knownOnly) throws {
         let p = problems(today: today, codes: codes)
         if !p.isEmpty { throw ValidationFailure(p) }
     }
 }
+
+extension Visit: CheckedRecord {}
+extension Subject: CheckedRecord {}
+extension Activity: CheckedRecord {}
 
 extension Subject {
     public func problems(today: LocalDate, codes: CodePolicy = .knownOnly) -> [ValidationProblem] {
@@ -198,11 +212,6 @@ extension Subject {
         }
         c.note(note)
         return c.problems
-    }
-
-    public func validate(today: LocalDate, codes: CodePolicy = .knownOnly) throws {
-        let p = problems(today: today, codes: codes)
-        if !p.isEmpty { throw ValidationFailure(p) }
     }
 }
 

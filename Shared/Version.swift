@@ -3,6 +3,8 @@ import Foundation
 public enum DocumentType: String, Sendable, Hashable, Codable, CaseIterable {
     case visit
     case subject
+    /// 活動記録: work of a 民生委員 that is not a visit (`Activity`).
+    case activity
 }
 
 /// What a tombstone keeps of its document: only what sync and counting need — which document, of which type,
@@ -19,10 +21,11 @@ public struct ErasedDocument: Hashable, Sendable, Codable {
     }
 }
 
-/// The content of a document version: a visit or a subject, or — in a tombstone — what is left of one.
+/// The content of a document version: a visit, a subject or an activity, or — in a tombstone — what is left of one.
 public enum DocumentPayload: Hashable, Sendable, Codable {
     case visit(Visit)
     case subject(Subject)
+    case activity(Activity)
     /// A tombstone's payload, and only a tombstone's (`Version.structuralProblems` holds both to it).
     case erased(ErasedDocument)
 
@@ -30,6 +33,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case .visit: return .visit
         case .subject: return .subject
+        case .activity: return .activity
         case let .erased(e): return e.type
         }
     }
@@ -38,6 +42,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): return v.id
         case let .subject(s): return s.id
+        case let .activity(a): return a.id
         case let .erased(e): return e.id
         }
     }
@@ -46,6 +51,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): return v.district
         case let .subject(s): return s.district
+        case let .activity(a): return a.district
         case let .erased(e): return e.district
         }
     }
@@ -68,17 +74,24 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         return nil
     }
 
+    public var activity: Activity? {
+        if case let .activity(a) = self { return a }
+        return nil
+    }
+
     public func problems(today: LocalDate, codes: CodePolicy) -> [ValidationProblem] {
         switch self {
         case let .visit(v): return v.problems(today: today, codes: codes)
         case let .subject(s): return s.problems(today: today, codes: codes)
+        case let .activity(a): return a.problems(today: today, codes: codes)
         case let .erased(e): return e.problems()
         }
     }
 
-    /// Wire form: `{"type": "visit", "visit": {…}}`, `{"type": "subject", "subject": {…}}`, or for a tombstone
+    /// Wire form: `{"type": "visit", "visit": {…}}`, `{"type": "subject", "subject": {…}}`,
+    /// `{"type": "activity", "activity": {…}}`, or for a tombstone
     /// `{"type": "visit", "erased": {"district": "nishi", "id": "…"}}`.
-    private enum CodingKeys: String, CodingKey, CaseIterable { case type, visit, subject, erased }
+    private enum CodingKeys: String, CodingKey, CaseIterable { case type, visit, subject, activity, erased }
 
     private struct ErasedBody: Codable {
         let id: String
@@ -101,7 +114,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         let type = try c.decode(String.self, forKey: .type)
         // One body member, the one its type names (or `erased`); another is refused, not ignored: nothing
         // unchecked rides along to be stored.
-        let members = [CodingKeys.visit, .subject, .erased].filter(c.contains)
+        let members = [CodingKeys.visit, .subject, .activity, .erased].filter(c.contains)
         func only(_ member: CodingKeys) throws {
             if let other = members.first(where: { $0 != member }) {
                 throw DecodingError.dataCorrupted(.init(
@@ -122,10 +135,13 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         case "subject":
             try only(.subject)
             self = .subject(try c.decode(Subject.self, forKey: .subject))
+        case "activity":
+            try only(.activity)
+            self = .activity(try c.decode(Activity.self, forKey: .activity))
         default:
             throw DecodingError.dataCorrupted(.init(
                 codingPath: c.codingPath + [CodingKeys.type],
-                debugDescription: "unknown document type '\(shortened(type))'; accepted: visit, subject"))
+                debugDescription: "unknown document type '\(shortened(type))'; accepted: \(DocumentType.allCases.map(\.rawValue).joined(separator: ", "))"))
         }
     }
 
@@ -135,6 +151,7 @@ public enum DocumentPayload: Hashable, Sendable, Codable {
         switch self {
         case let .visit(v): try c.encode(v, forKey: .visit)
         case let .subject(s): try c.encode(s, forKey: .subject)
+        case let .activity(a): try c.encode(a, forKey: .activity)
         case let .erased(e): try c.encode(ErasedBody(id: e.id, district: e.district), forKey: .erased)
         }
     }

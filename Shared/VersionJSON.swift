@@ -350,6 +350,8 @@ struct FastJSONWriter {
             lit(#"{"type":"visit","visit":"#); visit(v); out.append(UInt8(ascii: "}"))
         case let .subject(s):
             lit(#"{"subject":"#); subject(s); lit(#","type":"subject"}"#)
+        case let .activity(a):
+            lit(#"{"activity":"#); activity(a); lit(#","type":"activity"}"#)
         case let .erased(e):
             lit(#"{"erased":{"district":"#); string(e.district)
             lit(#","id":"#); string(e.id)
@@ -383,6 +385,18 @@ struct FastJSONWriter {
         if let x = v.time { lit(#","time":"#); time(x) }
         lit(v.urgent ? #","urgent":true,"visitorId":"# : #","urgent":false,"visitorId":"#); string(v.visitorId)
         lit(#","visitorRole":"#); string(v.visitorRole.rawValue)
+        out.append(UInt8(ascii: "}"))
+    }
+
+    mutating func activity(_ a: Activity) {
+        lit(#"{"category":"#); string(a.category.rawValue)
+        lit(#","count":"#); int(a.count)
+        lit(#","date":"#); date(a.date)
+        lit(#","district":"#); string(a.district)
+        lit(#","id":"#); string(a.id)
+        if let x = a.note { lit(#","note":"#); string(x) }
+        lit(#","visitorId":"#); string(a.visitorId)
+        lit(#","visitorRole":"#); string(a.visitorRole.rawValue)
         out.append(UInt8(ascii: "}"))
     }
 
@@ -736,7 +750,7 @@ struct FastJSONParser {
 
     mutating func payload() -> DocumentPayload? {
         guard take(UInt8(ascii: "{")) else { return nil }
-        var type: String?, visit: Visit?, subject: Subject?, erased: (id: String, district: String)?
+        var type: String?, visit: Visit?, subject: Subject?, activity: Activity?, erased: (id: String, district: String)?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "erased") {
@@ -751,16 +765,20 @@ struct FastJSONParser {
             } else if eq(k, "subject") {
                 guard subject == nil, let x = self.subject() else { return nil }
                 subject = x
+            } else if eq(k, "activity") {
+                guard activity == nil, let x = self.activity() else { return nil }
+                activity = x
             } else {
                 return nil
             }
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
-        switch (type, visit, subject, erased) {
-        case let ("visit"?, visit?, nil, nil): return .visit(visit)
-        case let ("subject"?, nil, subject?, nil): return .subject(subject)
-        case let (type?, nil, nil, erased?):
+        switch (type, visit, subject, activity, erased) {
+        case let ("visit"?, visit?, nil, nil, nil): return .visit(visit)
+        case let ("subject"?, nil, subject?, nil, nil): return .subject(subject)
+        case let ("activity"?, nil, nil, activity?, nil): return .activity(activity)
+        case let (type?, nil, nil, nil, erased?):
             guard let documentType = DocumentType(rawValue: type) else { return nil }
             return .erased(ErasedDocument(type: documentType, id: erased.id, district: erased.district))
         default: return nil
@@ -888,6 +906,47 @@ struct FastJSONParser {
             concerns: concerns ?? [], urgent: urgent ?? false, sharedAt: sharedAt ?? [], referral: referral,
             nextDue: nextDue, planEvent: planEvent, consultationField: consultationField,
             consultationTopics: consultationTopics ?? [], note: note)
+    }
+
+    mutating func activity() -> Activity? {
+        guard take(UInt8(ascii: "{")) else { return nil }
+        var id: String?, category: ActivityCategory?, date: LocalDate?, district: String?, count: Int?
+        var visitorId: String?, visitorRole: VisitorRole?, note: String?
+        while true {
+            guard let k = key() else { return nil }
+            if eq(k, "id") {
+                guard id == nil, let x = string() else { return nil }
+                id = x
+            } else if eq(k, "category") {
+                guard category == nil, let x = code(ActivityCategory.self) else { return nil }
+                category = x
+            } else if eq(k, "date") {
+                guard date == nil, let x = self.date() else { return nil }
+                date = x
+            } else if eq(k, "district") {
+                guard district == nil, let x = string() else { return nil }
+                district = x
+            } else if eq(k, "count") {
+                guard count == nil, let x = int() else { return nil }
+                count = x
+            } else if eq(k, "visitorId") {
+                guard visitorId == nil, let x = string() else { return nil }
+                visitorId = x
+            } else if eq(k, "visitorRole") {
+                guard visitorRole == nil, let x = code(VisitorRole.self) else { return nil }
+                visitorRole = x
+            } else if eq(k, "note") {
+                guard note == nil, let x = string() else { return nil }
+                note = x
+            } else {
+                return nil
+            }
+            guard let more = more(UInt8(ascii: "}")) else { return nil }
+            if !more { break }
+        }
+        guard let id, let category, let date, let district, let count, let visitorId, let visitorRole else { return nil }
+        return Activity(id: id, category: category, date: date, district: district, count: count,
+                        visitorId: visitorId, visitorRole: visitorRole, note: note)
     }
 
     mutating func subject() -> Subject? {

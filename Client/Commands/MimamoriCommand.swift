@@ -7,7 +7,7 @@ import MimamoriShared
 public struct MimamoriCommand: AsyncParsableCommand {
     public static var configuration: CommandConfiguration {
         Localization.help.root.configuration("mimamori", subcommands: [
-            InitCommand.self, SubjectCommand.self, VisitCommand.self, DueCommand.self, TotalsCommand.self,
+            InitCommand.self, SubjectCommand.self, VisitCommand.self, ActivityCommand.self, DueCommand.self, TotalsCommand.self,
             StatusCommand.self, LoginCommand.self, SyncCommand.self, ConflictsCommand.self, LockCommand.self,
             ReportCommand.self,
         ])

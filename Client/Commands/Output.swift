@@ -49,6 +49,26 @@ enum Output {
         return lines
     }
 
+    static func activityLine(_ a: Activity, inConflict: Bool, language: Language) -> String {
+        var parts = [a.date.description, a.id, a.category.label(language), "×\(a.count)", a.district]
+        if inConflict { parts.append(language.strings.label(.conflictBadge)) }
+        return parts.joined(separator: "  ")
+    }
+
+    static func activityText(_ a: Activity, language: Language) -> [String] {
+        let t = language.strings
+        var lines = [
+            "\(t.label(.activityId)): \(a.id)",
+            "\(t.label(.date)): \(a.date) (\(Wareki.dateLabel(a.date)))",
+            "\(t.label(.activityCategory)): \(a.category.label(language)) [\(a.category)]",
+            "\(t.label(.activityCount)): \(a.count)",
+            "\(t.label(.district)): \(a.district)",
+            "\(t.label(.visitor)): \(a.visitorId) \(a.visitorRole.label(language))",
+        ]
+        if let n = a.note { lines.append("\(t.label(.note)): \(n)") }
+        return lines
+    }
+
     static func subjectText(_ s: Subject, language: Language) -> [String] {
         let t = language.strings
         var lines = [
@@ -74,6 +94,7 @@ enum Output {
             switch v.payload {
             case let .visit(x): return visitText(x, language: language)
             case let .subject(x): return subjectText(x, language: language)
+            case let .activity(x): return activityText(x, language: language)
             case .erased: return [language.strings.erasedContent]
             }
         }

@@ -59,6 +59,9 @@ public struct ReportCommand: AsyncParsableCommand {
             let topic = "\(t.label(.consultations)) \(t.label(.byTopic))"
             rows += r.byField.map { (field, $0.label, $0.count) }
             rows += r.byTopic.map { (topic, $0.label, $0.count) }
+            rows.append(("", t.label(.otherActivities), r.otherActivities))
+            let other = "\(t.label(.otherActivities)) \(t.label(.byCategory))"
+            rows += r.byActivity.map { (other, $0.label, $0.count) }
             return rows
         }
 

@@ -146,16 +146,7 @@ public struct VisitCommand: AsyncParsableCommand {
         public func validate() throws { _ = try filter() }
 
         func filter() throws -> VisitFilter {
-            let ranges = [month != nil, fy != nil, from != nil || to != nil].filter { $0 }.count
-            if ranges > 1 { throw ValidationError(Localization.strings.oneRangeOnly) }
-            var f = VisitFilter()
-            if let month { let m = try InputParsing.month(month); f = .month(year: m.year, month: m.month) }
-            if let fy {
-                guard FiscalYear.supportedYears.contains(fy) else { throw ValidationError(Localization.strings.badFiscalYear(fy)) }
-                f = .fiscalYear(FiscalYear(fy))
-            }
-            if let d = try InputParsing.date(from, option: "from") { f.from = d }
-            if let d = try InputParsing.date(to, option: "to") { f.to = d }
+            var f = try InputParsing.dateRange(month: month, fy: fy, from: from, to: to)
             f.subjectId = subject
             if let kind { f.kind = try InputParsing.knownCode(kind) as VisitKind }
             f.includeDeleted = includeDeleted

@@ -10,7 +10,7 @@ import MimamoriShared
 /// so a routine visit takes six keypresses from the menu. The kind (from the last visit logged, else the
 /// visitor's role), the contact method, the date and what was done have defaults shown in the summary;
 /// urgency, what was done and the follow-up (shared at, referral, next visit) are asked when something was
-/// noticed.
+/// noticed — and, for a 民生委員・児童委員, the consultation's field and topics of the monthly activity record.
 struct GuidedVisit {
     let database: AppDatabase
     let terminal: Terminal
@@ -18,6 +18,14 @@ struct GuidedVisit {
     let today: LocalDate
     var wareki = false
     var strings: any Strings { language.strings(wareki: wareki) }
+
+    /// Whether this laptop's visitor keeps the 民生委員 activity record (asked for the consultation's field and topics).
+    var keepsActivityRecord: Bool {
+        (try? database.requireReplica()).map { VisitorRole.minseiRecordRoles.contains($0.visitorRole) } ?? false
+    }
+
+    /// The lines of the summary this visitor sees: the consultation lines only for a 民生委員.
+    var fields: [Field] { Field.allCases.filter { keepsActivityRecord || !$0.isConsultation } }
 
     /// The answers so far.
     struct Draft {
@@ -33,17 +41,22 @@ struct GuidedVisit {
         var sharedAt: [SharingVenue] = []
         var referral: ReferralDestination?
         var nextDue: LocalDate?
+        var consultationField: ConsultationField?
+        var consultationTopics: [ConsultationTopic] = []
 
         var fields: VisitFields {
             VisitFields(subjectId: subject.id, kind: kind, date: date, method: method, outcome: outcome, actions: actions,
                         concerns: concerns, urgent: urgent, sharedAt: sharedAt, referral: referral, nextDue: nextDue,
-                        note: note)
+                        consultationField: consultationField, consultationTopics: consultationTopics, note: note)
         }
     }
 
     /// The numbered lines of the summary.
     enum Field: Int, CaseIterable {
         case subject = 1, date, kind, method, outcome, actions, concerns, urgent, note, sharedAt, referral, nextDue
+        case consultationField, consultationTopics
+
+        var isConsultation: Bool { self == .consultationField || self == .consultationTopics }
     }
 
     /// Thrown when input ends at a question: nothing is saved.
@@ -71,6 +84,10 @@ struct GuidedVisit {
             if !draft.concerns.isEmpty {
                 try ask(.urgent, &draft)
                 try ask(.actions, &draft)
+                if keepsActivityRecord {
+                    try ask(.consultationField, &draft)
+                    try ask(.consultationTopics, &draft)
+                }
             }
             try ask(.note, &draft)
             if !draft.concerns.isEmpty || draft.urgent {
@@ -95,7 +112,8 @@ struct GuidedVisit {
                 ?? Subject(id: visit.subjectId, name: visit.subjectId, district: visit.district)
             var draft = Draft(subject: subject, date: visit.date, kind: visit.kind, method: visit.method, outcome: visit.outcome,
                               actions: visit.actions, concerns: visit.concerns, urgent: visit.urgent, note: visit.note,
-                              sharedAt: visit.sharedAt, referral: visit.referral, nextDue: visit.nextDue)
+                              sharedAt: visit.sharedAt, referral: visit.referral, nextDue: visit.nextDue,
+                              consultationField: visit.consultationField, consultationTopics: visit.consultationTopics)
             return try confirm(&draft, editing: visit)
         } catch is InputEnded {
             terminal.say()
@@ -135,8 +153,8 @@ struct GuidedVisit {
                 terminal.say(strings.notSaved)
                 return nil
             }
-            guard let n = Int(answer), let field = Field(rawValue: n) else {
-                terminal.say(strings.badConfirm(answer, count: Field.allCases.count))
+            guard let n = Int(answer), let field = Field(rawValue: n), fields.contains(field) else {
+                terminal.say(strings.badConfirm(answer, count: fields.count))
                 continue
             }
             if field == .subject {
@@ -162,7 +180,9 @@ struct GuidedVisit {
             (.sharedAt, strings.fieldSharedAt, list(d.sharedAt)),
             (.referral, strings.fieldReferral, d.referral?.label(language) ?? strings.none),
             (.nextDue, strings.fieldNextDue, d.nextDue.map { DateText.long($0, language, wareki: wareki) } ?? strings.none),
-        ]
+            (.consultationField, strings.fieldConsultationField, d.consultationField?.label(language) ?? strings.none),
+            (.consultationTopics, strings.fieldConsultationTopics, list(d.consultationTopics)),
+        ].filter { fields.contains($0.0) }
         let labelWidth = rows.map { Terminal.width($0.1) }.max() ?? 0
         terminal.say()
         terminal.say(strings.summaryTitle)
@@ -204,6 +224,12 @@ struct GuidedVisit {
         case .nextDue:
             d.nextDue = try askDate(strings.askNextDue, field: strings.fieldNextDue, current: d.nextDue, from: d.date,
                                     to: d.date.adding(days: 366), allowNone: true)
+        case .consultationField:
+            d.consultationField = try chooseOptional(strings.askConsultationField, field: strings.fieldConsultationField,
+                                                     ConsultationField.known, current: d.consultationField)
+        case .consultationTopics:
+            d.consultationTopics = try chooseSeveral(strings.askConsultationTopics, field: strings.fieldConsultationTopics,
+                                                     ConsultationTopic.known, current: d.consultationTopics)
         }
     }
 

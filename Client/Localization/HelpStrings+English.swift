@@ -95,6 +95,26 @@ extension HelpStrings {
         onlySubject: "Only visits to this subject.",
         onlyKind: "Only this kind.",
         includeDeleted: "Include deleted visits.",
+        activity: CommandText("Log, edit, delete and list activities: minsei-iin work that is not a visit (surveys, meetings, certificates, liaison with agencies).",
+                              "Example: mimamori activity log --category certification --count 3"),
+        activityLog: CommandText(
+            "Record an activity.",
+            """
+            Defaults: today (Japan time), the district given at mimamori init, a count of 1.
+            Example: mimamori activity log --category event_participation --date 2026-11-20 --note "district council meeting"
+            """),
+        activityEdit: CommandText("Change fields of an activity (fields not given stay as they are).",
+                                  "Example: mimamori activity edit 0193a5c2-… --count 2"),
+        activityDelete: CommandText("Delete an activity: its content is erased, and the deletion syncs.",
+                                    "Example: mimamori activity delete 0193a5c2-…"),
+        activityList: CommandText("List activities, oldest first.", "Example: mimamori activity list --month 2026-11 --json"),
+        activityShow: CommandText("Show an activity and the history of its changes.", "Example: mimamori activity show 0193a5c2-…"),
+        activityId: "The id of an activity (see mimamori activity list).",
+        activityCategory: "Category:",
+        activityDate: "Date of the activity (YYYY-MM-DD, Japan time; default: today).",
+        activityDistrict: "School district (校区) of the activity (default: the one given at mimamori init).",
+        activityCount: "How many of that work on that date, a whole number from \(Limits.activityCount.lowerBound) to \(Limits.activityCount.upperBound) (default: 1).",
+        onlyCategory: "Only activities of this category.",
         due: CommandText("Active subjects whose last visit is older than their cadence, most overdue first (never visited on top).",
                          "Example: mimamori due --json"),
         totals: CommandText("Visit counts by month and kind, and 見守り訪問活動件数 (official and broad), locally or from the server.",
@@ -115,11 +135,13 @@ extension HelpStrings {
         report: CommandText("Reports for handing in, such as the minsei-iin monthly activity record.",
                             "Example: mimamori report monthly --month 2026-11"),
         reportMonthly: CommandText(
-            "Your month of the minsei-iin activity record, from your own visits.",
+            "Your month of the minsei-iin activity record, from your own visits and activities.",
             """
-            Visits, days of activity, liaison with agencies and consultations by field and by topic, in the
-            national form's order. Liaison is the action liaison; field and topic are recorded with
-            --consultation-field and --consultation-topic of mimamori visit log. Works while locked.
+            Visits, days of activity (days with any visit or activity), liaison with agencies, consultations by
+            field and by topic, and other activities by category, in the national form's order. Liaison is the
+            action liaison of a visit, or an activity of the category liaison; field and topic are recorded with
+            --consultation-field and --consultation-topic of mimamori visit log, other activities with
+            mimamori activity log. Works while locked.
             Example: mimamori report monthly --month 2026-11 --csv > 2026-11.csv
             """),
         reportMonth: "The month to count (YYYY-MM, e.g. 2026-11).",

@@ -93,6 +93,24 @@ extension HelpStrings {
         onlySubject: "この訪問先への訪問だけ。",
         onlyKind: "この種類だけ。",
         includeDeleted: "削除した訪問記録も含めます。",
+        activity: CommandText("訪問以外の民生委員の活動（調査、会議、証明事務、関係機関との連絡調整など）を記録・修正・削除・一覧にします。",
+                              "例: mimamori activity log --category certification --count 3"),
+        activityLog: CommandText(
+            "活動を記録します。",
+            """
+            省略時: 今日（日本時間）、mimamori init で登録した校区、件数 1。
+            例: mimamori activity log --category event_participation --date 2026-11-20 --note "地区民児協の定例会"
+            """),
+        activityEdit: CommandText("活動記録の項目を変えます（指定しない項目はそのまま）。", "例: mimamori activity edit 0193a5c2-… --count 2"),
+        activityDelete: CommandText("活動記録を削除します（内容は消え、削除も同期されます）。", "例: mimamori activity delete 0193a5c2-…"),
+        activityList: CommandText("活動記録を古い順に一覧にします。", "例: mimamori activity list --month 2026-11 --json"),
+        activityShow: CommandText("活動記録の内容と変更の履歴を表示します。", "例: mimamori activity show 0193a5c2-…"),
+        activityId: "活動記録の ID（mimamori activity list で確認できます）。",
+        activityCategory: "活動の区分:",
+        activityDate: "活動した日（YYYY-MM-DD、日本時間。省略時: 今日）。",
+        activityDistrict: "活動した校区（省略時: mimamori init で登録した校区）。",
+        activityCount: "その日のその活動の件数（\(Limits.activityCount.lowerBound)〜\(Limits.activityCount.upperBound) の整数。省略時: 1）。",
+        onlyCategory: "この区分の活動だけ。",
         due: CommandText("訪問の間隔を過ぎた訪問先を、過ぎた日数の多い順に表示します（未訪問の方が先頭）。", "例: mimamori due --json"),
         totals: CommandText("月別・種類別の件数と見守り訪問活動件数（公式・広義）を、この端末またはサーバーから表示します。",
                             "例: mimamori totals --fy 2025 --server"),
@@ -110,11 +128,12 @@ extension HelpStrings {
         keep: "残す版の番号（mimamori conflicts show の番号）。",
         report: CommandText("民生委員・児童委員の活動記録など、報告用の集計を表示します。", "例: mimamori report monthly --month 2026-11"),
         reportMonthly: CommandText(
-            "ご自分の訪問から、民生委員の月の活動記録を表示します。",
+            "ご自分の訪問と活動から、民生委員の月の活動記録を表示します。",
             """
-            訪問回数・活動日数・連絡調整回数・相談・支援件数（分野別・内容別）を、全国の様式の順に数えます。
-            連絡調整は「したこと」の liaison、分野と内容は mimamori visit log の --consultation-field と
-            --consultation-topic で記録します。鍵をかけたままでも数えられます。
+            訪問回数・活動日数（訪問か活動のあった日）・連絡調整回数・相談・支援件数（分野別・内容別）・
+            その他の活動件数（区分別）を、全国の様式の順に数えます。連絡調整は訪問の「したこと」の liaison か
+            区分 liaison の活動、分野と内容は mimamori visit log の --consultation-field と --consultation-topic、
+            その他の活動は mimamori activity log で記録します。鍵をかけたままでも数えられます。
             例: mimamori report monthly --month 2026-11 --csv > 11月.csv
             """),
         reportMonth: "集計する月（YYYY-MM。例: 2026-11）。",

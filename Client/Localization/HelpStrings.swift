@@ -85,6 +85,19 @@ public struct HelpStrings: Sendable {
     public var onlySubject: String
     public var onlyKind: String
     public var includeDeleted: String
+    // activity
+    public var activity: CommandText
+    public var activityLog: CommandText
+    public var activityEdit: CommandText
+    public var activityDelete: CommandText
+    public var activityList: CommandText
+    public var activityShow: CommandText
+    public var activityId: String
+    public var activityCategory: String
+    public var activityDate: String
+    public var activityDistrict: String
+    public var activityCount: String
+    public var onlyCategory: String
     // due, totals, status, sync, conflicts
     public var due: CommandText
     public var totals: CommandText

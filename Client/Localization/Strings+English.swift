@@ -44,6 +44,8 @@ struct EnglishStrings: Strings {
     var askSharedAt: String { "Where will you share it?" }
     var askReferral: String { "Did you refer them somewhere?" }
     var askNextDue: String { "Next visit date (e.g. 12-08 or 2026-12-08)" }
+    var askConsultationField: String { "Field of the consultation (activity record, by field)?" }
+    var askConsultationTopics: String { "Topics of the consultation (activity record, by topic)?" }
     var askDate: String { "Date of the visit (e.g. 11-24 or 2026-11-24)" }
     var chooseOne: String { "Number" }
     var chooseSeveral: String { "Numbers, several allowed (e.g. 1 3)" }
@@ -79,6 +81,8 @@ struct EnglishStrings: Strings {
     var fieldSharedAt: String { "Shared at" }
     var fieldReferral: String { "Referred to" }
     var fieldNextDue: String { "Next visit" }
+    var fieldConsultationField: String { "Consultation field" }
+    var fieldConsultationTopics: String { "Consultation topics" }
     var confirmSave: String { "Save? Enter saves; a line's number corrects it; 0 cancels" }
     var confirmEdit: String { "Save the change? Enter saves; a line's number corrects it; 0 cancels" }
     func badConfirm(_ text: String, count: Int) -> String {
@@ -225,6 +229,11 @@ struct EnglishStrings: Strings {
         case .csvSection: return "Section"
         case .csvItem: return "Item"
         case .csvCount: return "Count"
+        case .otherActivities: return "Other activities"
+        case .byCategory: return "by category"
+        case .activityId: return "activity"
+        case .activityCategory: return "category"
+        case .activityCount: return "count"
         case .serverTotals: return "server"
         case .deviceTotals: return "this device"
         case .asOf: return "as of"

@@ -46,6 +46,8 @@ struct JapaneseStrings: Strings {
     var askSharedAt: String { "どこで共有しますか。" }
     var askReferral: String { "どこかにつなぎましたか。" }
     var askNextDue: String { "次に訪問する日（例: 12-08 または 2026-12-08）" }
+    var askConsultationField: String { "相談・支援の分野は（活動記録の分野別）。" }
+    var askConsultationTopics: String { "相談・支援の内容は（活動記録の内容別）。" }
     var askDate: String { "訪問した日（例: 11-24 または 2026-11-24）" }
     var chooseOne: String { "番号" }
     var chooseSeveral: String { "番号（いくつでも。例: 1 3）" }
@@ -81,6 +83,8 @@ struct JapaneseStrings: Strings {
     var fieldSharedAt: String { "共有先" }
     var fieldReferral: String { "つなぎ先" }
     var fieldNextDue: String { "次回訪問日" }
+    var fieldConsultationField: String { "相談・支援の分野" }
+    var fieldConsultationTopics: String { "相談・支援の内容" }
     var confirmSave: String { "保存しますか。エンターキーで保存、直すときは項目の番号、やめるときは 0" }
     var confirmEdit: String { "直した内容を保存しますか。エンターキーで保存、直すときは項目の番号、やめるときは 0" }
     func badConfirm(_ text: String, count: Int) -> String {
@@ -165,10 +169,12 @@ struct JapaneseStrings: Strings {
             return "訪問先: 「\(id)」は登録されていません。登録済みの訪問先の ID を指定してください（mimamori subject list で確認できます）。"
         case let .unknownVisit(id):
             return "訪問記録: 「\(id)」はありません。ある訪問記録の ID を指定してください（mimamori visit list で確認できます）。"
+        case let .unknownActivity(id):
+            return "活動記録: 「\(id)」はありません。ある活動記録の ID を指定してください（mimamori activity list で確認できます）。"
         case let .unknownDocument(id):
-            return "ID: 「\(id)」はこの端末の訪問記録にも訪問先にもありません。mimamori conflicts list の ID を指定してください。"
+            return "ID: 「\(id)」はこの端末の訪問記録にも訪問先にも活動記録にもありません。mimamori conflicts list の ID を指定してください。"
         case let .documentDeleted(id):
-            return "「\(id)」は削除されています。削除されていない訪問記録か訪問先の ID を指定してください。"
+            return "「\(id)」は削除されています。削除されていない訪問記録・訪問先・活動記録の ID を指定してください。"
         case let .notInConflict(id):
             return "「\(id)」は競合していません。解決することはありません（mimamori conflicts list）。"
         case let .noSuchSibling(id, keep, count):
@@ -226,6 +232,7 @@ struct JapaneseStrings: Strings {
         "consultation-topic": "相談・支援の内容", "assists": "協力した民生委員",
         "note": "メモ", "name": "お名前", "district": "校区", "id": "ID", "visitor-id": "訪問者 ID", "organization": "所属",
         "category": "区分", "cadence-days": "訪問の間隔", "consent-date": "同意を得た日", "role": "役割",
+        "activity-category": "活動の区分", "count": "件数",
     ]
 
     /// The accepted ids of a code-list field, each with its Japanese label.
@@ -243,6 +250,7 @@ struct JapaneseStrings: Strings {
         ConsultationTopic.field: codesDescription(ConsultationTopic.self, .japanese),
         SubjectCategory.field: codesDescription(SubjectCategory.self, .japanese),
         VisitorRole.field: codesDescription(VisitorRole.self, .japanese),
+        ActivityCategory.field: codesDescription(ActivityCategory.self, .japanese),
     ]
 
     static let acceptedByField = [
@@ -261,6 +269,7 @@ struct JapaneseStrings: Strings {
         "plan-event": "アウトリーチの訪問のときだけ",
         "cadence-days": "1〜366 日",
         "consent-date": "同意ありのときだけ、今日までの日付",
+        "count": "\(Limits.activityCount.lowerBound)〜\(Limits.activityCount.upperBound) の整数",
     ]
 
     func badDateOption(_ option: String, _ text: String) -> String {
@@ -371,6 +380,11 @@ struct JapaneseStrings: Strings {
         case .csvSection: return "区分"
         case .csvItem: return "項目"
         case .csvCount: return "件数"
+        case .otherActivities: return "その他の活動件数"
+        case .byCategory: return "区分別"
+        case .activityId: return "活動ID"
+        case .activityCategory: return "活動の区分"
+        case .activityCount: return "件数"
         }
     }
     func inConflictHeader(count: Int, id: String) -> String { "競合しています：\(count) 版 — `mimamori conflicts resolve \(id) --keep N` で解決" }

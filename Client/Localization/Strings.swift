@@ -47,6 +47,8 @@ public protocol Strings: Sendable {
     var askSharedAt: String { get }
     var askReferral: String { get }
     var askNextDue: String { get }
+    var askConsultationField: String { get }
+    var askConsultationTopics: String { get }
     var askDate: String { get }
     var chooseOne: String { get }
     var chooseSeveral: String { get }
@@ -75,6 +77,8 @@ public protocol Strings: Sendable {
     var fieldSharedAt: String { get }
     var fieldReferral: String { get }
     var fieldNextDue: String { get }
+    var fieldConsultationField: String { get }
+    var fieldConsultationTopics: String { get }
     var confirmSave: String { get }
     var confirmEdit: String { get }
     var reviewUnchanged: String { get }
@@ -245,4 +249,9 @@ public enum TextLabel: CaseIterable, Sendable {
     case csvSection
     case csvItem
     case csvCount
+    case otherActivities
+    case byCategory
+    case activityId
+    case activityCategory
+    case activityCount
 }

@@ -33,6 +33,7 @@ extension AppDatabase {
                 WHERE document_id IN (\(placeholders(ids.count))) AND NOT current
                   AND NOT EXISTS (SELECT 1 FROM visit_index p WHERE p.id = version.document_id AND NOT p.deleted)
                   AND NOT EXISTS (SELECT 1 FROM subject_index p WHERE p.id = version.document_id AND NOT p.deleted)
+                  AND NOT EXISTS (SELECT 1 FROM activity_index p WHERE p.id = version.document_id AND NOT p.deleted)
                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = version.document_id
                                   AND o.dot_replica = version.dot_replica AND o.dot_counter = version.dot_counter)
                 """, arguments: StatementArguments(ids))
@@ -205,7 +206,17 @@ struct DocumentBatch {
     private enum Projection {
         case visit([DatabaseValue])
         case subject([DatabaseValue])
+        case activity([DatabaseValue])
         case removed(DocumentType)
+    }
+
+    /// The projection table of each document type.
+    static func projectionTable(_ type: DocumentType) -> String {
+        switch type {
+        case .visit: return "visit_index"
+        case .subject: return "subject_index"
+        case .activity: return "activity_index"
+        }
     }
 
     /// The query projection of a document's display version: the columns lists and `due` filter on, and the
@@ -227,6 +238,13 @@ struct DocumentBatch {
                 display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue,
             ]
             projections[s.id] = .subject(row)
+        case let .activity(a):
+            let row: [DatabaseValue] = [
+                a.id.databaseValue, a.date.description.databaseValue, a.category.rawValue.databaseValue,
+                a.district.databaseValue, a.visitorId.databaseValue, display.deleted.databaseValue,
+                inConflict.databaseValue, rowId.databaseValue,
+            ]
+            projections[a.id] = .activity(row)
         case let .erased(e):
             projections[e.id] = .removed(e.type)
         }
@@ -234,6 +252,7 @@ struct DocumentBatch {
 
     static let visitProjectionColumns = "id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, version_id"
     static let subjectProjectionColumns = "id, name, district, active, cadence_days, deleted, in_conflict, version_id"
+    static let activityProjectionColumns = "id, date, category, district, visitor_id, deleted, in_conflict, version_id"
 
     /// Writes everything recorded: new versions, current flags, projections and counters, each kind with
     /// multi-row statements (at most `rowsPerStatement` rows, well under SQLite's limit on arguments).
@@ -253,22 +272,24 @@ struct DocumentBatch {
         for (ids, flag) in [(leftCurrent, false), (becameCurrent, true)] where !ids.isEmpty {
             try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
         }
-        var visitRows: [DatabaseValue] = [], subjectRows: [DatabaseValue] = []
+        var visitRows: [DatabaseValue] = [], subjectRows: [DatabaseValue] = [], activityRows: [DatabaseValue] = []
         var removed: [DocumentType: [String]] = [:]
         for (id, projection) in projections {
             switch projection {
             case let .visit(row): visitRows += row
             case let .subject(row): subjectRows += row
+            case let .activity(row): activityRows += row
             case let .removed(type): removed[type, default: []].append(id)
             }
         }
         for (type, ids) in removed {
-            try db.execute(sql: "DELETE FROM \(type == .visit ? "visit_index" : "subject_index") WHERE id IN (\(placeholders(ids.count)))",
+            try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(ids.count)))",
                            arguments: StatementArguments(ids))
         }
         try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 11, values: visitRows)
         try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8,
                             values: Sealing.sealNames(subjectRows, width: 8, at: 1, in: db))
+        try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, values: activityRows)
         try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
         try CounterRecord.add(counterDeltas, in: db)
         try ActivityCounterKey.add(activityDeltas, in: db)

@@ -154,6 +154,14 @@ extension AppDatabase {
                 items.append(ConflictItem(documentId: r["id"], type: .subject, versions: r["n"],
                                           summary: try Sealing.openText(r["name"], .subjectName, in: db)))
             }
+            let activities = try Row.fetchAll(db, sql: """
+                SELECT id, date, category, (SELECT COUNT(*) FROM version WHERE document_id = activity_index.id AND current) AS n
+                FROM activity_index WHERE in_conflict = 1 ORDER BY date, id
+                """)
+            for r in activities {
+                items.append(ConflictItem(documentId: r["id"], type: .activity, versions: r["n"],
+                                          summary: "\(r["date"] as String) \(r["category"] as String)"))
+            }
             return items
         }
     }
@@ -185,6 +193,7 @@ extension AppDatabase {
             let pending = try AppDatabase.pendingCount(db)
             let conflicts = try Int.fetchOne(db, sql: """
                 SELECT (SELECT COUNT(*) FROM visit_index WHERE in_conflict = 1) + (SELECT COUNT(*) FROM subject_index WHERE in_conflict = 1)
+                     + (SELECT COUNT(*) FROM activity_index WHERE in_conflict = 1)
                 """) ?? 0
             let visits = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit_index WHERE deleted = 0") ?? 0
             let subjects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject_index WHERE deleted = 0") ?? 0
@@ -229,9 +238,12 @@ extension AppDatabase {
     static func recountActivity(_ db: Database) throws {
         try db.execute(sql: "DELETE FROM activity_counters")
         var deltas: [ActivityCounterKey: Int] = [:]
-        let rows = try Row.fetchCursor(db, sql: "SELECT v.json FROM visit_index i JOIN version v ON v.id = i.version_id")
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT v.json FROM visit_index i JOIN version v ON v.id = i.version_id
+            UNION ALL SELECT v.json FROM activity_index i JOIN version v ON v.id = i.version_id
+            """)
         while let row = try rows.next() {
-            for k in ActivityCounterKey.contribution(of: try Sealing.version(row["json"], in: db)) { deltas[k, default: 0] += 1 }
+            deltas.merge(ActivityCounterKey.contribution(of: try Sealing.version(row["json"], in: db)), uniquingKeysWith: +)
         }
         try ActivityCounterKey.add(deltas, in: db)
         try db.execute(sql: "DELETE FROM activity_counters_pending")

@@ -124,6 +124,21 @@ extension AppDatabase {
                 try db.execute(sql: "INSERT INTO activity_counters_pending (id) VALUES (1)")
             }
         }
+        migrator.registerMigration("v5: activities") { db in
+            // Projection of each activity's display version (活動記録: その他の活動 and 連絡調整), for `activity list`;
+            // the version itself (sealed, with its note) is the row `version_id` points at.
+            try db.create(table: "activity_index") { t in
+                t.primaryKey("id", .text)
+                t.column("date", .text).notNull()
+                t.column("category", .text).notNull()
+                t.column("district", .text).notNull()
+                t.column("visitor_id", .text).notNull()
+                t.column("deleted", .boolean).notNull()
+                t.column("in_conflict", .boolean).notNull()
+                t.column("version_id", .integer).notNull()
+            }
+            try db.create(index: "activity_index_date", on: "activity_index", columns: ["deleted", "date"])
+        }
         return migrator
     }
 }

@@ -61,9 +61,9 @@ func placeholders(_ count: Int) -> String {
     Array(repeating: "?", count: count).joined(separator: ", ")
 }
 
-/// One 民生委員 activity counter (`activity_counters`): what a visitor's live visits of a month add up to under
-/// `MonthlyActivityReport.metrics(of:)`, plus `day:YYYY-MM-DD` per date, so `report monthly` reads clear
-/// aggregates and never a sealed version.
+/// One 民生委員 activity counter (`activity_counters`): what a visitor's live visits and activities of a month
+/// add up to under `MonthlyActivityReport.contribution(of:)`, plus `day:YYYY-MM-DD` per date (one per document),
+/// so `report monthly` reads clear aggregates and never a sealed version.
 struct ActivityCounterKey: Hashable {
     let month: String
     let visitorId: String
@@ -71,18 +71,17 @@ struct ActivityCounterKey: Hashable {
 
     static let dayPrefix = "day:"
 
-    static func contribution(of display: Version?) -> [ActivityCounterKey] {
-        guard let display, display.isLive, let v = display.payload.visit else { return [] }
-        let month = MonthlyActivityReport.monthKey(year: v.date.year, month: v.date.month)
-        return (MonthlyActivityReport.metrics(of: v) + [dayPrefix + v.date.description]).map {
-            ActivityCounterKey(month: month, visitorId: v.visitorId, metric: $0)
-        }
+    static func contribution(of display: Version?) -> [ActivityCounterKey: Int] {
+        guard let c = MonthlyActivityReport.contribution(of: display) else { return [:] }
+        var keys = [ActivityCounterKey(month: c.month, visitorId: c.visitorId, metric: dayPrefix + c.date.description): 1]
+        for (metric, n) in c.metrics { keys[ActivityCounterKey(month: c.month, visitorId: c.visitorId, metric: metric), default: 0] += n }
+        return keys
     }
 
     static func deltas(before: Version?, after: Version?) -> [ActivityCounterKey: Int] {
         var d: [ActivityCounterKey: Int] = [:]
-        for k in contribution(of: before) { d[k, default: 0] -= 1 }
-        for k in contribution(of: after) { d[k, default: 0] += 1 }
+        for (k, n) in contribution(of: before) { d[k, default: 0] -= n }
+        for (k, n) in contribution(of: after) { d[k, default: 0] += n }
         return d.filter { $0.value != 0 }
     }
 

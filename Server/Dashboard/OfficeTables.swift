@@ -37,18 +37,20 @@ enum OfficeTables {
         func counts(_ r: MinseiMonth) -> [Int] {
             [r.visits, r.activeDays, r.liaison, r.consultations] + r.report.byField.filter { $0.key != CodeID.unknownRow }.map(\.count)
                 + r.report.byTopic.filter { $0.key != CodeID.unknownRow }.map(\.count)
+                + [r.report.otherActivities] + r.report.byActivity.filter { $0.key != CodeID.unknownRow }.map(\.count)
         }
         var rows = records.map { r in row(r.visitorId, KurumeDistricts.label(r.district), counts(r)) }
-        let width = 4 + ConsultationField.entries.count + ConsultationTopic.entries.count
+        let width = 5 + ConsultationField.entries.count + ConsultationTopic.entries.count + ActivityCategory.otherActivities.count
         let sum = records.map(counts).reduce(Array(repeating: 0, count: width)) { zip($0, $1).map(+) }
         rows.append(row("合計（地区民児協）", "", sum))
         return DataTable(
             id: "minsei", title: "民生委員・児童委員の活動記録（\(JapaneseFormat.month(month, withYear: true))）",
             csvPath: "/csv/minsei.csv?fy=\(fiscalYear)&month=\(month)",
             headers: ["民生委員（訪問者ID）", "校区", "訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"]
-                + ConsultationField.entries.map { "分野別: \($0.japanese)" } + ConsultationTopic.entries.map { "内容別: \($0.japanese)" },
+                + ConsultationField.entries.map { "分野別: \($0.japanese)" } + ConsultationTopic.entries.map { "内容別: \($0.japanese)" }
+                + ["その他の活動件数"] + ActivityCategory.otherActivities.map { "その他の活動: \($0.japanese)" },
             rows: rows,
-            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録から数えています。連絡調整回数は対応内容に「関係機関との連絡調整」がある訪問、相談・支援件数は「相談対応」または相談・支援の分野か内容を記録した訪問の数です。分野別・内容別は記録された分野と内容の件数です（一つの訪問が複数の内容に数えられることがあります）。「その他の活動」はまだ集計しません。")
+            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録と活動記録から数えています。活動日数は訪問か活動のあった日の数です。連絡調整回数は対応内容に「関係機関との連絡調整」がある訪問の数と、区分「連絡調整」の活動の件数の合計、相談・支援件数は「相談対応」または相談・支援の分野か内容を記録した訪問の数です。分野別・内容別は記録された分野と内容の件数です（一つの訪問が複数の内容に数えられることがあります）。その他の活動件数は活動記録の件数を区分ごとに数えています。")
     }
 
     static func roleLabel(_ role: TokenRole) -> String {
@@ -64,6 +66,7 @@ enum OfficeTables {
         switch type {
         case DocumentType.visit.rawValue: return "訪問記録"
         case DocumentType.subject.rawValue: return "対象者"
+        case DocumentType.activity.rawValue: return "活動記録"
         default: return type
         }
     }

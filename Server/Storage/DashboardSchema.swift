@@ -43,7 +43,8 @@ enum DashboardSchema {
                 )
                 """)
             // 民生委員の活動記録: per month, 校区 and 民生委員, visits and those with 連絡調整 or 相談対応 (metric),
-            // and the days with any visit (one row per day, so 活動日数 is a count of rows).
+            // and the days with any visit (one row per day, so 活動日数 is a count of rows). Activities (その他の活動,
+            // 連絡調整) add to the same two tables under their own metrics.
             try db.execute(sql: """
                 CREATE TABLE minsei_activity (
                     month TEXT NOT NULL,
@@ -127,7 +128,7 @@ public struct DistrictCounterKey: Hashable, Sendable {
 /// Who the 民生委員 monthly activity record counts (DOMAIN.md §7); what a visit adds is Shared's
 /// `MonthlyActivityReport.metrics(of:)`, the rule the laptop's `report monthly` uses too.
 enum MinseiRecord {
-    static let roles: Set<VisitorRole> = [.minseiIin, "shunin_jido_iin"]
+    static let roles = VisitorRole.minseiRecordRoles
     static let visits = MonthlyActivityReport.Metric.visits
     static let liaison = MonthlyActivityReport.Metric.liaison
     static let consultation = MonthlyActivityReport.Metric.consultation
@@ -177,26 +178,25 @@ enum DistrictCounting {
         return d.filter { $0.value != 0 }
     }
 
-    /// What a live visit by a 民生委員・児童委員 adds to their monthly activity record: its visit, its
-    /// 連絡調整 and 相談・支援 (by field and by topic) when it records them; and its day.
-    static func minseiActivity(of display: Version?) -> (metrics: [MinseiKey], day: MinseiDayKey)? {
-        guard let display, display.isLive, let visit = display.payload.visit, MinseiRecord.roles.contains(visit.visitorRole) else { return nil }
-        let month = visit.date.monthKey
-        let metrics = MonthlyActivityReport.metrics(of: visit).map {
-            MinseiKey(month: month, district: visit.district, visitorId: visit.visitorId, metric: $0)
-        }
-        return (metrics, MinseiDayKey(month: month, district: visit.district, visitorId: visit.visitorId, date: visit.date.description))
+    /// What a live visit or activity of a 民生委員・児童委員 adds to their monthly activity record (Shared's
+    /// `MonthlyActivityReport.contribution`): its metrics, and its day.
+    static func minseiActivity(of display: Version?) -> (metrics: [MinseiKey: Int], day: MinseiDayKey)? {
+        guard let c = MonthlyActivityReport.contribution(of: display), MinseiRecord.roles.contains(c.visitorRole) else { return nil }
+        let metrics = Dictionary(uniqueKeysWithValues: c.metrics.map { metric, n in
+            (MinseiKey(month: c.month, district: c.district, visitorId: c.visitorId, metric: metric), n)
+        })
+        return (metrics, MinseiDayKey(month: c.month, district: c.district, visitorId: c.visitorId, date: c.date.description))
     }
 
     static func minseiDeltas(before: Version?, after: Version?) -> (metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) {
         var metrics: [MinseiKey: Int] = [:]
         var days: [MinseiDayKey: Int] = [:]
         if let b = minseiActivity(of: before) {
-            for k in b.metrics { metrics[k, default: 0] -= 1 }
+            for (k, n) in b.metrics { metrics[k, default: 0] -= n }
             days[b.day, default: 0] -= 1
         }
         if let a = minseiActivity(of: after) {
-            for k in a.metrics { metrics[k, default: 0] += 1 }
+            for (k, n) in a.metrics { metrics[k, default: 0] += n }
             days[a.day, default: 0] += 1
         }
         return (metrics.filter { $0.value != 0 }, days.filter { $0.value != 0 })

@@ -35,20 +35,21 @@ public struct ProgramFigures: Codable, Sendable, Hashable {
     public var nichijiHolders: Int
 }
 
-/// One 民生委員's month in the national activity record's terms, as far as visits record them.
+/// One 民生委員's month in the national activity record's terms, from their visits and activities.
 public struct MinseiMonth: Codable, Sendable, Hashable {
     public let visitorId: String
     /// The 校区 of the visits (one row per 民生委員 and 校区).
     public let district: String
     /// 訪問回数.
     public let visits: Int
-    /// 活動日数: days with any visit.
+    /// 活動日数: days with any visit or activity.
     public let activeDays: Int
-    /// 連絡調整回数: visits whose actions include 関係機関との連絡調整.
+    /// 連絡調整回数: visits whose actions include 関係機関との連絡調整, plus the count of 連絡調整 activities.
     public let liaison: Int
     /// 相談・支援件数: visits with 相談対応 in their actions, or a consultation field or topic.
     public let consultations: Int
-    /// The whole record in the national form's layout, with 相談・支援件数 by field and by topic.
+    /// The whole record in the national form's layout, with 相談・支援件数 by field and by topic and
+    /// その他の活動件数 by category.
     public let report: MonthlyActivityReport
 }
 

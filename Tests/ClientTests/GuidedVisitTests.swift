@@ -60,6 +60,35 @@ struct GuidedVisitTests {
         #expect(try db.visits().count == 1)
     }
 
+    @Test("a 民生委員 who noticed something is asked the consultation's field and topics; a routine visit is not")
+    func minseiConsultation() throws {
+        let db = try makeDatabase(visitor: "M-001", role: .minseiIin)
+        // subject, outcome, concerns, urgent, actions, field (1 高齢者), topics (2 介護保険, 10 家族関係), note,
+        // shared at, referral, next visit, 保存しますか.
+        let script = ScriptedTerminal(["", "", "1", "", "", "1", "2 10", "", "", "", "", ""])
+        let visit = try #require(try guided(db, script).record())
+        #expect(script.answers.isEmpty)
+        #expect(visit.consultationField == .elderly)
+        #expect(visit.consultationTopics == ["long_term_care", "family"])
+        #expect(script.shown.contains("相談・支援の分野は（活動記録の分野別）。"))
+        #expect(script.shown.contains("介護保険・家族関係"), "the summary shows the topics")
+        #expect(try db.monthlyActivity(year: 2025, month: 6).byTopic.first { $0.key == "family" }?.count == 1)
+        // The routine visit of a 民生委員 stays five answers, without the consultation questions.
+        let routine = ScriptedTerminal(["", "", "", "", ""])
+        let plain = try #require(try guided(db, routine).record())
+        #expect(routine.answers.isEmpty && plain.consultationField == nil)
+        #expect(!routine.shown.contains("相談・支援の分野は"))
+    }
+
+    @Test("a visitor who keeps no activity record is never asked, and the summary has no consultation lines")
+    func noConsultationForOthers() throws {
+        let db = try makeDatabase()
+        let script = ScriptedTerminal(["", "", "1", "", "", "", "", "", "", "13", "0"])
+        _ = try guided(db, script).record()
+        #expect(!script.shown.contains("相談・支援"))
+        #expect(script.shown.contains("「13」は選べません。保存はそのままエンターキー、直すときは 1 から 12 の番号"))
+    }
+
     @Test("a bad answer names the field and what is accepted, and the question is asked again")
     func badAnswers() throws {
         let db = try makeDatabase()

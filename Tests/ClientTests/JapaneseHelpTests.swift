@@ -12,7 +12,8 @@ struct JapaneseHelpTests {
         [], ["init"], ["subject"], ["subject", "add"], ["subject", "list"], ["subject", "show"], ["subject", "edit"],
         ["subject", "deactivate"], ["visit"], ["visit", "log"], ["visit", "edit"], ["visit", "delete"], ["visit", "list"],
         ["visit", "show"], ["due"], ["totals"], ["status"], ["login"], ["sync"], ["conflicts"], ["conflicts", "list"],
-        ["conflicts", "show"], ["conflicts", "resolve"], ["lock"],
+        ["conflicts", "show"], ["conflicts", "resolve"], ["lock"], ["activity"], ["activity", "log"], ["activity", "edit"],
+        ["activity", "delete"], ["activity", "list"], ["activity", "show"],
     ]
 
     func run(_ arguments: [String], language: String) throws -> (status: Int32, output: String) {
@@ -25,7 +26,8 @@ struct JapaneseHelpTests {
     static func englishWords(_ text: String) -> [String] {
         let codeIds = Set([VisitKind.knownIDs, ContactMethod.knownIDs, VisitorRole.knownIDs, Outcome.knownIDs, VisitAction.knownIDs,
                            NichijiService.knownIDs, Concern.knownIDs, SharingVenue.knownIDs, ReferralDestination.knownIDs,
-                           PlanEvent.knownIDs, SubjectCategory.knownIDs, ConsultationField.knownIDs, ConsultationTopic.knownIDs].joined())
+                           PlanEvent.knownIDs, SubjectCategory.knownIDs, ConsultationField.knownIDs, ConsultationTopic.knownIDs,
+                           ActivityCategory.knownIDs].joined())
         // ASCII terms Japanese prose uses as they are, and the district id of the examples (wrapped onto its own line).
         let allowed: Set<String> = ["ID", "URL", "JSON", "HTTP", "HH", "MM", "YYYY", "DD", "DV", "mimamori", "nishi"]
         var words: [String] = []
@@ -80,6 +82,9 @@ struct JapaneseHelpTests {
         (["visit", "edit"], "訪問記録の ID か --last のどちらか一つを指定してください。"),
         (["status"], "記録用のデータベースがありません"),
         (["init", "--visitor-id", "V-1", "--name", "山田", "--role", "boss"], "--role: 「boss」は使えません。次のどれかを指定してください: fureai_member（ふれあいの会 会員）"),
+        (["activity", "list", "--category", "meeting"], "--category: 「meeting」は使えません。次のどれかを指定してください: survey（調査・実態把握）"),
+        (["activity", "log", "--category", "survey", "--date", "2025-02-30"], "--date: 「2025-02-30」は日付として読めません。"),
+        (["activity", "log", "--category", "survey", "--count", "three"], "--count"),
     ])
     func japaneseErrors(_ arguments: [String], expected: String) throws {
         let (status, text) = try run(arguments, language: "ja_JP.UTF-8")

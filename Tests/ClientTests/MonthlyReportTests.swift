@@ -14,11 +14,23 @@ struct MonthlyReportTests {
         let fields: [ConsultationField?] = [nil, .elderly, .disabled, .children, .other]
         let topics = ConsultationTopic.known
         var ids: [String] = []
-        for step in 0..<60 {
+        var activityIds: [String] = []
+        let categories = ActivityCategory.known
+        for step in 0..<90 {
             let date = LocalDate(year: 2025, month: [5, 6].randomElement(using: &rng)!, day: Int.random(in: 1...28, using: &rng))!
             let actions: [VisitAction] = ([[], ["liaison"], ["consultation"], ["liaison", "consultation"]] as [[VisitAction]]).randomElement(using: &rng)!
             let chosen = Array(topics.shuffled(using: &rng).prefix(Int.random(in: 0...3, using: &rng)))
-            switch Int.random(in: 0..<6, using: &rng) {
+            switch Int.random(in: 0..<9, using: &rng) {
+            case 6:
+                // 活動記録: その他の活動 or 連絡調整, a count of several.
+                let a = try db.logActivity(ActivityFields(category: categories.randomElement(using: &rng)!, date: date,
+                                                          count: Int.random(in: 1...5, using: &rng)), today: today)
+                activityIds.append(a.id)
+            case 7 where !activityIds.isEmpty:
+                try db.editActivity(id: activityIds.randomElement(using: &rng)!, ActivityFields(
+                    category: categories.randomElement(using: &rng)!, date: date, count: Int.random(in: 1...5, using: &rng)), today: today)
+            case 8 where !activityIds.isEmpty:
+                try db.deleteActivity(id: activityIds.remove(at: Int.random(in: 0..<activityIds.count, using: &rng)))
             case 0 where !ids.isEmpty:
                 try db.deleteVisit(id: ids.remove(at: Int.random(in: 0..<ids.count, using: &rng)))
             case 1 where !ids.isEmpty:
@@ -39,14 +51,22 @@ struct MonthlyReportTests {
             }
         }
         let everyVisit = try db.visits().map(\.visit)
+        let everyActivity = try db.activities().map(\.activity)
+        #expect(!everyActivity.isEmpty)
         for month in [5, 6, 7] {
             let report = try db.monthlyActivity(year: 2025, month: month)
             // The recount by hand, from the documents, without Shared's rule.
             let own = everyVisit.filter { $0.visitorId == "M-001" && $0.date.month == month }
+            let activities = everyActivity.filter { $0.visitorId == "M-001" && $0.date.month == month }
             #expect(report.month == String(format: "2025-%02d", month))
             #expect(report.visits == own.count)
-            #expect(report.activityDays == Set(own.map(\.date)).count)
-            #expect(report.liaisons == own.filter { $0.actions.contains("liaison") }.count)
+            #expect(report.activityDays == Set(own.map(\.date) + activities.map(\.date)).count)
+            #expect(report.liaisons == own.filter { $0.actions.contains("liaison") }.count
+                + activities.filter { $0.category == .liaison }.map(\.count).reduce(0, +))
+            #expect(report.otherActivities == activities.filter { $0.category != .liaison }.map(\.count).reduce(0, +))
+            for row in report.byActivity {
+                #expect(row.count == activities.filter { $0.category.rawValue == row.key }.map(\.count).reduce(0, +), "\(row.key)")
+            }
             #expect(report.consultations == own.filter {
                 $0.actions.contains("consultation") || $0.consultationField != nil || !$0.consultationTopics.isEmpty
             }.count)
@@ -105,7 +125,10 @@ struct MonthlyReportTests {
         #expect(lines.contains("\"\",\"連絡調整回数\",\"1\""))
         #expect(lines.contains("\"相談・支援件数 分野別\",\"高齢者に関すること\",\"1\""))
         #expect(lines.contains("\"相談・支援件数 内容別\",\"介護保険\",\"1\""))
-        #expect(lines.count == 1 + 4 + ConsultationField.entries.count + ConsultationTopic.entries.count + 1)
+        #expect(lines.contains("\"\",\"その他の活動件数\",\"0\""))
+        #expect(lines.contains("\"その他の活動件数 区分別\",\"証明事務\",\"0\""))
+        #expect(lines.count == 1 + 4 + ConsultationField.entries.count + ConsultationTopic.entries.count + 1
+            + ActivityCategory.otherActivities.count + 1)
         #expect(CSV.cell("=1+2") == "\"'=1+2\"")
         #expect(CSV.cell("@SUM(A1)").hasPrefix("\"'"))
     }
@@ -129,5 +152,7 @@ struct MonthlyReportTests {
         #expect(lines[0].hasPrefix("民生委員・児童委員 活動記録 2025-06"))
         #expect(Array(lines[1...4]) == ["訪問回数: 0", "活動日数: 0", "連絡調整回数: 0", "相談・支援件数: 0"])
         #expect(lines.contains("  子どもの教育・学校生活: 0"))
+        #expect(lines.contains("その他の活動件数: 0"))
+        #expect(Array(lines.suffix(6)) == ActivityCategory.otherActivities.map { "  \($0.japanese): 0" })
     }
 }

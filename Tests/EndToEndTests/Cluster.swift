@@ -113,6 +113,7 @@ struct Cluster: Sendable {
             // Deleted documents leave the lists (their content is erased); every listed one is live on the server.
             let localIds = Set(try db.visits(VisitFilter(includeDeleted: true)).map(\.visit.id))
                 .union(try db.subjects(includeInactive: true).map(\.subject.id))
+                .union(try db.activities(ActivityFilter(includeDeleted: true)).map(\.activity.id))
             let liveOnServer = Set(server.filter { $0.value.contains { !$0.deleted } }.keys)
             #expect(localIds == liveOnServer, "laptop \(i) lists exactly the server's live documents", sourceLocation: sourceLocation)
             #expect(try db.counters() == serverCounters, "laptop \(i) totals equal the server's", sourceLocation: sourceLocation)

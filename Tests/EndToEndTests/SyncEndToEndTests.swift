@@ -269,6 +269,49 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test("activities logged on one laptop reach the other through the server; the office's record equals the laptop's report",
+          arguments: StoreKind.available)
+    func activitiesSyncAndCount(store: StoreKind) async throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-activity-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let laptops = try (0..<2).map { i in
+            let db = try AppDatabase.open(directory: root.appendingPathComponent("minsei-\(i)"), create: true)
+            try db.initReplica(visitorId: "minsei-\(i)", name: "民生委員\(i)", role: .minseiIin, district: Cluster.district)
+            return db
+        }
+        try await Cluster.run(replicas: 2, store: store, servers: store.servers, existing: laptops) { c in
+            try c.addSubject(0, "S-1")
+            _ = try c.replicas[0].logVisit(VisitFields(subjectId: "S-1", kind: .minseiWatch, date: LocalDate("2025-06-02")!,
+                                                       actions: ["liaison"]), today: .today())
+            let survey = try c.replicas[0].logActivity(ActivityFields(category: "survey", date: LocalDate("2025-06-05")!, count: 4,
+                                                                      note: "高齢者実態調査（要配慮）"), today: .today())
+            let liaison = try c.replicas[0].logActivity(ActivityFields(category: .liaison, date: LocalDate("2025-06-02")!, count: 2), today: .today())
+            let gone = try c.replicas[0].logActivity(ActivityFields(category: "certification", date: LocalDate("2025-06-09")!), today: .today())
+            try await c.syncAll()
+            // The second laptop pulled them, note and all (same 校区), and edits one; the first deletes another.
+            #expect(Set(try c.replicas[1].activities().map(\.activity.id)) == [survey.id, liaison.id, gone.id])
+            #expect(try c.replicas[1].activities().first { $0.activity.id == survey.id }?.activity.note == "高齢者実態調査（要配慮）")
+            try c.replicas[1].editActivity(id: survey.id, ActivityFields(count: 5), today: .today())
+            try c.replicas[0].deleteActivity(id: gone.id)
+            try await c.syncAll()
+            try await c.expectConverged()
+            for db in c.replicas {
+                #expect(try db.activities().map(\.activity.id).sorted() == [survey.id, liaison.id].sorted())
+            }
+            let server = try await c.store.allDocuments()
+            #expect(server[gone.id]?.map(\.payload) == [.erased(ErasedDocument(type: .activity, id: gone.id, district: Cluster.district))])
+            let local = try c.replicas[0].monthlyActivity(year: 2025, month: 6)
+            #expect(local.visits == 1 && local.activityDays == 2 && local.liaisons == 3 && local.otherActivities == 5)
+            #expect(local.byActivity.first { $0.key == "survey" }?.count == 5)
+            #expect(local.byActivity.first { $0.key == "certification" }?.count == 0)
+            if let office = c.store as? SQLiteSyncStore {
+                let record = try #require(try await office.minseiMonth("2025-06", districts: [Cluster.district]).first { $0.visitorId == "minsei-0" })
+                #expect(record.report == local)
+                #expect(record.activeDays == 2 && record.liaison == 3)
+            }
+        }
+    }
+
     @Test("the server's totals equal every laptop's local totals", arguments: StoreKind.available)
     func serverTotals(store: StoreKind) async throws {
         try await Cluster.run(replicas: 2, store: store, servers: store.servers) { c in

@@ -59,6 +59,11 @@ struct DashboardFixture: Sendable {
             create(visit("m1", "kyomachi", .minseiWatch, "2025-10-01", minsei: ["liaison"]), "laptop-kyomachi"),
             create(visit("m2", "kyomachi", .minseiWatch, "2025-10-01", minsei: ["consultation", "safety_check"]), "laptop-kyomachi"),
             create(visit("m3", "kyomachi", .minseiWatch, "2025-10-03", minsei: []), "laptop-kyomachi"),
+            // Their activities: two surveys on a day without a visit, and a 連絡調整 on a day with one.
+            create(.activity(Activity(id: "a1", category: "survey", date: LocalDate("2025-10-05")!, district: "kyomachi", count: 2,
+                                      visitorId: "m-tanaka", visitorRole: .minseiIin, note: "秘密の相談メモ")), "laptop-kyomachi"),
+            create(.activity(Activity(id: "a2", category: .liaison, date: LocalDate("2025-10-01")!, district: "kyomachi",
+                                      visitorId: "m-tanaka", visitorRole: .minseiIin)), "laptop-kyomachi"),
         ]
         let reply = try await store.push(PushRequest(batchId: "b1", replicaId: "laptop-kyomachi", versions: kyomachiVersions),
                                          by: kyomachi, today: Self.today)

@@ -263,9 +263,11 @@ struct DashboardPageTests {
             let minsei = try #require(page.officeTables.first { $0.id == "minsei" })
             #expect(page.reportMonth == "2025-10")
             #expect(minsei.title.contains("2025年10月"))
+            // Activities: 2 surveys on a day without a visit (a third day) and one 連絡調整 (a second liaison).
             let noTopics = Array(repeating: "0", count: ConsultationField.entries.count + ConsultationTopic.entries.count)
-            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "2", "1", "1"] + noTopics,
-                                                                   ["合計（地区民児協）", "", "3", "2", "1", "1"] + noTopics])
+            let activities = ["2", "2", "0", "0", "0", "0", "0"]
+            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "3", "2", "1"] + noTopics + activities,
+                                                                   ["合計（地区民児協）", "", "3", "3", "2", "1"] + noTopics + activities])
             let september = try MimamoriJSON.decoder().decode(DashboardPage.self, from: Data(buffer: try await client.get("/dashboard.json?month=2025-09", cookie: session).body))
             #expect(september.officeTables.first { $0.id == "minsei" }?.rows.map { $0.cells[2].value } == ["0"])
             let badMonth = try await client.get("/dashboard?month=2025-13", cookie: session)
@@ -273,7 +275,8 @@ struct DashboardPageTests {
             #expect(String(buffer: badMonth.body).contains("month（月）に「2025-13」は指定できません"))
             let minseiCSV = String(decoding: Array(buffer: try await client.get("/csv/minsei.csv?month=2025-10", cookie: session).body).dropFirst(3), as: UTF8.self)
             #expect(minseiCSV.hasPrefix("\"民生委員（訪問者ID）\",\"校区\",\"訪問回数\",\"活動日数\",\"連絡調整回数\",\"相談・支援件数\",\"分野別: 高齢者に関すること\""))
-            #expect(minseiCSV.contains("\"内容別: 日常的な支援\",\"内容別: その他\"\r\n\"m-tanaka\""))
+            #expect(minseiCSV.contains("\"内容別: その他\",\"その他の活動件数\",\"その他の活動: 調査・実態把握\""))
+            #expect(minseiCSV.contains("\"その他の活動: 要保護児童の発見の通告・仲介\"\r\n\"m-tanaka\""))
 
             let csv = String(decoding: Array(buffer: try await client.get("/csv/conflicts.csv", cookie: session).body).dropFirst(3), as: UTF8.self)
             #expect(csv.hasPrefix("\"文書ID\",\"校区\",\"種類\",\"訪問日\""))
@@ -364,6 +367,13 @@ struct DashboardCountingTests {
                     .randomElement(using: &rng)!
                 if v.kind == .outreach { v.planEvent = ([nil, "created", "replanned", "closed"] as [PlanEvent?]).randomElement(using: &rng)! }
                 payload = .visit(v)
+                // Some documents are activities (その他の活動, 連絡調整): same ids, so a type never changes under one.
+                if index >= 8 {
+                    payload = .activity(Activity(
+                        id: id, category: (["survey", "certification", "liaison", "newer_category"] as [ActivityCategory]).randomElement(using: &rng)!,
+                        date: v.date, district: v.district, count: Int.random(in: 1...5, using: &rng), visitorId: v.visitorId,
+                        visitorRole: v.visitorRole, note: "秘密のメモ"))
+                }
             }
             let version = try VersionSet(held[r]?[id] ?? []).write(payload, deleted: Int.random(in: 0..<6, using: &rng) == 0,
                                                                     replica: r, counter: counters[r]!, author: "a",
@@ -400,32 +410,47 @@ struct DashboardCountingTests {
         // Summed over every 校区, the 校区 counters equal the city's counters.
         let city = try await store.counters(fiscalYears: [2023, 2024, 2025])
         #expect(stored == city)
-        var expectedMinsei: [String: [String: (visits: Int, days: Set<String>, liaison: Int, consultation: Int)]] = [:]
-        for (_, versions) in documents {
-            guard let activity = DistrictCounting.minseiActivity(of: try VersionSet(versions).display) else { continue }
-            let who = "\(activity.day.visitorId) \(activity.day.district)"
-            var entry = expectedMinsei[activity.day.month, default: [:]][who] ?? (0, [], 0, 0)
-            entry.visits += 1
-            entry.days.insert(activity.day.date)
-            if activity.metrics.contains(where: { $0.metric == MinseiRecord.liaison }) { entry.liaison += 1 }
-            if activity.metrics.contains(where: { $0.metric == MinseiRecord.consultation }) { entry.consultation += 1 }
-            expectedMinsei[activity.day.month, default: [:]][who] = entry
-        }
-        // The whole record, by field and by topic too, equals Shared's report recounted from the display visits.
+        // Recounted from the display versions directly: visits, days with a visit or an activity, 連絡調整 (visits
+        // with the action plus the count of 連絡調整 activities), consultations and その他の活動.
+        var expectedMinsei: [String: [String: (visits: Int, days: Set<String>, liaison: Int, consultation: Int, other: Int)]] = [:]
         var liveMinseiVisits: [String: [Visit]] = [:]
+        var liveMinseiActivities: [String: [Activity]] = [:]
         for (_, versions) in documents {
-            let display = try VersionSet(versions).display
-            guard let activity = DistrictCounting.minseiActivity(of: display), let visit = display?.payload.visit else { continue }
-            liveMinseiVisits["\(activity.day.visitorId) \(activity.day.district)", default: []].append(visit)
+            guard let display = try VersionSet(versions).display, display.isLive else { continue }
+            let (date, district, visitorId, role): (LocalDate, String, String, VisitorRole)
+            switch display.payload {
+            case let .visit(v): (date, district, visitorId, role) = (v.date, v.district, v.visitorId, v.visitorRole)
+            case let .activity(a): (date, district, visitorId, role) = (a.date, a.district, a.visitorId, a.visitorRole)
+            default: continue
+            }
+            guard role == .minseiIin else { continue }
+            let who = "\(visitorId) \(district)"
+            var entry = expectedMinsei[date.monthKey, default: [:]][who] ?? (0, [], 0, 0, 0)
+            entry.days.insert(date.description)
+            if let v = display.payload.visit {
+                entry.visits += 1
+                if v.actions.contains("liaison") { entry.liaison += 1 }
+                if v.actions.contains("consultation") || v.consultationField != nil || !v.consultationTopics.isEmpty { entry.consultation += 1 }
+                liveMinseiVisits[who, default: []].append(v)
+            }
+            if let a = display.payload.activity {
+                if a.category == "liaison" { entry.liaison += a.count } else { entry.other += a.count }
+                liveMinseiActivities[who, default: []].append(a)
+            }
+            expectedMinsei[date.monthKey, default: [:]][who] = entry
         }
+        #expect(!liveMinseiActivities.isEmpty, "the history has activities")
         for (month, byWho) in expectedMinsei {
             let stored = try await store.minseiMonth(month, districts: Set(districts))
-            let got = Dictionary(uniqueKeysWithValues: stored.map { ("\($0.visitorId) \($0.district)", [$0.visits, $0.activeDays, $0.liaison, $0.consultations]) })
-            #expect(got == byWho.mapValues { [$0.visits, $0.days.count, $0.liaison, $0.consultation] }, "\(month)")
+            let got = Dictionary(uniqueKeysWithValues: stored.map {
+                ("\($0.visitorId) \($0.district)", [$0.visits, $0.activeDays, $0.liaison, $0.consultations, $0.report.otherActivities])
+            })
+            #expect(got == byWho.mapValues { [$0.visits, $0.days.count, $0.liaison, $0.consultation, $0.other] }, "\(month)")
             let parts = month.split(separator: "-").compactMap { Int($0) }
             for record in stored {
+                let who = "\(record.visitorId) \(record.district)"
                 let recount = MonthlyActivityReport.make(year: parts[0], month: parts[1], visitorId: record.visitorId,
-                                                         visits: liveMinseiVisits["\(record.visitorId) \(record.district)"] ?? [])
+                                                         visits: liveMinseiVisits[who] ?? [], activities: liveMinseiActivities[who] ?? [])
                 #expect(record.report == recount, "\(month) \(record.visitorId)")
             }
         }

@@ -43,6 +43,7 @@ struct OpenAPITests {
         ("Version", Version.CodingKeys.allCases.map(\.stringValue)),
         ("Visit", Visit.CodingKeys.allCases.map(\.stringValue)),
         ("Subject", Subject.CodingKeys.allCases.map(\.stringValue)),
+        ("Activity", Activity.CodingKeys.allCases.map(\.stringValue)),
         ("PushResult", fields(of: PushResult(documentId: "d", dot: v.dot, outcome: .new))),
         ("PushResponse", fields(of: PushResponse(batchId: "b", epoch: "e", results: []))),
         ("ChangesResponse", fields(of: ChangesResponse(epoch: "e", changes: [], nextSince: 0, hasMore: false))),
@@ -75,6 +76,8 @@ struct OpenAPITests {
             #expect(text.contains("x-max-utf8-bytes: \(limit.bytes)"), "\(schema)")
         }
         #expect(Self.schema("CodeList").contains("maxItems: \(Limits.codesPerList)"))
+        #expect(Self.schema("Activity").contains("minimum: \(Limits.activityCount.lowerBound), maximum: \(Limits.activityCount.upperBound)"))
+        #expect(Self.schema("DocumentType").contains("enum: [\(DocumentType.allCases.map(\.rawValue).joined(separator: ", "))]"))
         #expect(Self.schema("Code").contains("{1,\(CodeID.maxLength)}"))
         #expect(Self.schema("VersionVector").contains("maxProperties: \(Limits.vectorEntries)"))
         #expect(Self.document.contains("\(FiscalYear.supportedYears.lowerBound)-04-01 to \(FiscalYear.supportedYears.upperBound + 1)-03-31"))

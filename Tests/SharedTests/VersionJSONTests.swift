@@ -89,8 +89,18 @@ struct RandomVersions {
         }
     }
 
+    mutating func activity() -> Activity {
+        Activity(id: text(), category: code(ActivityCategory.self), date: date(), district: text(), count: int(),
+                 visitorId: text(), visitorRole: code(VisitorRole.self), note: maybe { $0.text(max: 20) })
+    }
+
     mutating func version() -> Version {
-        var payload: DocumentPayload = Int.random(in: 0..<3, using: &rng) == 0 ? .subject(subject()) : .visit(visit())
+        var payload: DocumentPayload
+        switch Int.random(in: 0..<4, using: &rng) {
+        case 0: payload = .subject(subject())
+        case 1: payload = .activity(activity())
+        default: payload = .visit(visit())
+        }
         if Int.random(in: 0..<4, using: &rng) == 0 {
             payload = .erased(ErasedDocument(type: payload.type, id: payload.id, district: text()))
         }

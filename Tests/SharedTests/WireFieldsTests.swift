@@ -21,6 +21,10 @@ struct WireFieldsTests {
         id: "S-1", name: "佐藤 一郎", district: "nishi", categories: ["dokkyo"], cadenceDays: 30, consentToShare: true,
         consentDate: LocalDate("2025-01-01")!, active: false, note: "メモ")
 
+    static let fullActivity = Activity(
+        id: "activity-1", category: "certification", date: LocalDate("2025-06-02")!, district: "nishi", count: 3,
+        visitorId: "m-1", visitorRole: .minseiIin, note: "証明書 3 通")
+
     static let fullVersion = Version(
         documentId: "visit-1", payload: .visit(full), deleted: true, vector: VersionVector(["replica-a": 3, "replica-b": 1]),
         dot: Dot(replica: "replica-a", counter: 3), author: "v-1", writtenAt: Timestamp(milliseconds: 1_750_000_000_123))
@@ -55,6 +59,23 @@ struct WireFieldsTests {
         try expectFastPathKeeps(.subject(Self.fullSubject))
     }
 
+    @Test("every Activity field is set, coded, written and read by the fast path")
+    func activityFields() throws {
+        let defaults = Activity(id: "", category: "", date: LocalDate("2000-01-01")!, district: "", count: 1, visitorId: "", visitorRole: "")
+        #expect(Self.unset(Self.fullActivity, defaults: defaults).isEmpty,
+                "set these in WireFieldsTests.fullActivity: \(Self.unset(Self.fullActivity, defaults: defaults))")
+        #expect(Self.labels(Self.fullActivity) == Set(Activity.CodingKeys.allCases.map(\.stringValue)))
+        try expectFastPathKeeps(.activity(Self.fullActivity))
+        var plain = Self.fullActivity
+        plain.note = nil
+        try expectFastPathKeeps(.activity(plain))
+        // Inside a whole version, too.
+        let version = VersionSet().write(.activity(Self.fullActivity), replica: "replica-a", counter: 1, author: "m-1")
+        let codable = try MimamoriJSON.encode(version)
+        #expect(VersionJSON.encode(version) == codable)
+        #expect(codable.withUnsafeBytes { VersionJSON.parse($0) } == version)
+    }
+
     @Test("every Version field is set, coded, written and read by the fast path")
     func versionFields() throws {
         let defaults = Version(documentId: "", payload: .subject(Subject(id: "", name: "", district: "")), deleted: false,
@@ -68,6 +89,20 @@ struct WireFieldsTests {
         #expect(codable.withUnsafeBytes { VersionJSON.parse($0) } == Self.fullVersion, "FastJSONParser.version forgets a field")
         // The decoded value keeps every field: nothing the Codable path reads is lost on the fast path.
         #expect(try MimamoriJSON.decode(Version.self, from: codable) == Self.fullVersion)
+    }
+
+    @Test("a deleted activity is erased like any document: type, id and district only")
+    func erasedActivity() throws {
+        let live = VersionSet().write(.activity(Self.fullActivity), replica: "replica-a", counter: 1, author: "m-1")
+        let tombstone = try VersionSet([live]).write(.activity(Self.fullActivity), deleted: true, replica: "replica-a", counter: 2, author: "m-1")
+        #expect(tombstone.payload == .erased(ErasedDocument(type: .activity, id: "activity-1", district: "nishi")))
+        #expect(tombstone.structuralProblems.isEmpty)
+        try expectFastPathKeeps(tombstone.payload)
+        let json = String(decoding: VersionJSON.encode(tombstone), as: UTF8.self)
+        for content in ["証明書", "certification", "m-1\",\"visitorRole", "2025-06-02"] {
+            #expect(!json.contains(content), "the tombstone still carries \(content): \(json)")
+        }
+        #expect(json.contains(#""type":"activity""#))
     }
 
     @Test("a tombstone's erased payload keeps exactly type, id and district, on both paths")

@@ -1,0 +1,83 @@
+import Foundation
+import GRDB
+import MimamoriShared
+
+/// 活動記録 (その他の活動・連絡調整): log, edit, delete and list activities. Like visits, each action is one write
+/// transaction through `writeLocal` (outbox, counter, projection, the 民生委員 activity counters), validated
+/// before anything is written; the note is sealed with the rest of the version.
+extension AppDatabase {
+    /// `mimamori activity log`: a new activity with a new UUIDv7 id, by this laptop's visitor. Defaults: today,
+    /// the district given at `init`, a count of 1.
+    @discardableResult
+    public func logActivity(_ fields: ActivityFields, today: LocalDate = .today(), now: Timestamp = .now(),
+                            id: String = DocumentID.make()) throws -> Activity {
+        try write { db in
+            let replica = try AppDatabase.requireReplica(db)
+            var missing: [ValidationProblem] = []
+            if fields.category == nil {
+                missing.append(.init(field: ActivityCategory.field, value: "", accepted: "one of \(ActivityCategory.acceptedDescription)"))
+            }
+            let district = fields.district ?? replica.district
+            if district == nil {
+                missing.append(.init(field: "district", value: "", accepted: "the 校区 of the activity (--district; none was given at init)"))
+            }
+            if !missing.isEmpty { throw ValidationFailure(missing) }
+            let base = Activity(id: id, category: fields.category!, date: fields.date ?? today, district: district!,
+                                visitorId: replica.visitorId, visitorRole: replica.visitorRole)
+            let activity = fields.applied(to: base)
+            try activity.validate(today: today, codes: .knownOnly)
+            _ = try AppDatabase.writeLocal(db, .activity(activity), now: now)
+            return activity
+        }
+    }
+
+    /// `mimamori activity edit`: changes the given fields of the activity as shown. On an activity in conflict
+    /// this is a resolution: the new version descends from every sibling held.
+    @discardableResult
+    public func editActivity(id: String, _ fields: ActivityFields, today: LocalDate = .today(),
+                             now: Timestamp = .now()) throws -> Activity {
+        try write { db in
+            let activity = fields.applied(to: try AppDatabase.liveActivity(db, id: id))
+            try activity.validate(today: today, codes: .knownOnly)
+            _ = try AppDatabase.writeLocal(db, .activity(activity), now: now)
+            return activity
+        }
+    }
+
+    /// `mimamori activity delete`: a tombstone, which erases the content (its note too) and syncs.
+    public func deleteActivity(id: String, now: Timestamp = .now()) throws {
+        try write { db in
+            let activity = try AppDatabase.liveActivity(db, id: id)
+            _ = try AppDatabase.writeLocal(db, .activity(activity), deleted: true, now: now)
+        }
+    }
+
+    static func liveActivity(_ db: Database, id: String) throws -> Activity {
+        try liveDisplay(db, id: id, unknown: .unknownActivity(id), \.activity)
+    }
+
+    /// Activities as displayed, oldest date first (then by id, which is time-ordered).
+    public func activities(_ filter: ActivityFilter = ActivityFilter()) throws -> [ActivityListItem] {
+        try read { db in
+            var clauses: [String] = []
+            var args: [any DatabaseValueConvertible] = []
+            if !filter.includeDeleted { clauses.append("i.deleted = 0") }
+            if let f = filter.from { clauses.append("i.date >= ?"); args.append(f.description) }
+            if let t = filter.to { clauses.append("i.date <= ?"); args.append(t.description) }
+            if let c = filter.category { clauses.append("i.category = ?"); args.append(c.rawValue) }
+            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT v.json, i.in_conflict FROM activity_index i JOIN version v ON v.id = i.version_id
+                \(whereSQL) ORDER BY i.date, i.id
+                """, arguments: StatementArguments(args))
+            return try rows.compactMap { row in
+                try AppDatabase.display(row, db).activity.map { ActivityListItem(activity: $0, inConflict: row["in_conflict"]) }
+            }
+        }
+    }
+
+    public func activityDetail(id: String) throws -> DocumentDetail {
+        guard let d = try document(id: id), d.type == .activity else { throw ClientError.unknownActivity(id) }
+        return d
+    }
+}
