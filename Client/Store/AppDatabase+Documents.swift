@@ -26,14 +26,16 @@ extension AppDatabase {
     /// this again for what it acknowledged. Runs after the projections are written: a document still listed
     /// (live, or v1's kept tombstone rows) is left alone.
     static func eraseSupersededContent(_ db: Database, documentIds: [String]) throws {
+        // Every projection there is (the v2 migration runs before `activity_index` exists).
+        let listed = try DocumentType.allCases.map(DocumentBatch.projectionTable).filter { try db.tableExists($0) }.map {
+            "AND NOT EXISTS (SELECT 1 FROM \($0) p WHERE p.id = version.document_id AND NOT p.deleted)"
+        }.joined(separator: "\n")
         for chunk in stride(from: 0, to: documentIds.count, by: 500) {
             let ids = Array(documentIds[chunk..<min(chunk + 500, documentIds.count)])
             try db.execute(sql: """
                 DELETE FROM version
                 WHERE document_id IN (\(placeholders(ids.count))) AND NOT current
-                  AND NOT EXISTS (SELECT 1 FROM visit_index p WHERE p.id = version.document_id AND NOT p.deleted)
-                  AND NOT EXISTS (SELECT 1 FROM subject_index p WHERE p.id = version.document_id AND NOT p.deleted)
-                  AND NOT EXISTS (SELECT 1 FROM activity_index p WHERE p.id = version.document_id AND NOT p.deleted)
+                  \(listed)
                   AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.document_id = version.document_id
                                   AND o.dot_replica = version.dot_replica AND o.dot_counter = version.dot_counter)
                 """, arguments: StatementArguments(ids))
