@@ -59,20 +59,9 @@ extension AppDatabase {
     /// Activities as displayed, oldest date first (then by id, which is time-ordered).
     public func activities(_ filter: ActivityFilter = ActivityFilter()) throws -> [ActivityListItem] {
         try read { db in
-            var clauses: [String] = []
-            var args: [any DatabaseValueConvertible] = []
-            if !filter.includeDeleted { clauses.append("i.deleted = 0") }
-            if let f = filter.from { clauses.append("i.date >= ?"); args.append(f.description) }
-            if let t = filter.to { clauses.append("i.date <= ?"); args.append(t.description) }
-            if let c = filter.category { clauses.append("i.category = ?"); args.append(c.rawValue) }
-            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT v.json, i.in_conflict FROM activity_index i JOIN version v ON v.id = i.version_id
-                \(whereSQL) ORDER BY i.date, i.id
-                """, arguments: StatementArguments(args))
-            return try rows.compactMap { row in
-                try AppDatabase.display(row, db).activity.map { ActivityListItem(activity: $0, inConflict: row["in_conflict"]) }
-            }
+            try AppDatabase.listed(db, "activity_index", from: filter.from, to: filter.to, includeDeleted: filter.includeDeleted,
+                                   equal: filter.category.map { [("category", $0.rawValue)] } ?? [])
+                .compactMap { payload, inConflict in payload.activity.map { ActivityListItem(activity: $0, inConflict: inConflict) } }
         }
     }
 

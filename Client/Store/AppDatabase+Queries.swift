@@ -26,23 +26,31 @@ extension AppDatabase {
 
     /// Visits as displayed, oldest date first (then by id, which is time-ordered).
     public func visits(_ filter: VisitFilter = VisitFilter()) throws -> [VisitListItem] {
-        try read { db in
-            var clauses: [String] = []
-            var args: [any DatabaseValueConvertible] = []
-            if !filter.includeDeleted { clauses.append("i.deleted = 0") }
-            if let f = filter.from { clauses.append("i.date >= ?"); args.append(f.description) }
-            if let t = filter.to { clauses.append("i.date <= ?"); args.append(t.description) }
-            if let s = filter.subjectId { clauses.append("i.subject_id = ?"); args.append(s) }
-            if let k = filter.kind { clauses.append("i.kind = ?"); args.append(k.rawValue) }
-            let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT v.json, i.in_conflict FROM visit_index i JOIN version v ON v.id = i.version_id
-                \(whereSQL) ORDER BY i.date, i.id
-                """, arguments: StatementArguments(args))
-            return try rows.map { row in
-                VisitListItem(visit: try AppDatabase.display(row, db).visit!, inConflict: row["in_conflict"])
-            }
+        let pairs: [(String, String?)] = [("subject_id", filter.subjectId), ("kind", filter.kind?.rawValue)]
+        let equal = pairs.compactMap { column, value in value.map { (column, $0 as any DatabaseValueConvertible) } }
+        return try read { db in
+            try AppDatabase.listed(db, "visit_index", from: filter.from, to: filter.to, includeDeleted: filter.includeDeleted,
+                                   equal: equal)
+                .compactMap { payload, inConflict in payload.visit.map { VisitListItem(visit: $0, inConflict: inConflict) } }
         }
+    }
+
+    /// The display payloads a projection (`visit_index`, `activity_index`) lists in a date range, oldest date first
+    /// (then by id, which is time-ordered), with whether each is in conflict; `equal` adds column = value filters.
+    static func listed(_ db: Database, _ table: String, from: LocalDate?, to: LocalDate?, includeDeleted: Bool,
+                       equal: [(String, any DatabaseValueConvertible)] = []) throws -> [(DocumentPayload, Bool)] {
+        var clauses: [String] = []
+        var args: [any DatabaseValueConvertible] = []
+        if !includeDeleted { clauses.append("i.deleted = 0") }
+        if let f = from { clauses.append("i.date >= ?"); args.append(f.description) }
+        if let t = to { clauses.append("i.date <= ?"); args.append(t.description) }
+        for (column, value) in equal { clauses.append("i.\(column) = ?"); args.append(value) }
+        let whereSQL = clauses.isEmpty ? "" : "WHERE " + clauses.joined(separator: " AND ")
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT v.json, i.in_conflict FROM \(table) i JOIN version v ON v.id = i.version_id
+            \(whereSQL) ORDER BY i.date, i.id
+            """, arguments: StatementArguments(args))
+        return try rows.map { row in (try AppDatabase.display(row, db), row["in_conflict"]) }
     }
 
     /// Everything held about one document; nil when it is not held at all.
