@@ -96,11 +96,21 @@ extension AppDatabase {
     /// The displayed content of a document a person wants to change: it must exist, be of the right type and
     /// not be deleted.
     static func liveDisplay<T>(_ db: Database, id: String, unknown: ClientError, _ content: KeyPath<DocumentPayload, T?>) throws -> T {
-        guard let display = try loadSet(db, documentId: id).display, let value = display.payload[keyPath: content] else {
-            throw unknown
-        }
+        guard let display = try loadSet(db, documentId: id).display else { throw unknown }
+        // A tombstone's content is erased, so it is known as deleted before its type is looked at.
         guard display.isLive else { throw ClientError.documentDeleted(id) }
+        guard let value = display.payload[keyPath: content] else { throw unknown }
         return value
+    }
+
+    /// A delete: a tombstone version of the live document (never an erase of the row), so the delete syncs and a
+    /// concurrent edit shows up as a conflict; its content is erased (docs/sync.md, retention).
+    func deleteDocument<T>(id: String, now: Timestamp, unknown: ClientError, _ content: KeyPath<DocumentPayload, T?>,
+                           _ payload: (T) -> DocumentPayload) throws {
+        try write { db in
+            let live = try AppDatabase.liveDisplay(db, id: id, unknown: unknown, content)
+            _ = try AppDatabase.writeLocal(db, payload(live), deleted: true, now: now)
+        }
     }
 
     // MARK: Visits
@@ -150,10 +160,7 @@ extension AppDatabase {
     /// `mimamori visit delete`: a tombstone version (never an erase), so the delete syncs and a concurrent edit
     /// shows up as a conflict.
     public func deleteVisit(id: String, now: Timestamp = .now()) throws {
-        try write { db in
-            let visit = try AppDatabase.liveVisit(db, id: id)
-            _ = try AppDatabase.writeLocal(db, .visit(visit), deleted: true, now: now)
-        }
+        try deleteDocument(id: id, now: now, unknown: .unknownVisit(id), \.visit, DocumentPayload.visit)
     }
 
     static func liveVisit(_ db: Database, id: String) throws -> Visit {

@@ -46,10 +46,7 @@ extension AppDatabase {
 
     /// `mimamori activity delete`: a tombstone, which erases the content (its note too) and syncs.
     public func deleteActivity(id: String, now: Timestamp = .now()) throws {
-        try write { db in
-            let activity = try AppDatabase.liveActivity(db, id: id)
-            _ = try AppDatabase.writeLocal(db, .activity(activity), deleted: true, now: now)
-        }
+        try deleteDocument(id: id, now: now, unknown: .unknownActivity(id), \.activity, DocumentPayload.activity)
     }
 
     static func liveActivity(_ db: Database, id: String) throws -> Activity {

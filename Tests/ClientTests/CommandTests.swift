@@ -34,6 +34,13 @@ struct CommandTests {
         ["conflicts", "show", "0193-x"],
         ["conflicts", "resolve", "0193-x", "--keep", "2"],
         ["--data-dir", "/tmp/x", "status"],
+        ["activity", "log", "--category", "certification", "--date", "2025-06-01", "--district", "nishi", "--count", "3", "--note", "メモ"],
+        ["activity", "log", "--category", "証明事務"],
+        ["activity", "edit", "0193-x", "--count", "2"],
+        ["activity", "delete", "0193-x"],
+        ["activity", "list", "--month", "2025-06", "--category", "survey", "--json"],
+        ["activity", "list", "--fy", "2025", "--include-deleted"],
+        ["activity", "show", "0193-x", "--json"],
     ])
     func parses(_ arguments: [String]) throws {
         _ = try MimamoriCommand.parseAsRoot(arguments)
@@ -51,6 +58,11 @@ struct CommandTests {
         (["conflicts", "resolve", "X", "--keep", "0"], "--keep"),
         (["totals", "--fy", "1900"], "--fy"),
         (["visit", "frobnicate"], "frobnicate"),
+        (["activity", "log", "--category", "survey", "--date", "2025-02-30"], "--date"),
+        (["activity", "log", "--count", "many"], "--count"),
+        (["activity", "list", "--category", "meeting"], "--category"),
+        (["activity", "list", "--month", "2025-06", "--fy", "2025"], "--month"),
+        (["activity", "edit"], "<id>"),
     ])
     func refuses(_ arguments: [String], mentions: String) {
         do {
@@ -69,7 +81,8 @@ struct CommandTests {
             VisitCommand.Log.self, VisitCommand.Edit.self, VisitCommand.Delete.self, VisitCommand.List.self,
             VisitCommand.Show.self, DueCommand.self, TotalsCommand.self, StatusCommand.self, LoginCommand.self,
             SyncCommand.self, ConflictsCommand.self, ConflictsCommand.List.self, ConflictsCommand.Show.self,
-            ConflictsCommand.Resolve.self,
+            ConflictsCommand.Resolve.self, ActivityCommand.self, ActivityCommand.Log.self, ActivityCommand.Edit.self,
+            ActivityCommand.Delete.self, ActivityCommand.List.self, ActivityCommand.Show.self,
         ]
         for c in commands {
             #expect(c.helpMessage().contains(Localization.language == .japanese ? "例:" : "Example"), "\(c) has no example")
