@@ -72,10 +72,7 @@ public struct ActivityCommand: AsyncParsableCommand {
         public static var configuration: CommandConfiguration { Localization.help.activityList.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Option(help: ArgumentHelp(Localization.help.month)) public var month: String?
-        @Option(help: ArgumentHelp(Localization.help.fy)) public var fy: Int?
-        @Option(help: ArgumentHelp(Localization.help.from)) public var from: String?
-        @Option(help: ArgumentHelp(Localization.help.to)) public var to: String?
+        @OptionGroup public var dates: DateRangeOptions
         @Option(help: ArgumentHelp(Localization.help.onlyCategory)) public var category: String?
         @Flag(help: ArgumentHelp(Localization.help.includeDeleted)) public var includeDeleted = false
         public init() {}
@@ -84,7 +81,7 @@ public struct ActivityCommand: AsyncParsableCommand {
 
         /// The date range as `visit list` reads it (one of --month, --fy, --from/--to), and the category.
         func filter() throws -> ActivityFilter {
-            let range = try InputParsing.dateRange(month: month, fy: fy, from: from, to: to)
+            let range = try dates.range()
             return ActivityFilter(from: range.from, to: range.to,
                                   category: try category.map { try InputParsing.knownCode($0, option: "category") as ActivityCategory },
                                   includeDeleted: includeDeleted)

@@ -24,21 +24,6 @@ enum InputParsing {
         return (d.year, d.month)
     }
 
-    /// The date range of a list command: one of --month, --fy, or --from/--to (inclusive), as a filter.
-    static func dateRange(month: String?, fy: Int?, from: String?, to: String?) throws -> VisitFilter {
-        let ranges = [month != nil, fy != nil, from != nil || to != nil].filter { $0 }.count
-        if ranges > 1 { throw ValidationError(strings.oneRangeOnly) }
-        var f = VisitFilter()
-        if let month { let m = try self.month(month); f = .month(year: m.year, month: m.month) }
-        if let fy {
-            guard FiscalYear.supportedYears.contains(fy) else { throw ValidationError(strings.badFiscalYear(fy)) }
-            f = .fiscalYear(FiscalYear(fy))
-        }
-        if let d = try date(from, option: "from") { f.from = d }
-        if let d = try date(to, option: "to") { f.to = d }
-        return f
-    }
-
     static func code<C: CodeList>(_ text: String?) -> C? {
         text.map { C.parse($0) ?? C(rawValue: $0) }
     }

@@ -134,10 +134,7 @@ public struct VisitCommand: AsyncParsableCommand {
         public static var configuration: CommandConfiguration { Localization.help.visitList.configuration() }
         @OptionGroup public var global: GlobalOptions
         @OptionGroup public var output: OutputOptions
-        @Option(help: ArgumentHelp(Localization.help.month)) public var month: String?
-        @Option(help: ArgumentHelp(Localization.help.fy)) public var fy: Int?
-        @Option(help: ArgumentHelp(Localization.help.from)) public var from: String?
-        @Option(help: ArgumentHelp(Localization.help.to)) public var to: String?
+        @OptionGroup public var dates: DateRangeOptions
         @Option(help: ArgumentHelp(Localization.help.onlySubject)) public var subject: String?
         @Option(help: ArgumentHelp(Localization.help.onlyKind)) public var kind: String?
         @Flag(help: ArgumentHelp(Localization.help.includeDeleted)) public var includeDeleted = false
@@ -146,7 +143,7 @@ public struct VisitCommand: AsyncParsableCommand {
         public func validate() throws { _ = try filter() }
 
         func filter() throws -> VisitFilter {
-            var f = try InputParsing.dateRange(month: month, fy: fy, from: from, to: to)
+            var f = try dates.range()
             f.subjectId = subject
             if let kind { f.kind = try InputParsing.knownCode(kind) as VisitKind }
             f.includeDeleted = includeDeleted
