@@ -375,6 +375,27 @@ struct HostileCorpusTests {
         accept("duration 1440") { $0.durationMinutes = 1440 }
         accept("note with line breaks and tabs") { $0.note = "一行目\n\t二行目" }
 
+        // Activities (活動記録): the same strictness — count, category, members of another type.
+        let activityVersion = Fixture.create(.activity(Activity(id: "hostile-act", category: "survey", date: LocalDate("2025-06-01")!,
+                                                                district: "nishi", count: 2, visitorId: "m-1", visitorRole: .minseiIin)),
+                                             replica: replica, counter: 1000)
+        let activityBody = push([activityVersion])
+        for (name, wrong, mentions) in [("count 0", "0", ["count", "1 to 99"]), ("count 100", "100", ["count", "1 to 99"]),
+                                        ("count -1", "-1", ["count"]), ("count 2^63", "9223372036854775808", ["count"]),
+                                        ("count 1e2", "1e2", ["count"]), ("count 2.5", "2.5", ["count"]), ("count as text", #""2""#, ["count"]),
+                                        ("count null", "null", ["count"])] {
+            add("activity \(name)", edited(#""count":2"#, #""count":\#(wrong)"#, in: activityBody), mentions)
+        }
+        add("activity without a count", edited(#""count":2,"#, "", in: activityBody), ["count"])
+        add("activity with a subject", edited(#""count":2"#, #""count":2,"subjectId":"S-0001""#, in: activityBody), ["subjectId"])
+        add("activity beside a visit member", edited(#""type":"activity""#, #""type":"activity","visit":{}"#, in: activityBody), ["visit"])
+        add("activity with a bad category", edited(#""category":"survey""#, #""category":"Survey!""#, in: activityBody), ["activity-category"])
+        add("activity in another district", edited(#""district":"nishi""#, #""district":"higashi""#, in: activityBody), ["higashi"])
+        add("activity in the future", edited(#""date":"2025-06-01""#, #""date":"2031-01-01""#, in: activityBody), ["date"])
+        var goodActivity = Case(name: "activity with count 99", body: edited(#""count":2"#, #""count":99"#, in: activityBody), mentions: [])
+        goodActivity.accepted = true
+        cases.append(goodActivity)
+
         // A batch id reused for other content: 409, and nothing of the second batch stored.
         var first = Case(name: "batch id used first", body: Array(push([visit("hostile-reuse-1")], batchId: "reuse").utf8), mentions: [])
         first.accepted = true
