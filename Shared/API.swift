@@ -14,6 +14,10 @@ public enum API {
     ]
     /// Every push and pull names the replica making it; a visitor or office token is bound to the first one.
     public static let replicaHeader = "Mimamori-Replica"
+    /// The query parameter of a pull naming the document types the puller reads (`types=visit,subject,activity`).
+    /// A laptop from before activities sends none and reads only `DocumentType.readByEveryLaptop`: it is not sent
+    /// the types it would refuse (a page it cannot read would stop its pulls).
+    public static let typesParameter = "types"
     /// At most this many versions in one push batch.
     public static let maxBatchSize = 1000
     /// Request bodies larger than this are refused with 413.

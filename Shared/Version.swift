@@ -5,6 +5,10 @@ public enum DocumentType: String, Sendable, Hashable, Codable, CaseIterable {
     case subject
     /// 活動記録: work of a 民生委員 that is not a visit (`Activity`).
     case activity
+
+    /// The types every laptop reads, including those from before a type was added: what a pull that names no
+    /// `types` is sent.
+    public static let readByEveryLaptop: Set<DocumentType> = [.visit, .subject]
 }
 
 /// What a tombstone keeps of its document: only what sync and counting need — which document, of which type,

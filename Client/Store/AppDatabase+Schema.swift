@@ -138,6 +138,9 @@ extension AppDatabase {
                 t.column("version_id", .integer).notNull()
             }
             try db.create(index: "activity_index_date", on: "activity_index", columns: ["deleted", "date"])
+            // A server passes over activities for a laptop that does not ask for them (as before this version):
+            // pull everything once more, so those already passed over arrive. What is held is merged as known.
+            try db.execute(sql: "UPDATE replica SET pull_cursor = 0")
         }
         return migrator
     }

@@ -39,7 +39,8 @@ public struct HTTPTransport: SyncTransport {
     public func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges {
         try await send(
             path: API.changesPath,
-            query: [URLQueryItem(name: "since", value: String(since)), URLQueryItem(name: "limit", value: String(limit))],
+            query: [URLQueryItem(name: "since", value: String(since)), URLQueryItem(name: "limit", value: String(limit)),
+                    URLQueryItem(name: API.typesParameter, value: DocumentType.allCases.map(\.rawValue).joined(separator: ","))],
             body: nil, decode: ReceivedChanges.decode)
     }
 

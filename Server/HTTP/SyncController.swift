@@ -89,8 +89,18 @@ struct SyncController {
         guard let replica = request.headers[replicaHeaderName] else {
             throw ServerError.badRequest("\(API.replicaHeader): the header is required; send this replica's id (\(DocumentID.acceptedDescription))")
         }
+        // The types the laptop reads; one from before activities names none. Names this server does not know
+        // (a newer laptop's) are passed over: there are no such documents here.
+        var types = DocumentType.readByEveryLaptop
+        if let typesText = query.get(API.typesParameter) {
+            let names = typesText.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            guard names.count <= 16, names.allSatisfy(CodeID.isValid) else {
+                throw ServerError.badRequest("\(API.typesParameter): '\(shortened(typesText))' is not accepted; accepted: document types separated by commas, e.g. \(DocumentType.allCases.map(\.rawValue).joined(separator: ","))")
+            }
+            types = Set(names.compactMap(DocumentType.init(rawValue:)))
+        }
         try await bind(caller, to: replica)
-        return JSONReply.response(data: try await store.changesJSON(since: since, limit: limit, districts: caller.districts))
+        return JSONReply.response(data: try await store.changesJSON(since: since, limit: limit, districts: caller.districts, types: types))
     }
 
     /// `MimamoriJSON.describe`, made precise where Foundation is not: on Linux, a negative number decoded as

@@ -50,18 +50,22 @@ public struct SQLiteSyncStore: SyncStore {
         }
     }
 
-    public func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {
+    public func changesJSON(since: Int64, limit: Int, districts: Set<String>, types: Set<DocumentType>) async throws -> Data {
         try await writer.read { db in
             let epoch = try SQLitePushTransaction(db: db).epoch()
             var page = ChangesPageWriter(epoch: epoch, since: since)
-            guard !districts.isEmpty else { return page.finish(hasMore: false) }
+            guard !districts.isEmpty, !types.isEmpty else { return page.finish(hasMore: false) }
             let sortedDistricts = districts.sorted()
+            let sortedTypes = types.map(\.rawValue).sorted()
             let placeholders = Array(repeating: "?", count: sortedDistricts.count).joined(separator: ", ")
+            let typePlaceholders = Array(repeating: "?", count: sortedTypes.count).joined(separator: ", ")
             var arguments: StatementArguments = [since]
             arguments += StatementArguments(sortedDistricts)
+            arguments += StatementArguments(sortedTypes)
             arguments += [since]
             arguments += StatementArguments(sortedDistricts)
             arguments += StatementArguments(sortedDistricts)
+            arguments += StatementArguments(sortedTypes)
             arguments += [limit + 1]
             // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet
             // keeps them. Move notices of documents that left these districts (for one they do not cover) take
@@ -69,10 +73,11 @@ public struct SQLiteSyncStore: SyncStore {
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
                 FROM (SELECT document_id, type, sequence, NULL AS moved_to FROM documents
-                      WHERE sequence > ? AND district IN (\(placeholders))
+                      WHERE sequence > ? AND district IN (\(placeholders)) AND type IN (\(typePlaceholders))
                       UNION ALL
                       SELECT document_id, type, sequence, to_district FROM moves
                       WHERE sequence > ? AND from_district IN (\(placeholders)) AND to_district NOT IN (\(placeholders))
+                        AND type IN (\(typePlaceholders))
                       ORDER BY sequence LIMIT ?) d
                 LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
                 ORDER BY d.sequence, v.dot_counter, v.dot_replica

@@ -46,9 +46,10 @@ public protocol SyncStore: Sendable {
     /// Each accepted version is stored as the canonical JSON the server encodes from it (`VersionJSON`).
     /// Throws `BatchReuseError` when the (replica, batchId) was used before for other content.
     func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply
-    /// Documents changed after `since` in `districts`, oldest change first, at most `limit`: the encoded
-    /// `ChangesResponse`, spliced from the stored version JSON without decoding it.
-    func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data
+    /// Documents of `types` changed after `since` in `districts`, oldest change first, at most `limit`: the
+    /// encoded `ChangesResponse`, spliced from the stored version JSON without decoding it. Changes of other types
+    /// are passed over (a laptop that does not read them is never sent them).
+    func changesJSON(since: Int64, limit: Int, districts: Set<String>, types: Set<DocumentType>) async throws -> Data
     /// The indicator counters of the given 年度 (zero counters left out).
     func counters(fiscalYears: [Int]) async throws -> [CounterKey: Int]
     /// Counts from scratch over every document's display version: what `counters` must always equal.
@@ -65,7 +66,8 @@ public protocol SyncStore: Sendable {
 
 extension SyncStore {
     /// `changesJSON`, decoded.
-    public func changes(since: Int64, limit: Int, districts: Set<String>) async throws -> ChangesResponse {
-        try MimamoriJSON.decodeChanges(try await changesJSON(since: since, limit: limit, districts: districts))
+    public func changes(since: Int64, limit: Int, districts: Set<String>,
+                        types: Set<DocumentType> = Set(DocumentType.allCases)) async throws -> ChangesResponse {
+        try MimamoriJSON.decodeChanges(try await changesJSON(since: since, limit: limit, districts: districts, types: types))
     }
 }

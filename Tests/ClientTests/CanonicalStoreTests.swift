@@ -211,6 +211,9 @@ struct MigrationTests {
         }
         expected.visits.removeAll { v in deleted.contains { $0.documentId == v.visit.id } }
         expected.documents = expected.documents.filter { !$0.display.deleted }.map(V1Observed.erased)
+        // Migration v5 pulls everything once more, so activities a server passed over for an older laptop arrive.
+        #expect(expected.pullCursor > 0)
+        expected.pullCursor = 0
         #expect(observed.visits == expected.visits)
         #expect(observed.subjects == expected.subjects)
         #expect(observed.documents == expected.documents)

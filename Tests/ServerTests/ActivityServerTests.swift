@@ -36,6 +36,14 @@ struct ActivityServerTests {
             #expect(page.changes.map(\.documentId) == ["act-1"])
             #expect(page.changes.first?.type == .activity)
             #expect(page.changes.first?.versions == [v1])
+            // A laptop from before activities (a pull naming no types) is not sent them: it would refuse the page.
+            let older = try await client.changes(since: 0, token: fx.visitor, replica: a, types: nil).decode(ChangesResponse.self)
+            #expect(older.changes.isEmpty)
+            let unknownType = try await client.changes(since: 0, token: fx.visitor, replica: a, types: "visit,memo").decode(ChangesResponse.self)
+            #expect(unknownType.changes.isEmpty, "a type this server does not know is passed over")
+            let badTypes = try await client.changes(since: 0, token: fx.visitor, replica: a, types: "visit;DROP")
+            #expect(badTypes.status == .badRequest)
+            #expect(try badTypes.error().message.contains("types: 'visit;DROP' is not accepted"))
             // Another 校区's office does not see it.
             let other = try await client.changes(since: 0, token: fx.office, replica: "replica-office").decode(ChangesResponse.self)
             #expect(other.changes.isEmpty)

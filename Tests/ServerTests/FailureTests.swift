@@ -16,8 +16,8 @@ struct FailingPushStore: SyncStore {
     func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         throw DiskFull()
     }
-    func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {
-        try await base.changesJSON(since: since, limit: limit, districts: districts)
+    func changesJSON(since: Int64, limit: Int, districts: Set<String>, types: Set<DocumentType>) async throws -> Data {
+        try await base.changesJSON(since: since, limit: limit, districts: districts, types: types)
     }
     func counters(fiscalYears: [Int]) async throws -> [CounterKey: Int] { try await base.counters(fiscalYears: fiscalYears) }
     func recount() async throws -> [CounterKey: Int] { try await base.recount() }

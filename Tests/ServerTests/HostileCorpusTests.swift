@@ -348,6 +348,10 @@ struct HostileCorpusTests {
             cases.append(Case(name: "limit=\(limit)", method: .get, path: API.changesPath + "?since=0&limit=\(limit)",
                               headers: [API.replicaHeader: replica], mentions: ["limit"], status: .badRequest))
         }
+        for types in ["", "visit,", "Visit", "visit;subject", String(repeating: "visit,", count: 20) + "visit"] {
+            cases.append(Case(name: "types=\(types)", method: .get, path: API.changesPath + "?since=0&types=\(types)",
+                              headers: [API.replicaHeader: replica], mentions: ["types"], status: .badRequest))
+        }
         cases.append(Case(name: "pull without a replica header", method: .get, path: API.changesPath + "?since=0",
                           mentions: [API.replicaHeader], status: .badRequest))
         cases.append(Case(name: "pull with a bad replica header", method: .get, path: API.changesPath + "?since=0",

@@ -31,6 +31,7 @@ struct OpenAPITests {
             #expect(Self.document.contains("\n  \(path):\n"), "\(path) missing")
         }
         #expect(Self.document.contains("name: \(API.replicaHeader)"))
+        #expect(Self.document.contains("- name: \(API.typesParameter)\n          in: query"))
         #expect(Self.document.contains("maxItems: \(API.maxBatchSize)"))
         #expect(Self.document.contains("maximum: \(API.maxPageSize)"))
         #expect(Self.document.contains("default: \(API.defaultPageSize)"))

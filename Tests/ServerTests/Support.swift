@@ -87,8 +87,10 @@ extension TestClientProtocol {
         return try response.decode(PushResponse.self).results
     }
 
-    func changes(since: Int64, limit: Int? = nil, token: IssuedToken, replica: String) async throws -> TestResponse {
-        let query = "?since=\(since)" + (limit.map { "&limit=\($0)" } ?? "")
+    /// A pull as this build's laptop makes it (every type), or with `types` as given (nil: none, as an older laptop).
+    func changes(since: Int64, limit: Int? = nil, token: IssuedToken, replica: String,
+                 types: String? = DocumentType.allCases.map(\.rawValue).joined(separator: ",")) async throws -> TestResponse {
+        let query = "?since=\(since)" + (limit.map { "&limit=\($0)" } ?? "") + (types.map { "&\(API.typesParameter)=\($0)" } ?? "")
         return try await send(.get, API.changesPath + query, token: token.secret, replica: replica)
     }
 

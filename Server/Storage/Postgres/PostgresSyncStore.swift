@@ -173,20 +173,22 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         }
     }
 
-    public func changesJSON(since: Int64, limit: Int, districts: Set<String>) async throws -> Data {
+    public func changesJSON(since: Int64, limit: Int, districts: Set<String>, types: Set<DocumentType>) async throws -> Data {
         var page = ChangesPageWriter(epoch: try await epoch(), since: since)
-        guard !districts.isEmpty else { return page.finish(hasMore: false) }
+        guard !districts.isEmpty, !types.isEmpty else { return page.finish(hasMore: false) }
         let sortedDistricts = districts.sorted()
+        let sortedTypes = types.map(\.rawValue).sorted()
         let limitPlusOne = Int64(limit) + 1
         // One statement, so one snapshot: every push is in it whole or not at all, and (pushes committing in
         // sequence order) every sequence below the highest it shows.
         let rows = try await client.query("""
             SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
             FROM (SELECT document_id, type, sequence, NULL::text AS moved_to FROM documents
-                  WHERE sequence > \(since) AND district = ANY(\(sortedDistricts))
+                  WHERE sequence > \(since) AND district = ANY(\(sortedDistricts)) AND type = ANY(\(sortedTypes))
                   UNION ALL
                   SELECT document_id, type, sequence, to_district FROM moves
                   WHERE sequence > \(since) AND from_district = ANY(\(sortedDistricts)) AND to_district <> ALL(\(sortedDistricts))
+                    AND type = ANY(\(sortedTypes))
                   ORDER BY sequence LIMIT \(limitPlusOne)) d
             LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
             ORDER BY d.sequence, v.dot_counter, v.dot_replica
