@@ -18,6 +18,8 @@ struct MimamoriBench {
         var maxVisits = 10_000_000
         var dir = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-bench-\(UUID().uuidString)")
         var dashboardOnly = false
+        var serverVisits = 1_000_000
+        var serverProcessOnly = false
         var args = CommandLine.arguments.dropFirst()
         while let a = args.popFirst() {
             switch a {
@@ -25,6 +27,11 @@ struct MimamoriBench {
             case "--max-visits": maxVisits = Int(args.popFirst() ?? "") ?? maxVisits
             case "--page-size": pageSize = Int(args.popFirst() ?? "") ?? pageSize
             case "--dir": dir = URL(fileURLWithPath: args.popFirst() ?? dir.path)
+            case "--server-visits": serverVisits = Int(args.popFirst() ?? "") ?? serverVisits
+            case "--server-process": serverProcessOnly = true
+            case "--serve":
+                try await ServerProcess.serve(directory: URL(fileURLWithPath: args.popFirst() ?? "."))
+                return
             case "--store-push":
                 try await storePush(dir: dir)
                 return
@@ -37,7 +44,7 @@ struct MimamoriBench {
             case "--dashboard":
                 dashboardOnly = true
             default:
-                print("usage: mimamori-bench [--visits N] [--max-visits M] [--page-size P] [--dir DIR] | --client-apply | --store-push | --codec")
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--server-visits S] [--page-size P] [--dir DIR] [--server-process] | --client-apply | --store-push | --codec")
                 return
             }
         }
@@ -58,6 +65,11 @@ struct MimamoriBench {
         // The physical ceiling, in the same run.
         let ceiling = try Ceiling.plainInsert(documents, in: dir)
         report.add("plain SQLite insert of the same rows (ceiling)", String(format: "%.0f rows/s", ceiling))
+        if serverProcessOnly {
+            try await ServerProcess.measure(visits: serverVisits, dir: dir, pageSize: pageSize, ceiling: ceiling, report: &report)
+            print(report.markdown)
+            return
+        }
 
         let store = try SQLiteSyncStore(directory: dir.appendingPathComponent("server"))
         let tokens = try await visitorTokens(store)
@@ -126,6 +138,11 @@ struct MimamoriBench {
         }
         report.add("push over loopback HTTP, batches of 1000, four laptops at once",
                    String(format: "%.0f visits/s (%.3f of ceiling)", concurrentRate, concurrentRate / ceiling))
+
+        // The server in its own process: its memory while ingesting `serverVisits`, and bytes stored per visit.
+        if serverVisits > 0 {
+            try await ServerProcess.measure(visits: serverVisits, dir: dir, pageSize: pageSize, ceiling: ceiling, report: &report)
+        }
 
         // Whole-process time of the CLI on the laptop database of `visits` visits.
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori").path
