@@ -60,9 +60,42 @@ enum ServerProcess {
             return (peak, current)
         }
 
+        /// CPU time (user + system) the child has used so far, in seconds.
+        func cpuSeconds() -> Double? { ServerProcess.cpuSeconds(pid: "\(process.processIdentifier)") }
+
         func stop() {
             try? input.fileHandleForWriting.close()
             process.waitUntilExit()
+        }
+    }
+
+    /// CPU time (user + system) a process has used, in seconds, from /proc/PID/stat (nil elsewhere). Under load
+    /// from other processes a figure per visit of CPU time moves far less than one of wall time.
+    static func cpuSeconds(pid: String) -> Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // Fields after the command name: state is field 3, utime 14 and stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 13, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
+    /// CPU time of the child and of this process from a start, per visit.
+    struct CPUClock {
+        let child: Child
+        let server: Double?
+        let own: Double?
+
+        init(child: Child) {
+            self.child = child
+            server = child.cpuSeconds()
+            own = ServerProcess.cpuSeconds(pid: "self")
+        }
+
+        /// Microseconds of CPU per visit since the start, in the server and in this process.
+        func perVisit(_ count: Int) -> (server: Double, own: Double)? {
+            guard let server, let own, let serverNow = child.cpuSeconds(), let ownNow = ServerProcess.cpuSeconds(pid: "self") else { return nil }
+            return ((serverNow - server) * 1e6 / Double(count), (ownNow - own) * 1e6 / Double(count))
         }
     }
 
@@ -80,6 +113,7 @@ enum ServerProcess {
 
         var memorySamples: [Int] = []
         var jsonBytes = 0
+        let pushCPU = CPUClock(child: child)
         let start = ContinuousClock.now
         for r in 0..<Workload.replicaCount {
             let replica = Workload.replicas[r]
@@ -115,6 +149,10 @@ enum ServerProcess {
         let pushRate = Double(documents) / (ContinuousClock.now - start).seconds
         report.add("push into the server in its own process, \(label) (one laptop at a time, batches made as it goes)",
                    String(format: "%.0f visits/s (%.3f of ceiling)", pushRate, pushRate / ceiling))
+        if let cpu = pushCPU.perVisit(documents) {
+            report.add("CPU time per pushed visit: server process / sending process (making the batches included)",
+                       String(format: "%.1f µs / %.1f µs (the server alone on a core: %.0f visits/s)", cpu.server, cpu.own, 1e6 / cpu.server))
+        }
         func mb(_ b: Int) -> String { String(format: "%.0f MB", Double(b) / 1_048_576) }
         if let m = child.memory(), !memorySamples.isEmpty {
             let quarter = memorySamples[memorySamples.count / 4], half = memorySamples[memorySamples.count / 2]
@@ -127,35 +165,24 @@ enum ServerProcess {
         try client.initReplica(visitorId: "office-2", name: "東校区事務局", role: "shakyo_staff", district: Workload.district(ofReplica: 1))
         try client.encrypt(passphrase: "bench passphrase")
         try client.login(server: child.url.absoluteString, token: office.secret)
-        var rss = RSSSampler()
-        let pullStart = ContinuousClock.now
-        let login = try SyncEngine.forLogin(database: client)
-        let summary = try await SyncEngine(database: client, transport: login.transport, pageSize: pageSize).sync { p in
-            guard case let .pulled(n, _) = p else { return }
-            rss.sample()
-            if n % 100_000 < pageSize { log("pulled \(n) from the server process") }
-        }
-        let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
-        guard summary.pulled == documents else { throw BenchFailure("pulled \(summary.pulled) of \(documents)") }
+        let pullCPU = CPUClock(child: child)
+        let pull = try await MimamoriBench.pullAll(into: client, pageSize: pageSize, expected: documents, logEvery: 100_000)
         report.add("pull and apply \(label) from the server in its own process (encrypted laptop, pages of \(pageSize))",
-                   String(format: "%.0f visits/s (%.3f of ceiling)", pullRate, pullRate / ceiling))
-        report.add("laptop resident memory while pulling \(label) (bench process without the server)", rss.summary)
+                   String(format: "%.0f visits/s (%.3f of ceiling)", pull.rate, pull.rate / ceiling))
+        if let cpu = pullCPU.perVisit(documents) {
+            report.add("CPU time per pulled visit: server process / laptop process",
+                       String(format: "%.1f µs / %.1f µs (the laptop alone on a core: %.0f visits/s)", cpu.server, cpu.own, 1e6 / cpu.own))
+        }
+        report.add("laptop resident memory while pulling \(label) (bench process without the server)", pull.rss.summary)
         if let m = child.memory() {
             report.add("server resident memory after serving the pull (its own process)", "peak \(mb(m.peak)) (VmHWM), now \(mb(m.current))")
         }
         child.stop()
         stopped = true
 
-        let jsonPerDocument = Double(jsonBytes) / Double(documents)
-        _ = try await setup.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        let serverBytes = (try FileManager.default.attributesOfItem(atPath: setup.writer.path)[.size] as? Int) ?? 0
         report.add("server bytes stored per document (\(label), all tables and indexes, dashboard's included)",
-                   String(format: "%.0f bytes on disk; its version's JSON is %.0f bytes (%.2f×)",
-                          Double(serverBytes) / Double(documents), jsonPerDocument, Double(serverBytes) / Double(documents) / jsonPerDocument))
-        _ = try await client.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        let laptopBytes = (try FileManager.default.attributesOfItem(atPath: client.writer.path)[.size] as? Int) ?? 0
+                   try StoredSize.perDocument(setup.writer, documents: documents, jsonBytes: jsonBytes))
         report.add("laptop bytes stored per document (\(label), encrypted)",
-                   String(format: "%.0f bytes on disk; its version's JSON is %.0f bytes (%.2f×)",
-                          Double(laptopBytes) / Double(documents), jsonPerDocument, Double(laptopBytes) / Double(documents) / jsonPerDocument))
+                   try StoredSize.perDocument(client.writer, documents: documents, jsonBytes: jsonBytes))
     }
 }

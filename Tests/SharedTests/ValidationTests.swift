@@ -69,8 +69,8 @@ struct ValidationTests {
 
     @Test func duplicatesAnywhereInAListAreNamedOnceEach() {
         #expect(message(visit { $0.concerns = ["isolation", "dementia_signs", "isolation", "dementia_signs"] }) == """
-            concern: 'dementia_signs' is not accepted; accepted: each value at most once
             concern: 'isolation' is not accepted; accepted: each value at most once
+            concern: 'dementia_signs' is not accepted; accepted: each value at most once
             """)
         #expect(message(visit { $0.concerns = ["isolation", "dementia_signs"] }).isEmpty)
     }
