@@ -97,17 +97,24 @@ struct Checker {
             return require(false, field, shortened(value), "non-empty text of \(limit.description)")
         }
         let blank = !value.unicodeScalars.contains { !$0.properties.isWhitespace }
-        let control = value.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        let control = value.unicodeScalars.contains(where: Checker.isControl)
         require(!blank && !control, field, value, "non-empty text of \(limit.description), on one line with no control characters")
     }
 
     /// Free text: line breaks and tabs allowed, other control characters not.
+    /// Unicode's control characters (general category Cc) are exactly U+0000–U+001F and U+007F–U+009F, a set
+    /// Unicode promises never to change: checked by value, with no property lookup for every character of
+    /// every note a server receives.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
+    }
+
     mutating func note(_ value: String?) {
         guard let n = value else { return }
         guard Limits.note.allows(n) else {
             return require(false, "note", shortened(n), Limits.note.description)
         }
-        let control = n.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" && $0 != "\t" }
+        let control = n.unicodeScalars.contains { Checker.isControl($0) && $0 != "\n" && $0 != "\t" }
         require(!control, "note", shortened(n), "text with no control characters other than line breaks and tabs")
     }
 
@@ -125,6 +132,8 @@ struct Checker {
             return require(false, C.field, "\(values.count) entries", "at most \(Limits.codesPerList) entries")
         }
         for v in values { code(v) }
+        // The lists are short: compare pairs, and group only when there is a duplicate to name.
+        guard values.indices.contains(where: { i in values[(i + 1)...].contains(values[i]) }) else { return }
         let duplicates = Dictionary(grouping: values, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
         for d in duplicates {
             problems.append(ValidationProblem(field: C.field, value: d.rawValue, accepted: "each value at most once"))

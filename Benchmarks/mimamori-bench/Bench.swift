@@ -18,6 +18,8 @@ struct MimamoriBench {
         var maxVisits = 10_000_000
         var dir = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-bench-\(UUID().uuidString)")
         var dashboardOnly = false
+        var serverVisits = 1_000_000
+        var serverProcessOnly = false
         var args = CommandLine.arguments.dropFirst()
         while let a = args.popFirst() {
             switch a {
@@ -25,6 +27,11 @@ struct MimamoriBench {
             case "--max-visits": maxVisits = Int(args.popFirst() ?? "") ?? maxVisits
             case "--page-size": pageSize = Int(args.popFirst() ?? "") ?? pageSize
             case "--dir": dir = URL(fileURLWithPath: args.popFirst() ?? dir.path)
+            case "--server-visits": serverVisits = Int(args.popFirst() ?? "") ?? serverVisits
+            case "--server-process": serverProcessOnly = true
+            case "--serve":
+                try await ServerProcess.serve(directory: URL(fileURLWithPath: args.popFirst() ?? "."))
+                return
             case "--store-push":
                 try await storePush(dir: dir)
                 return
@@ -37,7 +44,7 @@ struct MimamoriBench {
             case "--dashboard":
                 dashboardOnly = true
             default:
-                print("usage: mimamori-bench [--visits N] [--max-visits M] [--page-size P] [--dir DIR] | --client-apply | --store-push | --codec")
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--server-visits S] [--page-size P] [--dir DIR] [--server-process] | --client-apply | --store-push | --codec")
                 return
             }
         }
@@ -58,6 +65,11 @@ struct MimamoriBench {
         // The physical ceiling, in the same run.
         let ceiling = try Ceiling.plainInsert(documents, in: dir)
         report.add("plain SQLite insert of the same rows (ceiling)", String(format: "%.0f rows/s", ceiling))
+        if serverProcessOnly {
+            try await ServerProcess.measure(visits: serverVisits, dir: dir, pageSize: pageSize, ceiling: ceiling, report: &report)
+            print(report.markdown)
+            return
+        }
 
         let store = try SQLiteSyncStore(directory: dir.appendingPathComponent("server"))
         let tokens = try await visitorTokens(store)
@@ -83,18 +95,9 @@ struct MimamoriBench {
             try FileManager.default.createDirectory(at: runtimeDir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
             try client.keepUnlockedKey(in: KeyCache(directory: runtimeDir.appendingPathComponent("mimamori"), place: .runtimeDirectory))
             try client.login(server: url.absoluteString, token: office.secret)
-            var rss = RSSSampler()
-            let pullStart = ContinuousClock.now
-            let login = try SyncEngine.forLogin(database: client)
-            let summary = try await SyncEngine(database: client, transport: login.transport, pageSize: pullPageSize).sync { p in
-                guard case let .pulled(n, _) = p else { return }
-                rss.sample()
-                if n % 20_000 < pullPageSize { log("pulled \(n)") }
-            }
-            let pullRate = Double(summary.pulled) / (ContinuousClock.now - pullStart).seconds
-            precondition(summary.pulled == documents.count, "pulled \(summary.pulled) of \(documents.count)")
-            report.add("pull and apply into a client database (pages of \(pullPageSize))", String(format: "%.0f visits/s (%.3f of ceiling)", pullRate, pullRate / ceiling))
-            report.add("resident memory while pulling (bench process: server and laptop)", rss.summary)
+            let pull = try await pullAll(into: client, pageSize: pullPageSize, expected: documents.count, logEvery: 20_000)
+            report.add("pull and apply into a client database (pages of \(pullPageSize))", String(format: "%.0f visits/s (%.3f of ceiling)", pull.rate, pull.rate / ceiling))
+            report.add("resident memory while pulling (bench process: server and laptop)", pull.rss.summary)
             report.add("laptop bytes stored per visit", try StoredSize.laptop(client, documents: documents))
 
             // Totals, read by a coordinator over HTTP, at growing numbers of visits.
@@ -126,6 +129,11 @@ struct MimamoriBench {
         }
         report.add("push over loopback HTTP, batches of 1000, four laptops at once",
                    String(format: "%.0f visits/s (%.3f of ceiling)", concurrentRate, concurrentRate / ceiling))
+
+        // The server in its own process: its memory while ingesting `serverVisits`, and bytes stored per visit.
+        if serverVisits > 0 {
+            try await ServerProcess.measure(visits: serverVisits, dir: dir, pageSize: pageSize, ceiling: ceiling, report: &report)
+        }
 
         // Whole-process time of the CLI on the laptop database of `visits` visits.
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori").path
@@ -233,6 +241,21 @@ struct MimamoriBench {
             try await group.waitForAll()
         }
         return Double(documents.count) / (ContinuousClock.now - start).seconds
+    }
+
+    /// Pulls everything into `client` through the engine `mimamori sync` uses (the login's transport), sampling
+    /// this process's memory after every page: documents per second, and the samples.
+    static func pullAll(into client: AppDatabase, pageSize: Int, expected: Int, logEvery: Int) async throws -> (rate: Double, rss: RSSSampler) {
+        var rss = RSSSampler()
+        let start = ContinuousClock.now
+        let login = try SyncEngine.forLogin(database: client)
+        let summary = try await SyncEngine(database: client, transport: login.transport, pageSize: pageSize).sync { p in
+            guard case let .pulled(n, _) = p else { return }
+            rss.sample()
+            if n % logEvery < pageSize { log("pulled \(n)") }
+        }
+        guard summary.pulled == expected else { throw BenchFailure("pulled \(summary.pulled) of \(expected)") }
+        return (Double(summary.pulled) / (ContinuousClock.now - start).seconds, rss)
     }
 
     /// The server's push work alone, in process (no HTTP): where push time goes.
@@ -350,12 +373,15 @@ struct RSSSampler {
 /// Bytes on disk per document next to the JSON of its version.
 enum StoredSize {
     static func laptop(_ db: AppDatabase, documents: [Version]) throws -> String {
-        _ = try db.writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
-        let path = db.writer.path
-        let size = (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-        let json = documents.reduce(0) { $0 + VersionJSON.encode($1).count }
-        let perDocument = Double(size) / Double(documents.count)
-        let jsonPerDocument = Double(json) / Double(documents.count)
+        try perDocument(db.writer, documents: documents.count, jsonBytes: documents.reduce(0) { $0 + VersionJSON.encode($1).count })
+    }
+
+    /// The database file's size (after a checkpoint folds the WAL in) per document, beside the JSON's.
+    static func perDocument(_ writer: any DatabaseWriter, documents: Int, jsonBytes: Int) throws -> String {
+        _ = try writer.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        let size = (try FileManager.default.attributesOfItem(atPath: writer.path)[.size] as? Int) ?? 0
+        let perDocument = Double(size) / Double(documents)
+        let jsonPerDocument = Double(jsonBytes) / Double(documents)
         return String(format: "%.0f bytes per document on disk; its version's JSON is %.0f bytes (%.2f×)",
                       perDocument, jsonPerDocument, perDocument / jsonPerDocument)
     }

@@ -179,12 +179,8 @@ struct DocumentBatch {
             project(display, rowId: rowId, inConflict: after.isConflict)
             erasedDocuments.remove(id)
         }
-        for (key, delta) in IndicatorCounting.deltas(before: before.display, after: display) {
-            counterDeltas[key, default: 0] += delta
-        }
-        for (key, delta) in ActivityCounterKey.deltas(before: before.display, after: display) {
-            activityDeltas[key, default: 0] += delta
-        }
+        IndicatorCounting.addDeltas(before: before.display, after: display, to: &counterDeltas)
+        ActivityCounterKey.addDeltas(before: before.display, after: display, to: &activityDeltas)
     }
 
     /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
@@ -192,12 +188,8 @@ struct DocumentBatch {
     /// with a message naming where it went. A change already in a formed batch stays in it (a batch never
     /// changes); the server refuses it with the same news.
     mutating func withdraw(documentId id: String, type: DocumentType, to district: String) {
-        for (key, delta) in IndicatorCounting.deltas(before: currentSet(id).display, after: nil) {
-            counterDeltas[key, default: 0] += delta
-        }
-        for (key, delta) in ActivityCounterKey.deltas(before: currentSet(id).display, after: nil) {
-            activityDeltas[key, default: 0] += delta
-        }
+        IndicatorCounting.addDeltas(before: currentSet(id).display, after: nil, to: &counterDeltas)
+        ActivityCounterKey.addDeltas(before: currentSet(id).display, after: nil, to: &activityDeltas)
         held[id] = [:]
         sets[id] = VersionSet()
         projections[id] = .removed(type)
@@ -294,7 +286,7 @@ struct DocumentBatch {
         try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, values: activityRows)
         try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
         try CounterRecord.add(counterDeltas, in: db)
-        try ActivityCounterKey.add(activityDeltas, in: db)
+        try ActivityCounterKey.add(activityDeltas.filter { $0.value != 0 }, in: db)
     }
 
     static let rowsPerStatement = 250

@@ -78,11 +78,10 @@ struct ActivityCounterKey: Hashable {
         return keys
     }
 
-    static func deltas(before: Version?, after: Version?) -> [ActivityCounterKey: Int] {
-        var d: [ActivityCounterKey: Int] = [:]
-        for (k, n) in contribution(of: before) { d[k, default: 0] -= n }
-        for (k, n) in contribution(of: after) { d[k, default: 0] += n }
-        return d.filter { $0.value != 0 }
+    /// Adds the change from `before` to `after` into a page's running `totals` (entries may reach zero).
+    static func addDeltas(before: Version?, after: Version?, to totals: inout [ActivityCounterKey: Int]) {
+        for (k, n) in contribution(of: before) { totals[k, default: 0] -= n }
+        for (k, n) in contribution(of: after) { totals[k, default: 0] += n }
     }
 
     /// Adds deltas with one upsert each, then drops the counters that reached zero (so a day with no visit left

@@ -81,10 +81,7 @@ enum DashboardSchema {
 
     /// Counts what a database made before the dashboard already holds: once, at upgrade.
     private static func backfill(_ db: Database) throws {
-        var counters: [DistrictCounterKey: Int] = [:]
-        var holders: [NichijiHolderKey: Int] = [:]
-        var minseiMetrics: [MinseiKey: Int] = [:]
-        var minseiDays: [MinseiDayKey: Int] = [:]
+        var deltas = DashboardDeltas()
         let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
         var currentId: String?
         var current: [Version] = []
@@ -93,11 +90,7 @@ enum DashboardSchema {
             defer { current = [] }
             guard let id = currentId, !current.isEmpty else { return }
             let set = try VersionSet(current)
-            for key in DistrictCounting.contribution(of: set.display) { counters[key, default: 0] += 1 }
-            if let holder = DistrictCounting.holder(of: set.display) { holders[holder, default: 0] += 1 }
-            let minsei = DistrictCounting.minseiDeltas(before: nil, after: set.display)
-            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
-            minseiDays.merge(minsei.days, uniquingKeysWith: +)
+            deltas.add(before: nil, after: set.display)
             try DashboardTables.saveConflict(id: id, set, at: now, in: db)
         }
         while let row = try rows.next() {
@@ -106,9 +99,7 @@ enum DashboardSchema {
             current.append(try SQLitePushTransaction.decodeVersion(row["version"]))
         }
         try flush()
-        try DashboardTables.add(counters, in: db)
-        try DashboardTables.add(holders, in: db)
-        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
+        try deltas.write(in: db)
     }
 }
 
@@ -172,10 +163,7 @@ enum DistrictCounting {
     }
 
     static func deltas(before: Version?, after: Version?) -> [DistrictCounterKey: Int] {
-        var d: [DistrictCounterKey: Int] = [:]
-        for k in contribution(of: before) { d[k, default: 0] -= 1 }
-        for k in contribution(of: after) { d[k, default: 0] += 1 }
-        return d.filter { $0.value != 0 }
+        DashboardDeltas(before: before, after: after).counters.filter { $0.value != 0 }
     }
 
     /// What a live visit or activity of a 民生委員・児童委員 adds to their monthly activity record (Shared's
@@ -189,17 +177,8 @@ enum DistrictCounting {
     }
 
     static func minseiDeltas(before: Version?, after: Version?) -> (metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) {
-        var metrics: [MinseiKey: Int] = [:]
-        var days: [MinseiDayKey: Int] = [:]
-        if let b = minseiActivity(of: before) {
-            for (k, n) in b.metrics { metrics[k, default: 0] -= n }
-            days[b.day, default: 0] -= 1
-        }
-        if let a = minseiActivity(of: after) {
-            for (k, n) in a.metrics { metrics[k, default: 0] += n }
-            days[a.day, default: 0] += 1
-        }
-        return (metrics.filter { $0.value != 0 }, days.filter { $0.value != 0 })
+        let d = DashboardDeltas(before: before, after: after)
+        return (d.minseiMetrics.filter { $0.value != 0 }, d.minseiDays.filter { $0.value != 0 })
     }
 
     /// The contract holder a live 日常生活自立支援事業 check-in visited, if it is one.
@@ -209,10 +188,7 @@ enum DistrictCounting {
     }
 
     static func holderDeltas(before: Version?, after: Version?) -> [NichijiHolderKey: Int] {
-        var d: [NichijiHolderKey: Int] = [:]
-        if let k = holder(of: before) { d[k, default: 0] -= 1 }
-        if let k = holder(of: after) { d[k, default: 0] += 1 }
-        return d.filter { $0.value != 0 }
+        DashboardDeltas(before: before, after: after).holders.filter { $0.value != 0 }
     }
 }
 
@@ -238,24 +214,14 @@ struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
 
     func saveDocuments(_ saves: [DocumentSave]) throws {
         try base.saveDocuments(saves)
-        var counters: [DistrictCounterKey: Int] = [:]
-        var holders: [NichijiHolderKey: Int] = [:]
-        var minseiMetrics: [MinseiKey: Int] = [:]
-        var minseiDays: [MinseiDayKey: Int] = [:]
+        var deltas = DashboardDeltas()
         for save in saves {
-            let before = save.previous?.versions.display, after = save.document.versions.display
-            counters.merge(DistrictCounting.deltas(before: before, after: after), uniquingKeysWith: +)
-            holders.merge(DistrictCounting.holderDeltas(before: before, after: after), uniquingKeysWith: +)
-            let minsei = DistrictCounting.minseiDeltas(before: before, after: after)
-            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
-            minseiDays.merge(minsei.days, uniquingKeysWith: +)
+            deltas.add(before: save.previous?.versions.display, after: save.document.versions.display)
             if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
                 try DashboardTables.saveConflict(id: save.id, save.document.versions, at: now, in: db)
             }
         }
-        try DashboardTables.add(counters, in: db)
-        try DashboardTables.add(holders, in: db)
-        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
+        try deltas.write(in: db)
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
@@ -269,6 +235,45 @@ struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
                 refused_total = replica_activity.refused_total + excluded.refused_total,
                 refused_last_push = excluded.refused_last_push
             """, arguments: [replica, now.milliseconds, now.milliseconds, refused, refused])
+    }
+}
+
+/// What a batch of documents does to the dashboard's tables, summed as it goes (one dictionary per table for
+/// the whole batch, not one per document): the rule of `DistrictCounting`, written once by `write(in:)`.
+struct DashboardDeltas {
+    var counters: [DistrictCounterKey: Int] = [:]
+    var holders: [NichijiHolderKey: Int] = [:]
+    var minseiMetrics: [MinseiKey: Int] = [:]
+    var minseiDays: [MinseiDayKey: Int] = [:]
+
+    init() {}
+
+    /// One document's change.
+    init(before: Version?, after: Version?) {
+        add(before: before, after: after)
+    }
+
+    /// A document's display version went from `before` to `after` (nil: none).
+    mutating func add(before: Version?, after: Version?) {
+        for k in DistrictCounting.contribution(of: before) { counters[k, default: 0] -= 1 }
+        for k in DistrictCounting.contribution(of: after) { counters[k, default: 0] += 1 }
+        if let k = DistrictCounting.holder(of: before) { holders[k, default: 0] -= 1 }
+        if let k = DistrictCounting.holder(of: after) { holders[k, default: 0] += 1 }
+        if let b = DistrictCounting.minseiActivity(of: before) {
+            for (k, n) in b.metrics { minseiMetrics[k, default: 0] -= n }
+            minseiDays[b.day, default: 0] -= 1
+        }
+        if let a = DistrictCounting.minseiActivity(of: after) {
+            for (k, n) in a.metrics { minseiMetrics[k, default: 0] += n }
+            minseiDays[a.day, default: 0] += 1
+        }
+    }
+
+    /// Writes the changes that are not zero.
+    func write(in db: Database) throws {
+        try DashboardTables.add(counters.filter { $0.value != 0 }, in: db)
+        try DashboardTables.add(holders.filter { $0.value != 0 }, in: db)
+        try DashboardTables.add(minseiMetrics.filter { $0.value != 0 }, minseiDays.filter { $0.value != 0 }, in: db)
     }
 }
 

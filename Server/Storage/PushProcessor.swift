@@ -51,19 +51,33 @@ public struct DocumentSave: Sendable {
     public let document: StoredDocument
     public let previous: StoredDocument?
     public let sequence: Int64
+    /// The canonical JSON (`VersionJSON`) of versions this batch brought, by dot, made once per pushed version.
+    public var versionJSON: [Dot: Data] = [:]
+
+    /// The canonical JSON to store for one of `document`'s versions.
+    public func json(of version: Version) -> Data {
+        versionJSON[version.dot] ?? VersionJSON.encode(version)
+    }
 }
 
 extension Array where Element == DocumentSave {
     /// What the saves do to the stored versions, keyed by dot: the dots they supersede (to delete) and the
-    /// versions new to each document (to insert); survivors are never rewritten. The same for every store.
-    public var versionChanges: (superseded: [(documentId: String, dot: Dot)], inserted: [(documentId: String, version: Version)]) {
+    /// versions new to each document (to insert, with the canonical JSON to store); survivors are never
+    /// rewritten. The same for every store.
+    public var versionChanges: (superseded: [(documentId: String, dot: Dot)], inserted: [(documentId: String, dot: Dot, json: Data)]) {
         var superseded: [(documentId: String, dot: Dot)] = []
-        var inserted: [(documentId: String, version: Version)] = []
+        var inserted: [(documentId: String, dot: Dot, json: Data)] = []
+        inserted.reserveCapacity(count)
         for save in self {
-            let kept = Set(save.document.versions.versions.map(\.dot))
-            let before = Set(save.previous?.versions.versions.map(\.dot) ?? [])
+            // A new document (the bulk of any first push) supersedes nothing: no sets of dots to build.
+            guard let previous = save.previous, !previous.versions.isEmpty else {
+                for v in save.document.versions.versions { inserted.append((save.id, v.dot, save.json(of: v))) }
+                continue
+            }
+            let kept = Set(save.document.versions.versions.map { $0.dot })
+            let before = Set(previous.versions.versions.map { $0.dot })
             superseded += before.subtracting(kept).map { (save.id, $0) }
-            inserted += save.document.versions.versions.filter { !before.contains($0.dot) }.map { (save.id, $0) }
+            for v in save.document.versions.versions where !before.contains(v.dot) { inserted.append((save.id, v.dot, save.json(of: v))) }
         }
         return (superseded, inserted)
     }
@@ -107,8 +121,11 @@ public struct PushProcessor {
     }
 
     public func run(_ request: PushRequest, in tx: some PushTransaction) throws -> PushReply {
-        // The hash of the batch's canonical JSON: a retry matches whatever whitespace or key order it was sent in.
-        let contentHash = Data(SHA256.hash(data: MimamoriJSON.encodePush(request)))
+        // Each version's canonical JSON, written once: hashed here and stored as it is by `saveDocuments`.
+        let canonical = request.versions.map(VersionJSON.encode)
+        // The hash of the batch's canonical JSON (the bytes `encodePush(request)` writes): a retry matches
+        // whatever whitespace or key order it was sent in.
+        let contentHash = Data(SHA256.hash(data: MimamoriJSON.encodePush(batchId: request.batchId, replicaId: request.replicaId, versionJSON: canonical)))
         if let stored = try tx.storedBatch(replica: request.replicaId, batchId: request.batchId) {
             if let hash = stored.contentHash, hash != contentHash {
                 throw BatchReuseError(replica: request.replicaId, batchId: request.batchId)
@@ -118,19 +135,22 @@ public struct PushProcessor {
         var state = BatchState()
         // One read for the whole batch: the stored set of every document it names, and the highest counter the
         // server has seen of every other replica its vectors name (ids that cannot be valid are not looked up).
-        let ids = Array(Set(request.versions.map(\.documentId).filter(DocumentID.isValid)))
+        let ids = Array(Set(request.versions.lazy.map { $0.documentId }.filter(DocumentID.isValid)))
         let stored = try tx.documents(ids)
+        state.documents.reserveCapacity(ids.count)
+        state.original.reserveCapacity(ids.count)
+        state.versionJSON.reserveCapacity(ids.count)
         for id in ids {
             state.documents[id] = .some(stored[id])
             state.original[id] = .some(stored[id])
         }
         let others = Set(request.versions.lazy.filter { $0.vector.counters.count <= Limits.vectorEntries }
-            .flatMap(\.vector.counters.keys).filter { $0 != request.replicaId && DocumentID.isValid($0) })
+            .flatMap { $0.vector.counters.keys }.filter { $0 != request.replicaId && DocumentID.isValid($0) })
         state.highest = try tx.highestCounters(of: Array(others))
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        for version in request.versions {
-            results.append(try apply(version, pushedBy: request.replicaId, state: &state, tx: tx))
+        for (version, json) in zip(request.versions, canonical) {
+            results.append(try apply(version, json: json, pushedBy: request.replicaId, state: &state, tx: tx))
         }
 
         var sequence = try tx.lastSequence()
@@ -145,10 +165,9 @@ public struct PushProcessor {
                 try tx.recordMove(id: id, type: document.type, from: previous.district, to: document.district, sequence: sequence)
                 sequence += 1
             }
-            saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence))
-            for (key, delta) in IndicatorCounting.deltas(before: previous?.versions.display, after: document.versions.display) {
-                deltas[key, default: 0] += delta
-            }
+            saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence,
+                                      versionJSON: state.versionJSON[id] ?? [:]))
+            IndicatorCounting.addDeltas(before: previous?.versions.display, after: document.versions.display, to: &deltas)
         }
         if !state.changedOrder.isEmpty {
             try tx.saveDocuments(saves)
@@ -172,9 +191,11 @@ public struct PushProcessor {
         var changed: Set<String> = []
         var highest: [String: UInt64] = [:]
         var raisedCounters: [String: UInt64] = [:]
+        /// The canonical JSON of each version this batch brought to a document.
+        var versionJSON: [String: [Dot: Data]] = [:]
     }
 
-    private func apply(_ version: Version, pushedBy replica: String, state: inout BatchState,
+    private func apply(_ version: Version, json: Data, pushedBy replica: String, state: inout BatchState,
                        tx: some PushTransaction) throws -> PushResult {
         func reject(_ code: RejectionCode, _ message: String) -> PushResult {
             PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
@@ -232,6 +253,7 @@ public struct PushProcessor {
         }
         if outcome != .known {
             state.documents[id] = .some(StoredDocument(versions))
+            state.versionJSON[id, default: [:]][version.dot] = json
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
             state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
         }

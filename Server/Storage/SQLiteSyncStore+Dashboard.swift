@@ -244,19 +244,8 @@ extension SQLiteSyncStore {
     /// Adds what these display versions contribute to the 校区 counters, inside the caller's transaction:
     /// for a bulk load that writes rows directly (the benchmark), so the dashboard reads what push would have kept.
     public static func addDistrictCounters<S: Sequence>(of displays: S, in db: Database) throws where S.Element == Version {
-        var deltas: [DistrictCounterKey: Int] = [:]
-        var holders: [NichijiHolderKey: Int] = [:]
-        var minseiMetrics: [MinseiKey: Int] = [:]
-        var minseiDays: [MinseiDayKey: Int] = [:]
-        for v in displays {
-            for key in DistrictCounting.contribution(of: v) { deltas[key, default: 0] += 1 }
-            if let holder = DistrictCounting.holder(of: v) { holders[holder, default: 0] += 1 }
-            let minsei = DistrictCounting.minseiDeltas(before: nil, after: v)
-            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
-            minseiDays.merge(minsei.days, uniquingKeysWith: +)
-        }
-        try DashboardTables.add(deltas, in: db)
-        try DashboardTables.add(holders, in: db)
-        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
+        var deltas = DashboardDeltas()
+        for v in displays { deltas.add(before: nil, after: v) }
+        try deltas.write(in: db)
     }
 }

@@ -291,7 +291,7 @@ struct SQLitePushTransaction: PushTransaction {
         // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
         try forEachChunk(inserted, rowsPerStatement: 200, sql: {
             "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES \(Self.values(rows: $0, columns: 4))"
-        }, arguments: { [$0.0, $0.1.dot.replica, Int64($0.1.dot.counter), String(decoding: VersionJSON.encode($0.1), as: UTF8.self)] })
+        }, arguments: { [$0.documentId, $0.dot.replica, Int64($0.dot.counter), String(decoding: $0.json, as: UTF8.self)] })
     }
 
     func setLastSequence(_ sequence: Int64) throws {

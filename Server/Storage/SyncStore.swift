@@ -5,8 +5,12 @@ import MimamoriShared
 public struct Caller: Sendable, Hashable {
     public let token: TokenInfo
     public var role: TokenRole { token.role }
-    public var districts: Set<String> { Set(token.districts) }
-    public init(token: TokenInfo) { self.token = token }
+    /// The token's 校区, as a set made once: push checks it for every version of a batch.
+    public let districts: Set<String>
+    public init(token: TokenInfo) {
+        self.token = token
+        self.districts = Set(token.districts)
+    }
 }
 
 /// A push reply and the exact bytes sent, so a replayed batch gets byte-identical bytes back.

@@ -102,6 +102,27 @@ struct PushTests {
         }
     }
 
+    @Test("a batch resent in other whitespace and key order is the same batch; other content under its id is refused", arguments: StoreKind.available)
+    func replayWrittenOtherwise(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
+            let a = "replica-a"
+            let versions = (1...3).map { Fixture.create(Fixture.visit("visit-\($0)", note: "メモ \($0)"), replica: a, counter: UInt64($0)) }
+            let request = PushRequest(batchId: "batch-1", replicaId: a, versions: versions)
+            let first = try await client.push(request, token: fx.visitor)
+            #expect(first.status == .ok)
+            let pretty = try MimamoriJSON.encode(request, pretty: true)
+            let again = try await client.send(.post, API.pushPath, token: fx.visitor.secret, body: ByteBuffer(bytes: pretty))
+            #expect(again.status == .ok)
+            #expect(again.data == first.data)
+            #expect(try await fx.store.lastSequence() == 3)
+
+            let other = PushRequest(batchId: "batch-1", replicaId: a, versions: Array(versions.prefix(2)))
+            let refused = try await client.push(other, token: fx.visitor)
+            #expect(refused.status == .conflict)
+            #expect(refused.text.contains("batch_conflict"))
+        }
+    }
+
     @Test("a rejected version does not block the rest of its batch", arguments: StoreKind.available)
     func rejectionDoesNotBlock(store: StoreKind) async throws {
         try await ServerFixture.run(store) { fx, client in

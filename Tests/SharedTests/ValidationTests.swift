@@ -67,6 +67,34 @@ struct ValidationTests {
         #expect(message(visit { $0.concerns = ["isolation", "isolation"] }) == "concern: 'isolation' is not accepted; accepted: each value at most once")
     }
 
+    @Test func duplicatesAnywhereInAListAreNamedOnceEach() {
+        #expect(message(visit { $0.concerns = ["isolation", "dementia_signs", "isolation", "dementia_signs"] }) == """
+            concern: 'isolation' is not accepted; accepted: each value at most once
+            concern: 'dementia_signs' is not accepted; accepted: each value at most once
+            """)
+        #expect(message(visit { $0.concerns = ["isolation", "dementia_signs"] }).isEmpty)
+    }
+
+    @Test func controlCharactersAreRefusedByTheirUnicodeCategory() {
+        // C1 controls (U+0080–U+009F) are refused like C0 ones; other invisible or wide characters are text.
+        let c1 = message(visit { $0.note = "お元気\u{85}でした" })
+        #expect(c1.hasPrefix("note: ") && c1.hasSuffix("accepted: text with no control characters other than line breaks and tabs"))
+        #expect(message(visit { $0.note = "お元気\u{7F}" }).hasPrefix("note: "))
+        #expect(message(visit { $0.note = "一行目\n\t二行目\u{3000}\u{200B}🙂" }).isEmpty)
+        #expect(message(visit { $0.visitorId = "v-\u{9F}1" }).hasPrefix("visitor-id: "))
+        #expect(message(visit { $0.visitorId = "v-\u{A0}1" }).isEmpty)
+    }
+
+    @Test func theControlCheckIsExactlyUnicodesControlCategory() {
+        // The check compares values instead of looking up each character's category: the two agree on every scalar.
+        for value in UInt32(0)...0x10FFFF {
+            guard let scalar = Unicode.Scalar(value) else { continue }
+            if Checker.isControl(scalar) != (scalar.properties.generalCategory == .control) {
+                Issue.record("U+\(String(value, radix: 16)) disagrees")
+            }
+        }
+    }
+
     @Test func servicesAndPlanEventsBelongToTheirKinds() {
         #expect(message(visit { $0.services = ["money_management"] }).hasPrefix("service: 'money_management' is not accepted; accepted: no services"))
         #expect(message(visit { $0.planEvent = .init(rawValue: "created") }).hasPrefix("plan-event: 'created'"))

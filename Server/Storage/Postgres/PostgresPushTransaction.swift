@@ -104,10 +104,10 @@ struct PostgresPushTransaction: PushTransaction {
                 INSERT INTO versions (document_id, dot_replica, dot_counter, version)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
                 """) {
-                $0.append(inserted.map(\.0))
-                $0.append(inserted.map(\.1.dot.replica))
-                $0.append(inserted.map { Int64(clamping: $0.1.dot.counter) })
-                $0.append(inserted.map { String(decoding: VersionJSON.encode($0.1), as: UTF8.self) })
+                $0.append(inserted.map(\.documentId))
+                $0.append(inserted.map(\.dot.replica))
+                $0.append(inserted.map { Int64(clamping: $0.dot.counter) })
+                $0.append(inserted.map { String(decoding: $0.json, as: UTF8.self) })
             }
         }
     }
