@@ -41,7 +41,16 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw ServerError.unauthorized("the Authorization header must read 'Bearer <token>'")
         }
-        guard let token = try await store.token(secret: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        // The first question each request asks the database: when it goes unanswered (PostgreSQL restarting),
+        // the request is refused as unavailable, which a laptop retries at its next sync.
+        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let found: TokenInfo?
+        do {
+            found = try await withTimeout(ServerError.databaseWait) { try await store.token(secret: secret) }
+        } catch is TimeoutError {
+            throw ServerError.databaseUnavailable
+        }
+        guard let token = found else {
             throw ServerError.unauthorized("the token is not known to this server; check it was copied whole, or ask the administrator for a new one")
         }
         if token.isRevoked {

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
 import MimamoriTestSupport
+import NIOSSL
 import Testing
 
 @Suite("PostgreSQL database URL")
@@ -19,7 +20,7 @@ struct PostgresDatabaseURLTests {
 
     @Test("a malformed URL is refused saying what is wrong and what is accepted, never a trap",
           arguments: ["", "mysql://u@h/d", "postgres://h/d", "postgres://u@/d", "postgres://u@h", "postgres://u@h/",
-                      "postgres://u@h:0/d", "postgres://u@h:99999/d", "postgres://u@h/d?sslmode=require", "postgres://u@h/a/b",
+                      "postgres://u@h:0/d", "postgres://u@h:99999/d", "postgres://u@h/a/b",
                       "postgres://u@h:port/d", "postgres:/u@h/d", "postgres://u@[::1/d", "postgres://\u{0}@h/d"])
     func refuses(text: String) {
         #expect {
@@ -27,6 +28,49 @@ struct PostgresDatabaseURLTests {
         } throws: { error in
             let message = (error as? PostgresDatabaseURL.Invalid)?.message ?? ""
             return message.contains("accepted: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+        }
+    }
+
+    @Test("sslmode disable, require and verify-full are read (with sslrootcert for verify-full) and shown without the password")
+    func sslModes() throws {
+        #expect(try PostgresDatabaseURL(parsing: "postgres://u@h/d").sslMode == .disable)
+        #expect(try PostgresDatabaseURL(parsing: "postgres://u@h/d").tlsConfiguration() == nil)
+        let required = try PostgresDatabaseURL(parsing: "postgres://u:pw@h/d?sslmode=require")
+        #expect(required.sslMode == .require)
+        #expect(required.description == "postgres://u@h:5432/d?sslmode=require")
+        #expect(try required.tlsConfiguration()?.certificateVerification == NIOSSL.CertificateVerification.none)
+        let verified = try PostgresDatabaseURL(parsing: "postgres://u@db.example.org/d?sslmode=verify-full")
+        #expect(try verified.tlsConfiguration()?.certificateVerification == .fullVerification)
+        let withRoot = try PostgresDatabaseURL(parsing: "postgres://u@h/d?sslmode=verify-full&sslrootcert=/etc/ssl/city-ca.pem")
+        #expect(withRoot.sslRootCertificate == "/etc/ssl/city-ca.pem")
+        #expect {
+            try withRoot.tlsConfiguration()
+        } throws: { error in
+            "\(error.localizedDescription)".contains("sslrootcert: cannot read the certificates in '/etc/ssl/city-ca.pem'")
+        }
+    }
+
+    @Test("an sslmode that would fall back to plain text or skip the host name check is refused, naming the accepted ones",
+          arguments: ["prefer", "allow", "verify-ca", "REQUIRE", "", "on"])
+    func refusesSSLMode(mode: String) {
+        #expect {
+            try PostgresDatabaseURL(parsing: "postgres://u@h/d?sslmode=\(mode)")
+        } throws: { error in
+            let message = (error as? PostgresDatabaseURL.Invalid)?.message ?? ""
+            return message.contains("sslmode '\(mode)' is not supported; accepted sslmode: disable, require, verify-full")
+        }
+    }
+
+    @Test("other query parameters, a repeated one, or sslrootcert without verify-full are refused, saying why",
+          arguments: [("postgres://u@h/d?connect_timeout=5", "the query parameter 'connect_timeout' is not supported"),
+                      ("postgres://u@h/d?sslmode=require&sslmode=disable", "the query parameter sslmode is given twice"),
+                      ("postgres://u@h/d?sslmode=require&sslrootcert=/ca.pem", "sslrootcert is only used with sslmode=verify-full"),
+                      ("postgres://u@h/d?sslmode=verify-full&sslrootcert=", "sslrootcert names no file")])
+    func refusesParameters(text: String, why: String) {
+        #expect {
+            try PostgresDatabaseURL(parsing: text)
+        } throws: { error in
+            ((error as? PostgresDatabaseURL.Invalid)?.message ?? "").contains(why)
         }
     }
 
@@ -88,6 +132,17 @@ struct PostgresStoreTests {
                 #expect(down.status == .serviceUnavailable)
                 #expect(try down.error().code == "database_unavailable")
             }
+        }
+    }
+
+    @Test("sslmode=require to a PostgreSQL without TLS is refused at start-up, saying so, not sent in plain text")
+    func tlsRequiredButNotOffered() async throws {
+        var url = try #require(TestPostgres.adminURL)
+        url.sslMode = .require
+        await #expect {
+            _ = try await PostgresSyncStore.connect(url, timeout: .seconds(10))
+        } throws: { error in
+            error.localizedDescription.contains("the server does not offer TLS, and the URL's sslmode requires it")
         }
     }
 

@@ -74,9 +74,7 @@ public enum TestPostgres {
     public static func execute(_ sql: String, on database: PostgresDatabaseURL? = nil) async throws {
         guard let target = database ?? adminURL else { throw Unavailable() }
         let connection = try await PostgresConnection.connect(
-            configuration: .init(host: target.host, port: target.port, username: target.user, password: target.password,
-                                 database: target.database, tls: .disable),
-            id: 1, logger: Logger(label: "mimamori-tests"))
+            configuration: try target.connectionConfiguration(), id: 1, logger: Logger(label: "mimamori-tests"))
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "mimamori-tests"))
             try await connection.close()
