@@ -24,7 +24,7 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any SyncSto
     router.add(middleware: ErrorMiddleware())
     let reports = ReportController(store: store, configuration: configuration)
     reports.addPublicRoutes(to: router)
-    let authenticated = router.group().add(middleware: AuthMiddleware(store: store))
+    let authenticated = router.group().add(middleware: AuthMiddleware(store: store, databaseWait: configuration.databaseWait))
     if let dashboardStore = store as? any DashboardStore {
         authenticated.add(middleware: ContactRecordingMiddleware(store: dashboardStore))
     }

@@ -9,9 +9,9 @@ struct ReportController {
 
     /// Health needs no token: a client checks the server and its epoch before logging in.
     func addPublicRoutes(to router: Router<ServerRequestContext>) {
-        // Reading the epoch is the check that the database answers: 503 when it does not within a few seconds.
+        // Reading the epoch is the check that the database answers: 503 when it does not within `databaseWait`.
         router.get(RouterPath(API.healthPath)) { _, _ in
-            guard let epoch = try? await withTimeout(ServerError.databaseWait, { try await store.epoch() }) else {
+            guard let epoch = try? await withTimeout(configuration.databaseWait, { try await store.epoch() }) else {
                 throw ServerError.databaseUnavailable
             }
             return try JSONReply.response(HealthResponse(epoch: epoch))

@@ -50,14 +50,10 @@ public struct ServerError: Error, HTTPResponseError, LocalizedError, Sendable, H
         .contentTooLarge, code: "payload_too_large",
         message: "the request body is larger than \(API.maxBodyBytes) bytes; send fewer versions per batch (at most \(API.maxBatchSize))")
 
+    /// The database did not answer within `ServerConfiguration.databaseWait`.
     public static let databaseUnavailable = ServerError(
         .serviceUnavailable, code: "database_unavailable",
         message: "the server runs but its database does not answer; try again shortly, and tell the administrator if it lasts")
-
-    /// How long a request waits for the database's first answer before it is refused as `databaseUnavailable`:
-    /// long enough that a busy server is not taken for a dead one, short enough that a PostgreSQL restart does
-    /// not hold laptops (and the load balancer) for the connection pool's minute of retries.
-    static let databaseWait: Duration = .seconds(10)
 
     public static let internalError = ServerError(
         .internalServerError, code: "internal",

@@ -32,6 +32,8 @@ public struct ServerRequestContext: RequestContext {
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
     let store: any SyncStore
+    /// `ServerConfiguration.databaseWait`.
+    let databaseWait: Duration
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -46,7 +48,7 @@ struct AuthMiddleware: RouterMiddleware {
         let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
         let found: TokenInfo?
         do {
-            found = try await withTimeout(ServerError.databaseWait) { try await store.token(secret: secret) }
+            found = try await withTimeout(databaseWait) { try await store.token(secret: secret) }
         } catch is TimeoutError {
             throw ServerError.databaseUnavailable
         }

@@ -16,7 +16,9 @@ struct PostgresRestartEndToEndTests {
         let database = try await PostgresSyncStore.createDatabase("mimamori_restart", at: cluster.admin)
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-e2e-\(UUID().uuidString)")
         try await TestPostgres.withStore(database) { store in
-            try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { url in
+            // Requests give up on the database after 3 s rather than 10, to keep the test short.
+            let configuration = ServerConfiguration(host: "127.0.0.1", port: 0, databaseWait: .seconds(3))
+            try await withRunningServer(configuration, store: store) { url in
                 // Given: two laptops with a subject and ten visits each; the second has synced already.
                 var made: [AppDatabase] = []
                 for i in 0..<2 {
@@ -119,14 +121,15 @@ struct RestartableCluster: Sendable {
         process.arguments = arguments
         let output = Pipe()
         process.standardOutput = output
-        let ended = AsyncStream<Void>.makeStream()
-        process.terminationHandler = { _ in ended.continuation.finish() }
         try process.run()
         let watchdog = Task {
             try await Task.sleep(for: .seconds(60))
             process.terminate()
         }
-        for await _ in ended.stream {}
+        // Waited for on a thread of its own: `waitUntilExit` blocks, and no cooperative thread may block.
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread { process.waitUntilExit(); done.resume() }.start()
+        }
         watchdog.cancel()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         guard process.terminationStatus == 0 else {
