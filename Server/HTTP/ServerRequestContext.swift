@@ -65,7 +65,8 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 /// Turns every error into an `APIErrorBody` reply, so clients never see an empty or HTML error, and logs
-/// unexpected failures (their details stay in the log, not in the reply).
+/// unexpected failures (their details stay in the log, not in the reply; the route pattern, never the path as
+/// sent, which may hold a name).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -84,15 +85,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge:
                 throw ServerError.payloadTooLarge
             case .internalServerError:
-                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                context.logger.error("request failed", metadata: ["error": "\(error)", "route": "\(RequestLogMiddleware.route(context))"])
                 throw ServerError.internalError
             default:
                 throw ServerError(error.status, code: error.status.code < 500 ? "bad_request" : "internal",
                                   message: error.status.reasonPhrase)
             }
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw ServerError.internalError
+            context.logger.error("request failed", metadata: ["error": "\(error)", "route": "\(RequestLogMiddleware.route(context))"])
+            // PostgreSQL down or restarting is not a bug of the server: say so, and that trying again later helps.
+            throw PostgresSyncStore.isUnreachable(error) ? ServerError.databaseUnavailable : ServerError.internalError
         }
     }
 }

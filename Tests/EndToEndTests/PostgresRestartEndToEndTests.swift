@@ -40,18 +40,18 @@ struct PostgresRestartEndToEndTests {
                 // When: PostgreSQL stops (fast, cutting every session) right after the first laptop's push is
                 // applied, before its pull …
                 let stopping = try StopAfterPush(Self.engine(laptops[0]).transport) { try await cluster.stop() }
-                await #expect(throws: (any Error).self, "the sync fails while PostgreSQL is down") {
+                await #expect("the sync fails while PostgreSQL is down, with the server saying so") {
                     try await Self.sync(laptops[0], through: stopping)
-                }
+                } throws: { Self.isDatabaseUnavailable($0) }
                 #expect(try laptops[0].pendingCount() == 0, "the push was answered before PostgreSQL stopped")
                 #expect(try laptops[0].visits(VisitFilter()).count == 10, "the other laptop's visits have not arrived")
 
                 // … and a push made while it is down is refused, the laptop keeping its work.
                 _ = try laptops[1].logVisit(VisitFields(subjectId: "S-1", kind: .fureaiWatch, date: LocalDate("2025-06-11")!), today: .today())
                 let batch = try #require(try laptops[1].nextPushBatch(limit: API.maxBatchSize))
-                await #expect(throws: (any Error).self, "no reply but an error while PostgreSQL is down") {
+                await #expect("no reply but 503 database_unavailable while PostgreSQL is down") {
                     _ = try await withTimeout(.seconds(30)) { try await Self.engine(laptops[1]).transport.push(batch) }
-                }
+                } throws: { Self.isDatabaseUnavailable($0) }
                 #expect(try laptops[1].pendingCount() == 1)
 
                 // Then: PostgreSQL starts again on the same data and port, and the next syncs complete.
@@ -74,6 +74,11 @@ struct PostgresRestartEndToEndTests {
             }
         }
         try? await cluster.stop()
+    }
+
+    static func isDatabaseUnavailable(_ error: any Error) -> Bool {
+        if case let ClientError.server(status, code, _)? = error as? ClientError { return status == 503 && code == "database_unavailable" }
+        return false
     }
 
     /// A laptop's sync engine, its requests timing out after 15 s rather than URLSession's minute.

@@ -138,6 +138,26 @@ struct ObservabilityTests {
     }
 }
 
+extension ObservabilityTests {
+    @Test("an unexpected failure is logged with the request's id and route pattern, never the path as sent")
+    func failureLog() async throws {
+        let log = CapturedLog()
+        let logger = Logger(label: "mimamori-server") { _ in CapturingLogHandler(log: log) }
+        let fx = try await ServerFixture()
+        let reply = try await buildApplication(fx.configuration, store: FailingPushStore(base: fx.sqlite), logger: logger).test(.router) { client in
+            let v = Fixture.create(Fixture.subject("S-0001", name: "佐藤 花子"), replica: "replica-a", counter: 1)
+            return try await client.push(PushRequest(batchId: "b", replicaId: "replica-a", versions: [v]), token: fx.visitor)
+        }
+        #expect(reply.status == .internalServerError)
+        let failure = try #require(log.entries.first { $0.message == "request failed" })
+        #expect(failure.level == .error)
+        #expect(failure.metadata["route"] == API.pushPath)
+        #expect(failure.metadata["request_id"] == reply.headers[RequestID.headerName])
+        #expect(log.entries.filter { $0.message == "request" }.map { $0.metadata["status"] } == ["500"])
+        #expect(!log.entries.contains { $0.rendered.contains("佐藤") || $0.rendered.contains(fx.visitor.secret) })
+    }
+}
+
 /// Prometheus' text exposition, read strictly: each line a `# HELP`/`# TYPE` comment or `name{labels} value`.
 enum PrometheusText {
     struct Sample: Equatable {

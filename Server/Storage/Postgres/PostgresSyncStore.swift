@@ -97,6 +97,16 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         return String(describing: type(of: error))
     }
 
+    /// Whether `error` says PostgreSQL could not be reached — down, restarting, a connection cut, the pool giving
+    /// up after its retries — rather than that a statement failed.
+    public static func isUnreachable(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            return [.connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed].contains(error.code)
+        }
+        // The pool's own error (its circuit breaker) comes from a module PostgresNIO does not export.
+        return String(describing: type(of: error)) == "ConnectionPoolError"
+    }
+
     /// Runs `body` in one transaction on one connection; rolls back and rethrows `body`'s own error on failure.
     func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
         try await client.withConnection { connection in
