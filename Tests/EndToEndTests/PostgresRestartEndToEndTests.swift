@@ -96,54 +96,6 @@ struct PostgresRestartEndToEndTests {
     }
 }
 
-/// A PostgreSQL cluster a test may stop and start: `.ci/pg-cluster`, which `.ci/with-postgres` names in
-/// MIMAMORI_TEST_POSTGRES_CTL. Each step is bounded in time, so a stuck `pg_ctl` fails the test, not CI.
-struct RestartableCluster: Sendable {
-    static let script = ProcessInfo.processInfo.environment["MIMAMORI_TEST_POSTGRES_CTL"].flatMap { $0.isEmpty ? nil : $0 }
-    static let skipReason = "the PostgreSQL restart test needs MIMAMORI_TEST_POSTGRES_CTL; run `.ci/with-postgres swift test`"
-
-    let name: String
-    let admin: PostgresDatabaseURL
-
-    /// Creates the cluster on first use and starts it.
-    static func start(_ name: String) async throws -> RestartableCluster {
-        let url = try await run(["start", name])
-        return RestartableCluster(name: name, admin: try PostgresDatabaseURL(parsing: url))
-    }
-
-    func start() async throws { _ = try await Self.run(["start", name]) }
-    func stop() async throws { _ = try await Self.run(["stop", name]) }
-
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Runs the script, killing it after 60 s; returns what it printed.
-    private static func run(_ arguments: [String]) async throws -> String {
-        guard let script else { throw Failure(description: skipReason) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: script)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let watchdog = Task {
-            try await Task.sleep(for: .seconds(60))
-            process.terminate()
-        }
-        // Waited for on a thread of its own: `waitUntilExit` blocks, and no cooperative thread may block.
-        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-            Thread { process.waitUntilExit(); done.resume() }.start()
-        }
-        watchdog.cancel()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "pg-cluster \(arguments.joined(separator: " ")) failed (status \(process.terminationStatus))")
-        }
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
-    }
-}
-
 /// The laptop's transport, with PostgreSQL stopped as soon as the first push has been answered.
 final class StopAfterPush: SyncTransport, @unchecked Sendable {
     let inner: any SyncTransport

@@ -159,3 +159,38 @@ struct PostgresStoreTests {
         }
     }
 }
+
+@Suite("PostgreSQL over TLS", .enabled(if: RestartableCluster.script != nil, Comment(rawValue: RestartableCluster.skipReason)))
+struct PostgresTLSTests {
+    @Test("verify-full with the authority's certificate runs the store over TLS; require encrypts without checking; verify-full against an authority not trusted is refused")
+    func tls() async throws {
+        // Given: a cluster of its own serving TLS, its certificate signed by a throw-away authority.
+        let cluster = try await RestartableCluster.start("tls-\(UUID().uuidString.prefix(8).lowercased())", tls: true)
+        var verified = cluster.admin
+        verified.sslMode = .verifyFull
+        verified.sslRootCertificate = try #require(cluster.authority)
+
+        // Then: verify-full trusting that authority connects, over TLS (PostgreSQL's own pg_stat_ssl says so) …
+        #expect(try await TestPostgres.connectsOverTLS(verified))
+        // … and the store's pool runs over the same settings, from a database created through them.
+        let database = try await PostgresSyncStore.createDatabase("mimamori_tls", at: verified)
+        try await TestPostgres.withStore(database) { store in
+            let token = try await store.issueToken(role: .admin, name: "Admin", districts: [])
+            #expect(try await store.token(secret: token.secret)?.id == token.info.id)
+        }
+        // require encrypts without checking the certificate.
+        var required = cluster.admin
+        required.sslMode = .require
+        #expect(try await TestPostgres.connectsOverTLS(required))
+        // verify-full with the system's authorities, which never signed this certificate, is refused at start-up.
+        var untrusted = database
+        untrusted.sslRootCertificate = nil
+        await #expect {
+            _ = try await PostgresSyncStore.connect(untrusted, timeout: .seconds(10))
+        } throws: { error in
+            let message = error.localizedDescription
+            return message.contains("cannot use the PostgreSQL database") && message.lowercased().contains("certificate")
+        }
+        try? await cluster.stop()
+    }
+}

@@ -84,6 +84,23 @@ public enum TestPostgres {
         }
     }
 
+    /// Whether a connection made as `url` says (PostgreSQL's own `pg_stat_ssl`) that it runs over TLS.
+    public static func connectsOverTLS(_ url: PostgresDatabaseURL) async throws -> Bool {
+        let logger = Logger(label: "mimamori-tests")
+        let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 2, logger: logger)
+        do {
+            var tls = false
+            for try await ssl in try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger).decode(Bool.self) {
+                tls = ssl
+            }
+            try await connection.close()
+            return tls
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
     public struct Unavailable: Error, LocalizedError {
         public var errorDescription: String? { "no PostgreSQL test cluster: set \(TestPostgres.variable)" }
     }
