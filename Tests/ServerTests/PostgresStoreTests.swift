@@ -102,8 +102,8 @@ struct PostgresStoreTests {
     func migrations() async throws {
         let database = try await TestPostgres.freshDatabase()
         // Two servers starting together on an empty database: one migrates, both run.
-        async let first = PostgresSyncStore.connect(database)
-        async let second = PostgresSyncStore.connect(database)
+        async let first = PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
+        async let second = PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
         let (a, b) = try await (first, second)
         #expect(try await a.epoch() == (try await b.epoch()))
         await a.shutdown()
@@ -111,7 +111,7 @@ struct PostgresStoreTests {
 
         try await TestPostgres.execute("INSERT INTO schema_version (version, name) VALUES (99, 'from a newer server')", on: database)
         await #expect {
-            _ = try await PostgresSyncStore.connect(database)
+            _ = try await PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
         } throws: { error in
             error.localizedDescription.contains("schema version 99, newer than this server knows (1)")
         }

@@ -51,6 +51,11 @@ public enum TestPostgres {
 
     public static let skipReason = "PostgreSQL tests need MIMAMORI_TEST_POSTGRES_URL; run `.ci/with-postgres swift test`"
 
+    /// How long a test's store may take to connect and migrate: far more than the server's 15 s, because the
+    /// suites connect dozens of stores at once on a machine that may be busy with other builds (at a load of 14
+    /// on two cores, 15 s was seen to run out); still bounded, so a dead cluster fails the tests, not CI.
+    public static let connectTimeout: Duration = .seconds(60)
+
     /// A new, empty database on the test cluster.
     public static func freshDatabase() async throws -> PostgresDatabaseURL {
         guard let admin = adminURL else { throw Unavailable() }
@@ -59,7 +64,7 @@ public enum TestPostgres {
 
     public static func withStore<T: Sendable>(_ url: PostgresDatabaseURL? = nil, _ body: @Sendable (PostgresSyncStore) async throws -> T) async throws -> T {
         let url = if let url { url } else { try await freshDatabase() }
-        let store = try await PostgresSyncStore.connect(url)
+        let store = try await PostgresSyncStore.connect(url, timeout: connectTimeout)
         do {
             let result = try await body(store)
             await store.shutdown()
