@@ -20,6 +20,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // Records, code lists, validation, calendar, indicator, version vectors, merge, wire types.
@@ -47,6 +50,9 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             path: "Server"
         ),
@@ -57,6 +63,7 @@ let package = Package(
             dependencies: [
                 "MimamoriShared", "MimamoriClient", "MimamoriServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/mimamori-bench"
         ),
@@ -81,6 +88,8 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 // The hostile-input corpus compares the database byte for byte before and after each request.
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // The TLS settings a PostgreSQL URL's sslmode stands for.
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             exclude: ["Browser"]  // the headless-Chromium driver of DashboardBrowserTests
         ),

@@ -11,15 +11,21 @@ public struct ServerConfiguration: Sendable {
     public var today: @Sendable () -> LocalDate
     /// Days a client's clock may run ahead of the server's before a visit dated "today" is refused as future.
     public var clockSlackDays: Int
+    /// How long a request waits for the database's first answer (health's epoch, a token's lookup) before it is
+    /// refused with 503 `database_unavailable`: long enough that a busy server is not taken for a dead one, short
+    /// enough that a PostgreSQL restart does not hold laptops and the load balancer for the pool's minute of retries.
+    public var databaseWait: Duration
     /// Called with the bound port once the server listens.
     public var onListening: @Sendable (_ host: String, _ port: Int) async -> Void
 
     public init(host: String = "127.0.0.1", port: Int = 8080, today: @escaping @Sendable () -> LocalDate = { LocalDate.today() },
-                clockSlackDays: Int = 1, onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) {
+                clockSlackDays: Int = 1, databaseWait: Duration = .seconds(10),
+                onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) {
         self.host = host
         self.port = port
         self.today = today
         self.clockSlackDays = clockSlackDays
+        self.databaseWait = databaseWait
         self.onListening = onListening
     }
 

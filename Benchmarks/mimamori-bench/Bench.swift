@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Logging
 import MimamoriClient
 import MimamoriServer
 import MimamoriShared
@@ -12,6 +13,13 @@ import MimamoriShared
 /// compared with: a plain SQLite insert of the same rows, and spawning a process that does nothing.
 @main
 struct MimamoriBench {
+    /// The servers the bench runs log warnings only: a line per request on the terminal would be measured too.
+    static let serverLogger: Logger = {
+        var logger = Logger(label: "mimamori-bench-server")
+        logger.logLevel = .warning
+        return logger
+    }()
+
     static func main() async throws {
         var visits = 100_000
         var pageSize = API.defaultPageSize
@@ -79,7 +87,7 @@ struct MimamoriBench {
         let runtimeDir = dir.appendingPathComponent("run")
         let (visitCount, maxCount, pullPageSize) = (visits, maxVisits, pageSize)
 
-        report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { [report] url in
+        report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store, logger: MimamoriBench.serverLogger) { [report] url in
             var report = report
             // Push: each replica sends its own writes in batches of 1000, as `mimamori sync` does; one laptop at a time.
             let pushRate = try await pushAll(documents, to: url, tokens: tokens, laptopsAtOnce: 1)
@@ -124,7 +132,7 @@ struct MimamoriBench {
         // The same push from four laptops at once, into a second, fresh server.
         let store2 = try SQLiteSyncStore(directory: dir.appendingPathComponent("server-concurrent"))
         let concurrentTokens = try await visitorTokens(store2)
-        let concurrentRate = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store2) { url in
+        let concurrentRate = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store2, logger: MimamoriBench.serverLogger) { url in
             try await pushAll(documents, to: url, tokens: concurrentTokens, laptopsAtOnce: 4)
         }
         report.add("push over loopback HTTP, batches of 1000, four laptops at once",

@@ -12,7 +12,7 @@ enum ServerProcess {
     /// The child's side.
     static func serve(directory: URL) async throws {
         let store = try SQLiteSyncStore(directory: directory)
-        try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store) { url in
+        try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store, logger: MimamoriBench.serverLogger) { url in
             FileHandle.standardOutput.write(Data((url.absoluteString + "\n").utf8))
             await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
                 DispatchQueue.global().async {

@@ -74,6 +74,10 @@ public struct ServeCommand: AsyncParsableCommand {
             help: ArgumentHelp("TCP port of the coordinators' and offices' dashboard (a browser page in Japanese), 1–65535; 0 picks a free one. Example: --dashboard-port 8081", valueName: "port"))
     public var dashboardPort: Int = 8081
 
+    @Option(name: .customLong("metrics-port"),
+            help: ArgumentHelp("TCP port of GET /metrics for a Prometheus scraper (counts only, no token needed), 1–65535; 0 picks a free one; not served unless given. Keep it on a private address. Example: --metrics-port 9464", valueName: "port"))
+    public var metricsPort: Int?
+
     @Flag(name: .customLong("no-dashboard"), help: "Do not serve the dashboard.")
     public var noDashboard = false
 
@@ -89,6 +93,14 @@ public struct ServeCommand: AsyncParsableCommand {
         }
         if !noDashboard && dashboardPort == port && port != 0 {
             throw ValidationError("--dashboard-port: '\(dashboardPort)' is the sync API's --port too; give the dashboard its own port, e.g. --dashboard-port \(port == 8081 ? 8082 : 8081)")
+        }
+        if let metricsPort {
+            guard (0...65535).contains(metricsPort) else {
+                throw ValidationError("--metrics-port: '\(metricsPort)' is not accepted; accepted: a whole number from 0 to 65535, e.g. --metrics-port 9464")
+            }
+            if metricsPort != 0 && (metricsPort == port || (!noDashboard && metricsPort == dashboardPort)) {
+                throw ValidationError("--metrics-port: '\(metricsPort)' is already the \(metricsPort == port ? "sync API's --port" : "--dashboard-port"); give the metrics their own port, e.g. --metrics-port 9464")
+            }
         }
         guard (0...65535).contains(port) else {
             throw ValidationError("--port: '\(port)' is not accepted; accepted: a whole number from 0 to 65535, e.g. --port 8080")
@@ -110,7 +122,14 @@ public struct ServeCommand: AsyncParsableCommand {
             let configuration = ServerConfiguration(host: host, port: port, onListening: { host, port in
                 logger.info("listening on http://\(host):\(port)")
             })
-            var services: [any Service] = [buildApplication(configuration, store: store, logger: logger)]
+            let metrics = ServerMetrics()
+            var services: [any Service] = [buildApplication(configuration, store: store, logger: logger, metrics: metrics)]
+            if let metricsPort {
+                let metricsConfiguration = MetricsConfiguration(host: host, port: metricsPort, onListening: { host, port in
+                    logger.info("metrics on http://\(host):\(port)\(MetricsEndpoint.path)")
+                })
+                services.append(buildMetricsApplication(metricsConfiguration, metrics: metrics, logger: logger))
+            }
             if !noDashboard {
                 if let dashboardStore = store as? any DashboardStore {
                     let dashboard = DashboardConfiguration(host: host, port: dashboardPort, secureCookies: dashboardBehindTLS,

@@ -5,14 +5,8 @@ import Logging
 /// Builds the dashboard's HTTP application: its own router and port, apart from the sync API.
 public func buildDashboardApplication(_ configuration: DashboardConfiguration, store: any DashboardStore,
                                       logger: Logger = Logger(label: "mimamori-dashboard")) -> some ApplicationProtocol {
-    let onListening = configuration.onListening
-    return Application(
-        router: buildDashboardRouter(configuration, store: store),
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "mimamori-dashboard"),
-        onServerRunning: { channel in
-            await onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
-        },
-        logger: logger)
+    listeningApplication(router: buildDashboardRouter(configuration, store: store), configuration,
+                         serverName: "mimamori-dashboard", logger: logger)
 }
 
 public func buildDashboardRouter(_ configuration: DashboardConfiguration, store: any DashboardStore,

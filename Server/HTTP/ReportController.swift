@@ -9,11 +9,10 @@ struct ReportController {
 
     /// Health needs no token: a client checks the server and its epoch before logging in.
     func addPublicRoutes(to router: Router<ServerRequestContext>) {
-        // Reading the epoch is the check that the database answers: 503 when it does not within a few seconds.
+        // Reading the epoch is the check that the database answers: 503 when it does not within `databaseWait`.
         router.get(RouterPath(API.healthPath)) { _, _ in
-            guard let epoch = await Self.epoch(of: store, within: .seconds(10)) else {
-                throw ServerError(.serviceUnavailable, code: "database_unavailable",
-                                  message: "the server runs but its database does not answer; try again shortly, and tell the administrator if it lasts")
+            guard let epoch = try? await withTimeout(configuration.databaseWait, { try await store.epoch() }) else {
+                throw ServerError.databaseUnavailable
             }
             return try JSONReply.response(HealthResponse(epoch: epoch))
         }
@@ -25,16 +24,6 @@ struct ReportController {
     }
 
     static let tokensPath = API.tokensPath
-
-    /// The store's epoch, or nil when the database fails or takes longer than `timeout` to answer.
-    static func epoch(of store: any SyncStore, within timeout: Duration) async -> String? {
-        await withTaskGroup(of: String?.self) { group in
-            group.addTask { try? await store.epoch() }
-            group.addTask { try? await Task.sleep(for: timeout); return nil }
-            defer { group.cancelAll() }
-            return await group.next() ?? nil
-        }
-    }
 
     /// Counts only, never names or notes: every role may read them. Built from the counters of the
     /// year and the year before, so its cost does not grow with the number of visits.

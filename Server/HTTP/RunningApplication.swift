@@ -13,6 +13,19 @@ protocol ListeningConfiguration: Sendable {
 extension ServerConfiguration: ListeningConfiguration {}
 extension DashboardConfiguration: ListeningConfiguration {}
 
+/// An application serving `router` on the configuration's address, telling `onListening` the bound port: what
+/// the sync API, the dashboard and the metrics endpoint share.
+func listeningApplication<Builder: HTTPResponderBuilder>(
+    router: Builder, _ configuration: some ListeningConfiguration, serverName: String, logger: Logger
+) -> some ApplicationProtocol where Builder.Responder.Context: InitializableFromSource<ApplicationRequestContextSource> {
+    let (host, port, onListening) = (configuration.host, configuration.port, configuration.onListening)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(host, port: port), serverName: serverName),
+        onServerRunning: { channel in await onListening(host, channel.localAddress?.port ?? port) },
+        logger: logger)
+}
+
 /// Runs the application `makeApp` builds from `configuration` while `body` runs, then stops it gracefully:
 /// what `withRunningServer` and `withRunningDashboard` share. With port 0 it takes a free port; `body` gets
 /// the base URL, e.g. `http://127.0.0.1:54321`.

@@ -50,6 +50,11 @@ public struct ServerError: Error, HTTPResponseError, LocalizedError, Sendable, H
         .contentTooLarge, code: "payload_too_large",
         message: "the request body is larger than \(API.maxBodyBytes) bytes; send fewer versions per batch (at most \(API.maxBatchSize))")
 
+    /// The database did not answer within `ServerConfiguration.databaseWait`.
+    public static let databaseUnavailable = ServerError(
+        .serviceUnavailable, code: "database_unavailable",
+        message: "the server runs but its database does not answer; try again shortly, and tell the administrator if it lasts")
+
     public static let internalError = ServerError(
         .internalServerError, code: "internal",
         message: "the server failed to handle the request; nothing was changed by it. Try again, and tell the administrator if it keeps happening")

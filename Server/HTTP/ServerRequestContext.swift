@@ -32,6 +32,8 @@ public struct ServerRequestContext: RequestContext {
 struct AuthMiddleware: RouterMiddleware {
     typealias Context = ServerRequestContext
     let store: any SyncStore
+    /// `ServerConfiguration.databaseWait`.
+    let databaseWait: Duration
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         guard let header = request.headers[.authorization] else {
@@ -41,7 +43,16 @@ struct AuthMiddleware: RouterMiddleware {
         guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else {
             throw ServerError.unauthorized("the Authorization header must read 'Bearer <token>'")
         }
-        guard let token = try await store.token(secret: String(parts[1]).trimmingCharacters(in: .whitespaces)) else {
+        // The first question each request asks the database: when it goes unanswered (PostgreSQL restarting),
+        // the request is refused as unavailable, which a laptop retries at its next sync.
+        let secret = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let found: TokenInfo?
+        do {
+            found = try await withTimeout(databaseWait) { try await store.token(secret: secret) }
+        } catch is TimeoutError {
+            throw ServerError.databaseUnavailable
+        }
+        guard let token = found else {
             throw ServerError.unauthorized("the token is not known to this server; check it was copied whole, or ask the administrator for a new one")
         }
         if token.isRevoked {
@@ -54,7 +65,8 @@ struct AuthMiddleware: RouterMiddleware {
 }
 
 /// Turns every error into an `APIErrorBody` reply, so clients never see an empty or HTML error, and logs
-/// unexpected failures (their details stay in the log, not in the reply).
+/// unexpected failures (their details stay in the log, not in the reply; the route pattern, never the path as
+/// sent, which may hold a name).
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         do {
@@ -73,15 +85,16 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case .contentTooLarge:
                 throw ServerError.payloadTooLarge
             case .internalServerError:
-                context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
+                context.logger.error("request failed", metadata: ["error": "\(error)", "route": "\(RequestLogMiddleware.route(context))"])
                 throw ServerError.internalError
             default:
                 throw ServerError(error.status, code: error.status.code < 500 ? "bad_request" : "internal",
                                   message: error.status.reasonPhrase)
             }
         } catch {
-            context.logger.error("request failed", metadata: ["error": "\(error)", "path": "\(request.uri.path)"])
-            throw ServerError.internalError
+            context.logger.error("request failed", metadata: ["error": "\(error)", "route": "\(RequestLogMiddleware.route(context))"])
+            // PostgreSQL down or restarting is not a bug of the server: say so, and that trying again later helps.
+            throw PostgresSyncStore.isUnreachable(error) ? ServerError.databaseUnavailable : ServerError.internalError
         }
     }
 }

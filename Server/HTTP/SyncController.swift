@@ -7,6 +7,7 @@ import MimamoriShared
 struct SyncController {
     let store: any SyncStore
     let configuration: ServerConfiguration
+    let metrics: ServerMetrics
 
     func addRoutes(to group: RouterGroup<ServerRequestContext>) {
         group.post(RouterPath(API.pushPath), use: push)
@@ -46,6 +47,7 @@ struct SyncController {
         try await bind(caller, to: push.replicaId)
         do {
             let reply = try await store.push(push, by: caller, today: configuration.latestAcceptedVisitDate())
+            metrics.recordPush(reply)
             return JSONReply.response(data: reply.body)
         } catch let error as BatchReuseError {
             throw ServerError(.conflict, code: "batch_conflict", message: "batchId: " + (error.errorDescription ?? ""))
@@ -100,7 +102,9 @@ struct SyncController {
             types = Set(names.compactMap(DocumentType.init(rawValue:)))
         }
         try await bind(caller, to: replica)
-        return JSONReply.response(data: try await store.changesJSON(since: since, limit: limit, districts: caller.districts, types: types))
+        let page = try await store.changesJSON(since: since, limit: limit, districts: caller.districts, types: types)
+        metrics.recordPullPage()
+        return JSONReply.response(data: page)
     }
 
     /// `MimamoriJSON.describe`, made precise where Foundation is not: on Linux, a negative number decoded as

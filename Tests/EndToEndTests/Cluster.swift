@@ -43,7 +43,7 @@ struct Cluster: Sendable {
             let database = try await TestPostgres.freshDatabase()
             var stores: [PostgresSyncStore] = []
             do {
-                for _ in 0..<servers { stores.append(try await PostgresSyncStore.connect(database)) }
+                for _ in 0..<servers { stores.append(try await PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)) }
                 let opened = stores
                 let result = try await withServers(opened) { urls in
                     try await start(stores: opened, urls: urls, root: root, count: count, existing: existing, passphrase: passphrase, body)

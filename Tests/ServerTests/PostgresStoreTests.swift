@@ -5,6 +5,7 @@ import HummingbirdTesting
 import MimamoriServer
 import MimamoriShared
 import MimamoriTestSupport
+import NIOSSL
 import Testing
 
 @Suite("PostgreSQL database URL")
@@ -19,7 +20,7 @@ struct PostgresDatabaseURLTests {
 
     @Test("a malformed URL is refused saying what is wrong and what is accepted, never a trap",
           arguments: ["", "mysql://u@h/d", "postgres://h/d", "postgres://u@/d", "postgres://u@h", "postgres://u@h/",
-                      "postgres://u@h:0/d", "postgres://u@h:99999/d", "postgres://u@h/d?sslmode=require", "postgres://u@h/a/b",
+                      "postgres://u@h:0/d", "postgres://u@h:99999/d", "postgres://u@h/a/b",
                       "postgres://u@h:port/d", "postgres:/u@h/d", "postgres://u@[::1/d", "postgres://\u{0}@h/d"])
     func refuses(text: String) {
         #expect {
@@ -27,6 +28,49 @@ struct PostgresDatabaseURLTests {
         } throws: { error in
             let message = (error as? PostgresDatabaseURL.Invalid)?.message ?? ""
             return message.contains("accepted: postgres://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+        }
+    }
+
+    @Test("sslmode disable, require and verify-full are read (with sslrootcert for verify-full) and shown without the password")
+    func sslModes() throws {
+        #expect(try PostgresDatabaseURL(parsing: "postgres://u@h/d").sslMode == .disable)
+        #expect(try PostgresDatabaseURL(parsing: "postgres://u@h/d").tlsConfiguration() == nil)
+        let required = try PostgresDatabaseURL(parsing: "postgres://u:pw@h/d?sslmode=require")
+        #expect(required.sslMode == .require)
+        #expect(required.description == "postgres://u@h:5432/d?sslmode=require")
+        #expect(try required.tlsConfiguration()?.certificateVerification == NIOSSL.CertificateVerification.none)
+        let verified = try PostgresDatabaseURL(parsing: "postgres://u@db.example.org/d?sslmode=verify-full")
+        #expect(try verified.tlsConfiguration()?.certificateVerification == .fullVerification)
+        let withRoot = try PostgresDatabaseURL(parsing: "postgres://u@h/d?sslmode=verify-full&sslrootcert=/etc/ssl/city-ca.pem")
+        #expect(withRoot.sslRootCertificate == "/etc/ssl/city-ca.pem")
+        #expect {
+            try withRoot.tlsConfiguration()
+        } throws: { error in
+            "\(error.localizedDescription)".contains("sslrootcert: cannot read the certificates in '/etc/ssl/city-ca.pem'")
+        }
+    }
+
+    @Test("an sslmode that would fall back to plain text or skip the host name check is refused, naming the accepted ones",
+          arguments: ["prefer", "allow", "verify-ca", "REQUIRE", "", "on"])
+    func refusesSSLMode(mode: String) {
+        #expect {
+            try PostgresDatabaseURL(parsing: "postgres://u@h/d?sslmode=\(mode)")
+        } throws: { error in
+            let message = (error as? PostgresDatabaseURL.Invalid)?.message ?? ""
+            return message.contains("sslmode '\(mode)' is not supported; accepted sslmode: disable, require, verify-full")
+        }
+    }
+
+    @Test("other query parameters, a repeated one, or sslrootcert without verify-full are refused, saying why",
+          arguments: [("postgres://u@h/d?connect_timeout=5", "the query parameter 'connect_timeout' is not supported"),
+                      ("postgres://u@h/d?sslmode=require&sslmode=disable", "the query parameter sslmode is given twice"),
+                      ("postgres://u@h/d?sslmode=require&sslrootcert=/ca.pem", "sslrootcert is only used with sslmode=verify-full"),
+                      ("postgres://u@h/d?sslmode=verify-full&sslrootcert=", "sslrootcert names no file")])
+    func refusesParameters(text: String, why: String) {
+        #expect {
+            try PostgresDatabaseURL(parsing: text)
+        } throws: { error in
+            ((error as? PostgresDatabaseURL.Invalid)?.message ?? "").contains(why)
         }
     }
 
@@ -58,8 +102,8 @@ struct PostgresStoreTests {
     func migrations() async throws {
         let database = try await TestPostgres.freshDatabase()
         // Two servers starting together on an empty database: one migrates, both run.
-        async let first = PostgresSyncStore.connect(database)
-        async let second = PostgresSyncStore.connect(database)
+        async let first = PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
+        async let second = PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
         let (a, b) = try await (first, second)
         #expect(try await a.epoch() == (try await b.epoch()))
         await a.shutdown()
@@ -67,7 +111,7 @@ struct PostgresStoreTests {
 
         try await TestPostgres.execute("INSERT INTO schema_version (version, name) VALUES (99, 'from a newer server')", on: database)
         await #expect {
-            _ = try await PostgresSyncStore.connect(database)
+            _ = try await PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
         } throws: { error in
             error.localizedDescription.contains("schema version 99, newer than this server knows (1)")
         }
@@ -91,6 +135,17 @@ struct PostgresStoreTests {
         }
     }
 
+    @Test("sslmode=require to a PostgreSQL without TLS is refused at start-up, saying so, not sent in plain text")
+    func tlsRequiredButNotOffered() async throws {
+        var url = try #require(TestPostgres.adminURL)
+        url.sslMode = .require
+        await #expect {
+            _ = try await PostgresSyncStore.connect(url, timeout: .seconds(10))
+        } throws: { error in
+            error.localizedDescription.contains("the server does not offer TLS, and the URL's sslmode requires it")
+        }
+    }
+
     @Test("a wrong database name is reported in PostgreSQL's words, without the password")
     func unreachable() async throws {
         var url = try #require(TestPostgres.adminURL)
@@ -102,5 +157,40 @@ struct PostgresStoreTests {
             let message = error.localizedDescription
             return message.contains("\"no_such_database\" does not exist") && !message.contains("hunter2")
         }
+    }
+}
+
+@Suite("PostgreSQL over TLS", .enabled(if: RestartableCluster.script != nil, Comment(rawValue: RestartableCluster.skipReason)))
+struct PostgresTLSTests {
+    @Test("verify-full with the authority's certificate runs the store over TLS; require encrypts without checking; verify-full against an authority not trusted is refused")
+    func tls() async throws {
+        // Given: a cluster of its own serving TLS, its certificate signed by a throw-away authority.
+        let cluster = try await RestartableCluster.start("tls-\(UUID().uuidString.prefix(8).lowercased())", tls: true)
+        var verified = cluster.admin
+        verified.sslMode = .verifyFull
+        verified.sslRootCertificate = try #require(cluster.authority)
+
+        // Then: verify-full trusting that authority connects, over TLS (PostgreSQL's own pg_stat_ssl says so) …
+        #expect(try await TestPostgres.connectsOverTLS(verified))
+        // … and the store's pool runs over the same settings, from a database created through them.
+        let database = try await PostgresSyncStore.createDatabase("mimamori_tls", at: verified)
+        try await TestPostgres.withStore(database) { store in
+            let token = try await store.issueToken(role: .admin, name: "Admin", districts: [])
+            #expect(try await store.token(secret: token.secret)?.id == token.info.id)
+        }
+        // require encrypts without checking the certificate.
+        var required = cluster.admin
+        required.sslMode = .require
+        #expect(try await TestPostgres.connectsOverTLS(required))
+        // verify-full with the system's authorities, which never signed this certificate, is refused at start-up.
+        var untrusted = database
+        untrusted.sslRootCertificate = nil
+        await #expect {
+            _ = try await PostgresSyncStore.connect(untrusted, timeout: .seconds(10))
+        } throws: { error in
+            let message = error.localizedDescription
+            return message.contains("cannot use the PostgreSQL database") && message.lowercased().contains("certificate")
+        }
+        try? await cluster.stop()
     }
 }

@@ -51,6 +51,11 @@ public enum TestPostgres {
 
     public static let skipReason = "PostgreSQL tests need MIMAMORI_TEST_POSTGRES_URL; run `.ci/with-postgres swift test`"
 
+    /// How long a test's store may take to connect and migrate: far more than the server's 15 s, because the
+    /// suites connect dozens of stores at once on a machine that may be busy with other builds (at a load of 14
+    /// on two cores, 15 s was seen to run out); still bounded, so a dead cluster fails the tests, not CI.
+    public static let connectTimeout: Duration = .seconds(60)
+
     /// A new, empty database on the test cluster.
     public static func freshDatabase() async throws -> PostgresDatabaseURL {
         guard let admin = adminURL else { throw Unavailable() }
@@ -59,7 +64,7 @@ public enum TestPostgres {
 
     public static func withStore<T: Sendable>(_ url: PostgresDatabaseURL? = nil, _ body: @Sendable (PostgresSyncStore) async throws -> T) async throws -> T {
         let url = if let url { url } else { try await freshDatabase() }
-        let store = try await PostgresSyncStore.connect(url)
+        let store = try await PostgresSyncStore.connect(url, timeout: connectTimeout)
         do {
             let result = try await body(store)
             await store.shutdown()
@@ -74,12 +79,27 @@ public enum TestPostgres {
     public static func execute(_ sql: String, on database: PostgresDatabaseURL? = nil) async throws {
         guard let target = database ?? adminURL else { throw Unavailable() }
         let connection = try await PostgresConnection.connect(
-            configuration: .init(host: target.host, port: target.port, username: target.user, password: target.password,
-                                 database: target.database, tls: .disable),
-            id: 1, logger: Logger(label: "mimamori-tests"))
+            configuration: try target.connectionConfiguration(), id: 1, logger: Logger(label: "mimamori-tests"))
         do {
             try await connection.query(PostgresQuery(unsafeSQL: sql), logger: Logger(label: "mimamori-tests"))
             try await connection.close()
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    /// Whether a connection made as `url` says (PostgreSQL's own `pg_stat_ssl`) that it runs over TLS.
+    public static func connectsOverTLS(_ url: PostgresDatabaseURL) async throws -> Bool {
+        let logger = Logger(label: "mimamori-tests")
+        let connection = try await PostgresConnection.connect(configuration: try url.connectionConfiguration(), id: 2, logger: logger)
+        do {
+            var tls = false
+            for try await ssl in try await connection.query("SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()", logger: logger).decode(Bool.self) {
+                tls = ssl
+            }
+            try await connection.close()
+            return tls
         } catch {
             try? await connection.close()
             throw error

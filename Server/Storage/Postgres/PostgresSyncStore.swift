@@ -39,18 +39,15 @@ public final class PostgresSyncStore: SyncStore, Sendable {
     /// answers within `timeout`. Call `shutdown()` when done.
     public static func connect(_ url: PostgresDatabaseURL, maximumConnections: Int = 16, timeout: Duration = .seconds(15),
                                logger: Logger = Logger(label: "mimamori-server.postgres")) async throws -> PostgresSyncStore {
-        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user,
-                                                         password: url.password, database: url.database, tls: .disable)
+        var configuration = try url.clientConfiguration()
+        let probeConfiguration = try url.connectionConfiguration()
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = timeout
         // One plain connection first: a wrong host, password or database name is reported at once, in PostgreSQL's
         // words, instead of after the pool's retries. The pool's own connection chatter is kept to warnings.
         do {
             let probe = try await withTimeout(timeout) {
-                try await PostgresConnection.connect(
-                    configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password,
-                                         database: url.database, tls: .disable),
-                    id: 0, logger: logger)
+                try await PostgresConnection.connect(configuration: probeConfiguration, id: 0, logger: logger)
             }
             try? await probe.close()
         } catch {
@@ -90,6 +87,9 @@ public final class PostgresSyncStore: SyncStore, Sendable {
     static func describe(_ error: any Error) -> String {
         if let error = error as? PSQLError {
             if let message = error.serverInfo?[.message] { return message }
+            if error.code == .sslUnsupported {
+                return "the server does not offer TLS, and the URL's sslmode requires it; turn on ssl in postgresql.conf, or use sslmode=disable on a private network"
+            }
             if let underlying = error.underlying { return "\(error.code): \(underlying)" }
             return "\(error.code)"
         }
@@ -97,19 +97,14 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         return String(describing: type(of: error))
     }
 
-    struct TimeoutError: Error, LocalizedError {
-        let timeout: Duration
-        var errorDescription: String? { "no answer within \(timeout)" }
-    }
-
-    static func withTimeout<T: Sendable>(_ timeout: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T?.self) { group in
-            group.addTask { try await body() }
-            group.addTask { try await Task.sleep(for: timeout); return nil }
-            defer { group.cancelAll() }
-            guard let first = try await group.next(), let value = first else { throw TimeoutError(timeout: timeout) }
-            return value
+    /// Whether `error` says PostgreSQL could not be reached — down, restarting, a connection cut, the pool giving
+    /// up after its retries — rather than that a statement failed.
+    public static func isUnreachable(_ error: any Error) -> Bool {
+        if let error = error as? PSQLError {
+            return [.connectionError, .serverClosedConnection, .uncleanShutdown, .poolClosed].contains(error.code)
         }
+        // The pool's own error (its circuit breaker) comes from a module PostgresNIO does not export.
+        return String(describing: type(of: error)) == "ConnectionPoolError"
     }
 
     /// Runs `body` in one transaction on one connection; rolls back and rethrows `body`'s own error on failure.
@@ -139,7 +134,7 @@ public final class PostgresSyncStore: SyncStore, Sendable {
 
     /// Whether the database answers a trivial query within `timeout`.
     public func ping(timeout: Duration = .seconds(2)) async -> Bool {
-        (try? await Self.withTimeout(timeout) { [client] in
+        (try? await withTimeout(timeout) { [client] in
             try await client.query("SELECT 1")
             return true
         }) ?? false
@@ -332,9 +327,7 @@ extension PostgresSyncStore {
         guard !name.isEmpty, name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw PostgresDatabaseURL.Invalid(message: "database name '\(name)' is not accepted; accepted: 1 to 63 ASCII letters, digits or _")
         }
-        let client = PostgresClient(configuration: .init(host: admin.host, port: admin.port, username: admin.user,
-                                                         password: admin.password, database: admin.database, tls: .disable),
-                                    backgroundLogger: logger)
+        let client = PostgresClient(configuration: try admin.clientConfiguration(), backgroundLogger: logger)
         let running = Task { await client.run() }
         defer { running.cancel() }
         try await withTimeout(.seconds(30)) {
