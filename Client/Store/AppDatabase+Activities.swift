@@ -21,7 +21,7 @@ extension AppDatabase {
             if district == nil {
                 missing.append(.init(field: "district", value: "", accepted: "the 校区 of the activity (--district; none was given at init)"))
             }
-            if !missing.isEmpty { throw ValidationFailure(missing) }
+            if !missing.isEmpty { throw ValidationFailure(missing, document: .activity) }
             let base = Activity(id: id, category: fields.category!, date: fields.date ?? today, district: district!,
                                 visitorId: replica.visitorId, visitorRole: replica.visitorRole)
             let activity = fields.applied(to: base)
