@@ -220,8 +220,9 @@ struct TerminalSessionTests {
         // Up to here every word is Japanese (status then shows the data file's path and command names).
         let recorded = session.screen
         session.type("5")
-        #expect(session.waitFor("に記録した訪問: 0 件　その他の活動・連絡調整: 1 件"), "\(session.screen)")
-        #expect(session.waitFor("（訪問 0 件・その他の活動・連絡調整 1 件を含む）"))
+        // Held, and this month's (the folder's one visit is of 2026-11-01): one activity each; one unsent of each.
+        #expect(session.waitFor("その他の活動・連絡調整: 1 件", count: 2), "\(session.screen)")
+        #expect(session.waitFor("（訪問 1 件・その他の活動・連絡調整 1 件を含む）"))
         answer(session, [("メニューに戻ります", "")])
         #expect(session.waitFor(Self.menuPrompt, count: 3))
         session.type("6")
