@@ -242,7 +242,9 @@ struct JapaneseStrings: Strings {
         if p.accepted.hasPrefix("one of ") {
             accepted = "次のどれか: " + (codeLists[p.field] ?? String(p.accepted.dropFirst("one of ".count)))
         } else if document == .activity, p.field == "district", p.value.isEmpty {
-            accepted = "活動した校区（--district で指定します。mimamori init で校区を登録していません）"
+            accepted = "--district で指定する校区名（mimamori init で校区を登録していないため）"
+        } else if p.field == "note", p.accepted.contains("control characters") {
+            accepted = "改行とタブのほかに制御文字を含まない文"
         } else {
             accepted = acceptedByField[p.field] ?? "正しい値"
         }

@@ -94,14 +94,16 @@ struct GuidedActivityTests {
         #expect(text.contains("・活動記録の ID（id）") && text.contains("・活動した校区（district）") && text.contains("・記録した委員の ID（visitor-id）"))
         #expect(!text.contains("訪問"), "\(text)")
 
-        // No district anywhere: the Japanese message says where to give one.
+        // No district anywhere: the Japanese message says where to give one, and names the other problems too.
         let bare = try AppDatabase.inMemory()
         try bare.initReplica(visitorId: "M-9", name: "民生", role: .minseiIin)
         #expect {
-            try bare.logActivity(ActivityFields(category: "survey"), today: today)
+            try bare.logActivity(ActivityFields(category: "survey", date: LocalDate("2025-07-01")!, note: "a\u{1}b"), today: today)
         } throws: { error in
-            MimamoriCommand.localizedMessage(for: error, language: .japanese)
-                .contains("・活動した校区（district）: （空） は使えません。使えるもの: 活動した校区（--district で指定します。")
+            let text = MimamoriCommand.localizedMessage(for: error, language: .japanese)
+            return text.contains("・活動した校区（district）: （空） は使えません。使えるもの: --district で指定する校区名")
+                && text.contains("・活動日（date）: 「2025-07-01」") && text.contains("・メモ（note）: ")
+                && text.contains("使えるもの: 改行とタブのほかに制御文字を含まない文")
         }
         // A visit's date is still 訪問日.
         let visitFailure = ValidationFailure([ValidationProblem(field: "date", value: "2031-01-01", accepted: "")], document: .visit)
