@@ -53,28 +53,18 @@ struct GuidedActivity: GuidedQuestions {
                 (.district, strings.fieldActivityDistrict, draft.district ?? strings.none),
             ]
             showSummary(rows.filter { fields.contains($0.0) }.map { ($0.0.rawValue, $0.1, $0.2) })
-            guard let answer = terminal.ask(strings.confirmSave, default: strings.saveDefault) else { throw GuidedInputEnded() }
-            if answer.isEmpty || isYes(answer) {
-                do {
-                    let activity = try database.logActivity(draft.fields, today: today)
-                    terminal.say(strings.saved(strings.activityDescription(category: activity.category.label(language),
-                                                                           date: activity.date, count: activity.count)))
-                    terminal.say(strings.pendingAfterSave(try database.pendingCount()))
-                    return activity
-                } catch let failure as ValidationFailure {
-                    terminal.say(strings.validationFailure(failure))
-                    continue
-                }
+            switch try askConfirm(strings.confirmSave, default: strings.saveDefault, lines: fields.map(\.rawValue)) {
+            case nil: continue
+            case .cancel?: return nil
+            case .save?:
+                let saved = try saveAndSay({ try database.logActivity(draft.fields, today: today) }, said: { activity in
+                    strings.saved(strings.activityDescription(category: activity.category.label(language), date: activity.date,
+                                                              count: activity.count))
+                })
+                if let saved { return saved }
+            case let .line(n)?:
+                if let field = Field(rawValue: n) { try ask(field, &draft) }
             }
-            if answer == "0" || isNo(answer) {
-                terminal.say(strings.notSaved)
-                return nil
-            }
-            guard let n = Int(answer), let field = Field(rawValue: n), fields.contains(field) else {
-                terminal.say(strings.badConfirm(answer, count: fields.count))
-                continue
-            }
-            try ask(field, &draft)
         }
     }
 

@@ -4,10 +4,14 @@ import MimamoriShared
 /// Thrown when input ends at a question (Ctrl-D): nothing is saved.
 struct GuidedInputEnded: Error {}
 
+/// An answer at 保存しますか: save (Enter or yes), cancel (0 or no), or ask the line with this number again.
+enum ConfirmAnswer: Equatable { case save, cancel, line(Int) }
+
 /// The questions of a guided record, one per line with its default in brackets so that Enter takes it: the
 /// guided visit and the guided activity ask theirs the same way. A question throws `GuidedInputEnded` at the
 /// end of input, so the flow that asked it saves nothing.
 protocol GuidedQuestions {
+    var database: AppDatabase { get }
     var terminal: Terminal { get }
     var language: Language { get }
     var wareki: Bool { get }
@@ -15,6 +19,36 @@ protocol GuidedQuestions {
 
 extension GuidedQuestions {
     var strings: any Strings { language.strings(wareki: wareki) }
+
+    /// Asks 保存しますか (`prompt`) once. Nil, after saying what is accepted, for an answer that is none of the
+    /// `lines` nor save or cancel; a cancel has been said (記録しませんでした).
+    func askConfirm(_ prompt: String, default shown: String, lines: [Int]) throws -> ConfirmAnswer? {
+        guard let answer = terminal.ask(prompt, default: shown) else { throw GuidedInputEnded() }
+        if answer.isEmpty || isYes(answer) { return .save }
+        if answer == "0" || isNo(answer) {
+            terminal.say(strings.notSaved)
+            return .cancel
+        }
+        guard let n = Int(answer), lines.contains(n) else {
+            terminal.say(strings.badConfirm(answer, count: lines.count))
+            return nil
+        }
+        return .line(n)
+    }
+
+    /// Saves with `save` (one transaction), then says what was saved and how many changes wait to be sent. Nil,
+    /// after saying every problem, when validation refuses the record, so the visitor can correct it.
+    func saveAndSay<Record>(_ save: () throws -> Record, said: (Record) -> String) throws -> Record? {
+        do {
+            let record = try save()
+            terminal.say(said(record))
+            terminal.say(strings.pendingAfterSave(try database.pendingCount()))
+            return record
+        } catch let failure as ValidationFailure {
+            terminal.say(strings.validationFailure(failure))
+            return nil
+        }
+    }
 
     /// The numbered summary before 保存しますか: number, label and value, the labels in one column.
     func showSummary(_ rows: [(number: Int, label: String, value: String)]) {

@@ -126,39 +126,28 @@ struct GuidedVisit: GuidedQuestions {
             showSummary(draft)
             let prompt = original == nil ? strings.confirmSave : (changed ? strings.confirmEdit : strings.reviewUnchanged)
             let shown = changed ? strings.saveDefault : strings.backDefault
-            guard let answer = terminal.ask(prompt, default: shown) else { throw GuidedInputEnded() }
-            if answer.isEmpty || isYes(answer) {
+            switch try askConfirm(prompt, default: shown, lines: fields.map(\.rawValue)) {
+            case nil: continue
+            case .cancel?: return nil
+            case .save?:
                 guard changed else { return nil }
-                do {
-                    let visit: Visit
-                    if let original {
-                        visit = try database.editVisit(id: original.id, draft.fields, today: today)
-                        terminal.say(strings.edited(describe(visit, draft.subject)))
-                    } else {
-                        visit = try database.logVisit(draft.fields, today: today)
-                        terminal.say(strings.saved(describe(visit, draft.subject)))
-                    }
-                    terminal.say(strings.pendingAfterSave(try database.pendingCount()))
-                    return visit
-                } catch let failure as ValidationFailure {
-                    terminal.say(strings.validationFailure(failure))
-                    continue
-                }
-            }
-            if answer == "0" || isNo(answer) {
-                terminal.say(strings.notSaved)
-                return nil
-            }
-            guard let n = Int(answer), let field = Field(rawValue: n), fields.contains(field) else {
-                terminal.say(strings.badConfirm(answer, count: fields.count))
+                let saved = try saveAndSay({
+                    if let original { return try database.editVisit(id: original.id, draft.fields, today: today) }
+                    return try database.logVisit(draft.fields, today: today)
+                }, said: { [draft] visit in
+                    original == nil ? strings.saved(describe(visit, draft.subject)) : strings.edited(describe(visit, draft.subject))
+                })
+                if let saved { return saved }
                 continue
+            case let .line(n)?:
+                guard let field = Field(rawValue: n) else { continue }
+                if field == .subject {
+                    draft.subject = try askSubject(subjects: try database.subjects().map(\.subject), due: try database.due(today: today))
+                } else {
+                    try ask(field, &draft)
+                }
+                changed = true
             }
-            if field == .subject {
-                draft.subject = try askSubject(subjects: try database.subjects().map(\.subject), due: try database.due(today: today))
-            } else {
-                try ask(field, &draft)
-            }
-            changed = true
         }
     }
 
