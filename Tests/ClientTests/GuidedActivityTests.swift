@@ -116,11 +116,10 @@ struct GuidedActivityTests {
         try db.logVisit(VisitFields(subjectId: "S-0001", kind: .minseiWatch, date: LocalDate("2025-05-20")!), today: today)
         try db.logVisit(VisitFields(subjectId: "S-0001", kind: .minseiWatch, date: LocalDate("2025-06-02")!), today: today)
         try db.logActivity(ActivityFields(category: "survey", date: LocalDate("2025-06-01")!, count: 4), today: today)
-        let liaison = try db.logActivity(ActivityFields(category: "liaison"), today: today)
+        try db.logActivity(ActivityFields(category: "liaison"), today: today)
         try db.logActivity(ActivityFields(category: "certification", date: LocalDate("2025-05-31")!), today: today)
         let gone = try db.logActivity(ActivityFields(category: "survey"), today: today)
         try db.deleteActivity(id: gone.id)
-        _ = liaison
         let s = try db.status(today: today)
         #expect(s.month == "2025-06")
         #expect(s.visits == 2 && s.visitsThisMonth == 1)
