@@ -21,9 +21,15 @@ public struct ValidationProblem: Hashable, Sendable, Codable, CustomStringConver
 /// Every problem with a record, thrown at once so a person can fix them all in one go.
 public struct ValidationFailure: Error, LocalizedError, Hashable, Sendable {
     public let problems: [ValidationProblem]
-    public init(_ problems: [ValidationProblem]) { self.problems = problems }
+    /// Which kind of record was refused, when known: a field named alike in two records (`date` is a visit's
+    /// 訪問日 but an activity's 活動日) is shown under the record's own name.
+    public let document: DocumentType?
+    public init(_ problems: [ValidationProblem], document: DocumentType? = nil) {
+        self.problems = problems
+        self.document = document
+    }
     public var errorDescription: String? {
-        "the record was not saved:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+        "the \(document == .activity ? "activity" : "record") was not saved:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
     }
 }
 
@@ -190,6 +196,7 @@ extension Visit {
 
 /// A record a person writes (a visit, a subject, an activity): it lists its problems, and `validate` throws them.
 public protocol CheckedRecord {
+    static var documentType: DocumentType { get }
     func problems(today: LocalDate, codes: CodePolicy) -> [ValidationProblem]
 }
 
@@ -197,13 +204,13 @@ extension CheckedRecord {
     /// Throws `ValidationFailure` listing every problem, or returns quietly.
     public func validate(today: LocalDate, codes: CodePolicy = .knownOnly) throws {
         let p = problems(today: today, codes: codes)
-        if !p.isEmpty { throw ValidationFailure(p) }
+        if !p.isEmpty { throw ValidationFailure(p, document: Self.documentType) }
     }
 }
 
-extension Visit: CheckedRecord {}
-extension Subject: CheckedRecord {}
-extension Activity: CheckedRecord {}
+extension Visit: CheckedRecord { public static var documentType: DocumentType { .visit } }
+extension Subject: CheckedRecord { public static var documentType: DocumentType { .subject } }
+extension Activity: CheckedRecord { public static var documentType: DocumentType { .activity } }
 
 extension Subject {
     public func problems(today: LocalDate, codes: CodePolicy = .knownOnly) -> [ValidationProblem] {

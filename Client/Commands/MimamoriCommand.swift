@@ -54,7 +54,7 @@ public struct MimamoriCommand: AsyncParsableCommand {
     /// The message ArgumentParser would print for `error`, in `language`.
     static func localizedMessage(for error: any Error, language: Language) -> String {
         if let failure = error as? ValidationFailure {
-            return language.strings.errorPrefix + language.strings.validationFailure(failure.problems)
+            return language.strings.errorPrefix + language.strings.validationFailure(failure)
         }
         var text = fullMessage(for: error)
         if language == .japanese, text.hasPrefix("Error: ") {

@@ -11,13 +11,12 @@ import MimamoriShared
 /// visitor's role), the contact method, the date and what was done have defaults shown in the summary;
 /// urgency, what was done and the follow-up (shared at, referral, next visit) are asked when something was
 /// noticed — and, for a 民生委員・児童委員, the consultation's field and topics of the monthly activity record.
-struct GuidedVisit {
+struct GuidedVisit: GuidedQuestions {
     let database: AppDatabase
     let terminal: Terminal
     let language: Language
     let today: LocalDate
     var wareki = false
-    var strings: any Strings { language.strings(wareki: wareki) }
 
     /// Whether this laptop's visitor keeps the 民生委員 activity record (asked for the consultation's field and topics).
     var keepsActivityRecord: Bool {
@@ -59,9 +58,6 @@ struct GuidedVisit {
         var isConsultation: Bool { self == .consultationField || self == .consultationTopics }
     }
 
-    /// Thrown when input ends at a question: nothing is saved.
-    struct InputEnded: Error {}
-
     // MARK: A new record
 
     /// Asks for a visit and saves it on confirmation. Returns the visit saved, or nil when nothing was saved.
@@ -96,7 +92,7 @@ struct GuidedVisit {
                 try ask(.nextDue, &draft)
             }
             return try confirm(&draft, editing: nil)
-        } catch is InputEnded {
+        } catch is GuidedInputEnded {
             terminal.say()
             terminal.say(strings.notSaved)
             return nil
@@ -115,7 +111,7 @@ struct GuidedVisit {
                               sharedAt: visit.sharedAt, referral: visit.referral, nextDue: visit.nextDue,
                               consultationField: visit.consultationField, consultationTopics: visit.consultationTopics)
             return try confirm(&draft, editing: visit)
-        } catch is InputEnded {
+        } catch is GuidedInputEnded {
             terminal.say()
             terminal.say(strings.notSaved)
             return nil
@@ -130,39 +126,28 @@ struct GuidedVisit {
             showSummary(draft)
             let prompt = original == nil ? strings.confirmSave : (changed ? strings.confirmEdit : strings.reviewUnchanged)
             let shown = changed ? strings.saveDefault : strings.backDefault
-            guard let answer = terminal.ask(prompt, default: shown) else { throw InputEnded() }
-            if answer.isEmpty || isYes(answer) {
+            switch try askConfirm(prompt, default: shown, lines: fields.map(\.rawValue)) {
+            case nil: continue
+            case .cancel?: return nil
+            case .save?:
                 guard changed else { return nil }
-                do {
-                    let visit: Visit
-                    if let original {
-                        visit = try database.editVisit(id: original.id, draft.fields, today: today)
-                        terminal.say(strings.edited(describe(visit, draft.subject)))
-                    } else {
-                        visit = try database.logVisit(draft.fields, today: today)
-                        terminal.say(strings.saved(describe(visit, draft.subject)))
-                    }
-                    terminal.say(strings.pendingAfterSave(try database.pendingCount()))
-                    return visit
-                } catch let failure as ValidationFailure {
-                    terminal.say(strings.validationFailure(failure.problems))
-                    continue
-                }
-            }
-            if answer == "0" || isNo(answer) {
-                terminal.say(strings.notSaved)
-                return nil
-            }
-            guard let n = Int(answer), let field = Field(rawValue: n), fields.contains(field) else {
-                terminal.say(strings.badConfirm(answer, count: fields.count))
+                let saved = try saveAndSay({
+                    if let original { return try database.editVisit(id: original.id, draft.fields, today: today) }
+                    return try database.logVisit(draft.fields, today: today)
+                }, said: { [draft] visit in
+                    original == nil ? strings.saved(describe(visit, draft.subject)) : strings.edited(describe(visit, draft.subject))
+                })
+                if let saved { return saved }
                 continue
+            case let .line(n)?:
+                guard let field = Field(rawValue: n) else { continue }
+                if field == .subject {
+                    draft.subject = try askSubject(subjects: try database.subjects().map(\.subject), due: try database.due(today: today))
+                } else {
+                    try ask(field, &draft)
+                }
+                changed = true
             }
-            if field == .subject {
-                draft.subject = try askSubject(subjects: try database.subjects().map(\.subject), due: try database.due(today: today))
-            } else {
-                try ask(field, &draft)
-            }
-            changed = true
         }
     }
 
@@ -183,13 +168,7 @@ struct GuidedVisit {
             (.consultationField, strings.fieldConsultationField, d.consultationField?.label(language) ?? strings.none),
             (.consultationTopics, strings.fieldConsultationTopics, list(d.consultationTopics)),
         ].filter { fields.contains($0.0) }
-        let labelWidth = rows.map { Terminal.width($0.1) }.max() ?? 0
-        terminal.say()
-        terminal.say(strings.summaryTitle)
-        for (field, label, value) in rows {
-            let number = field.rawValue < 10 ? " \(field.rawValue)" : "\(field.rawValue)"
-            terminal.say("  \(number) \(Terminal.padded(label, to: labelWidth))  \(value)")
-        }
+        showSummary(rows.map { ($0.0.rawValue, $0.1, $0.2) })
     }
 
     func describe(_ v: Visit, _ subject: Subject) -> String {
@@ -245,7 +224,7 @@ struct GuidedVisit {
         showNumbered(choices.map(\.1))
         if ordered.count > shownCount { terminal.say(strings.moreSubjects(ordered.count - shownCount)) }
         while true {
-            guard let answer = terminal.ask(strings.subjectPrompt, default: "1 " + strings.honorific(choices[0].0.name)) else { throw InputEnded() }
+            guard let answer = terminal.ask(strings.subjectPrompt, default: "1 " + strings.honorific(choices[0].0.name)) else { throw GuidedInputEnded() }
             if answer.isEmpty { return choices[0].0 }
             if let n = Int(answer) {
                 if (1...choices.count).contains(n) { return choices[n - 1].0 }
@@ -268,136 +247,4 @@ struct GuidedVisit {
     func askKind(current: VisitKind?) throws -> VisitKind {
         try chooseOne(strings.askKind, field: strings.fieldKind, VisitKind.known, current: current)
     }
-
-    /// Numbered choices in columns; the question on its own line above them.
-    func showChoices(_ question: String, _ labels: [String]) {
-        terminal.say()
-        let items = labels.enumerated().map { "\($0.offset + 1) \($0.element)" }
-        let inline = question + "  " + items.joined(separator: "   ")
-        if Terminal.width(inline) <= 78 {
-            terminal.say(inline)
-            return
-        }
-        terminal.say(question)
-        showNumbered(labels)
-    }
-
-    func showNumbered(_ labels: [String]) {
-        let items = labels.enumerated().map { ($0.offset + 1 < 10 ? " " : "") + "\($0.offset + 1) \($0.element)" }
-        let widest = items.map(Terminal.width).max() ?? 0
-        let perLine = max(1, min(3, 76 / (widest + 3)))
-        var line = ""
-        for (i, item) in items.enumerated() {
-            line += "  " + (i % perLine == perLine - 1 || i == items.count - 1 ? item : Terminal.padded(item, to: widest + 1))
-            if i % perLine == perLine - 1 || i == items.count - 1 {
-                terminal.say(line)
-                line = ""
-            }
-        }
-    }
-
-    func chooseOne<C: CodeList>(_ question: String, field: String, _ options: [C], current: C?) throws -> C {
-        showChoices(question, options.map { $0.label(language) })
-        let index = current.flatMap { options.firstIndex(of: $0) }
-        while true {
-            guard let answer = terminal.ask(strings.chooseOne, default: index.map { "\($0 + 1) \(options[$0].label(language))" })
-            else { throw InputEnded() }
-            if answer.isEmpty, let index { return options[index] }
-            if let n = Int(answer), (1...options.count).contains(n) { return options[n - 1] }
-            terminal.say(strings.badChoice(field: field, answer, count: options.count))
-        }
-    }
-
-    func chooseOptional<C: CodeList>(_ question: String, field: String, _ options: [C], current: C?) throws -> C? {
-        showChoices(question, options.map { $0.label(language) })
-        while true {
-            guard let answer = terminal.ask(strings.chooseOneOrNone, default: current?.label(language) ?? strings.none)
-            else { throw InputEnded() }
-            if answer.isEmpty { return current }
-            if answer == "0" || answer == strings.none { return nil }
-            if let n = Int(answer), (1...options.count).contains(n) { return options[n - 1] }
-            terminal.say(strings.badChoice(field: field, answer, count: options.count))
-        }
-    }
-
-    func chooseSeveral<C: CodeList>(_ question: String, field: String, _ options: [C], current: [C]) throws -> [C] {
-        showChoices(question, options.map { $0.label(language) })
-        let shown = current.isEmpty ? strings.none
-            : current.compactMap { c in options.firstIndex(of: c).map { "\($0 + 1)" } }.joined(separator: " ")
-        while true {
-            guard let answer = terminal.ask(strings.chooseSeveral, default: shown) else { throw InputEnded() }
-            if answer.isEmpty { return current }
-            if answer == "0" || answer == strings.none { return [] }
-            let parts = answer.split(whereSeparator: { " ,、，・".contains($0) })
-            let numbers = parts.compactMap { Int($0) }
-            if numbers.count == parts.count, !numbers.isEmpty, numbers.allSatisfy({ (1...options.count).contains($0) }) {
-                var seen = Set<Int>()
-                return numbers.filter { seen.insert($0).inserted }.map { options[$0 - 1] }
-            }
-            terminal.say(strings.badChoices(field: field, answer, count: options.count))
-        }
-    }
-
-    func askYesNo(_ question: String, field: String, current: Bool) throws -> Bool {
-        terminal.say()
-        terminal.say(question + "  " + strings.yesNoChoices)
-        while true {
-            guard let answer = terminal.ask(strings.chooseOne, default: current ? "1 " + strings.yes : "2 " + strings.no)
-            else { throw InputEnded() }
-            if answer.isEmpty { return current }
-            if answer == "1" || isYes(answer) { return true }
-            if answer == "2" || isNo(answer) { return false }
-            terminal.say(strings.badYesNo(field: field, answer))
-        }
-    }
-
-    func askNote(current: String?) throws -> String? {
-        while true {
-            terminal.say()
-            guard let answer = terminal.ask(strings.askNote, default: current ?? strings.none) else { throw InputEnded() }
-            if answer.isEmpty { return current }
-            if answer == strings.none || answer == "0" { return nil }
-            if answer.count > maxNoteLength { terminal.say(strings.noteTooLong(max: maxNoteLength)); continue }
-            return answer
-        }
-    }
-
-    /// A date as MM-DD (this year, or next when that is already past for a next visit), YYYY-MM-DD, with / or 月日.
-    func askDate(_ question: String, field: String, current: LocalDate?, from: LocalDate, to: LocalDate,
-                 allowNone: Bool = false) throws -> LocalDate? {
-        terminal.say()
-        while true {
-            guard let answer = terminal.ask(question, default: current.map { DateText.long($0, language, wareki: wareki) } ?? strings.none)
-            else { throw InputEnded() }
-            if answer.isEmpty { return current }
-            if allowNone, answer == "0" || answer == strings.none { return nil }
-            guard let date = GuidedVisit.parseDate(answer, reference: allowNone ? from : to, future: allowNone) else {
-                terminal.say(strings.badDate(field: field, answer))
-                continue
-            }
-            guard date >= from, date <= to else {
-                terminal.say(strings.dateOutOfRange(field: field, date, from: from, to: to))
-                continue
-            }
-            return date
-        }
-    }
-
-    /// MM-DD is taken in the year that puts it on the right side of `reference`: not after it for a visit
-    /// date (`future` false), not before it for a next visit (`future` true).
-    static func parseDate(_ text: String, reference: LocalDate, future: Bool) -> LocalDate? {
-        let numbers = text.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
-        switch numbers.count {
-        case 3: return LocalDate(year: numbers[0], month: numbers[1], day: numbers[2])
-        case 2:
-            guard let date = LocalDate(year: reference.year, month: numbers[0], day: numbers[1]) else { return nil }
-            if future, date < reference { return LocalDate(year: reference.year + 1, month: numbers[0], day: numbers[1]) }
-            if !future, date > reference { return LocalDate(year: reference.year - 1, month: numbers[0], day: numbers[1]) }
-            return date
-        default: return nil
-        }
-    }
-
-    func isYes(_ answer: String) -> Bool { ["はい", "yes", "y", strings.yes].contains(answer.lowercased()) }
-    func isNo(_ answer: String) -> Bool { ["いいえ", "no", "n", strings.no].contains(answer.lowercased()) }
 }

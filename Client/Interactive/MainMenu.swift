@@ -8,7 +8,14 @@ struct MainMenu {
     let terminal: Terminal
     var today: LocalDate = .today()
 
-    enum Item: Int, CaseIterable { case record = 1, due, review, sync, status, quit }
+    /// The numbers visitors know stay as they were: 6 is still 終わる. その他の活動・連絡調整を記録する came later, so
+    /// it is 7, below 終わる, and only for the roles that keep the activity record (民生委員・主任児童委員).
+    enum Item: Int, CaseIterable { case record = 1, due, review, sync, status, quit, recordActivity }
+
+    /// The items this visitor sees: the activity entry only for a 民生委員・児童委員.
+    static func items(for role: VisitorRole) -> [Item] {
+        Item.allCases.filter { $0 != .recordActivity || VisitorRole.minseiRecordRoles.contains(role) }
+    }
 
     var language: Language { configuration.language }
     var strings: any Strings { configuration.strings }
@@ -17,19 +24,20 @@ struct MainMenu {
         let db = try configuration.openDatabase()
         if terminalIsReal { InterruptHandling.install(message: strings.interrupted) }
         let replica = try db.requireReplica()
+        let items = MainMenu.items(for: replica.visitorRole)
         while true {
             terminal.say()
             terminal.say(strings.menuTitle(name: replica.name, today: today))
             terminal.say(strings.menuPending(try db.pendingCount()))
             terminal.say()
-            for item in Item.allCases { terminal.say("   \(item.rawValue) \(label(item))") }
+            for item in items { terminal.say("   \(item.rawValue) \(label(item))") }
             guard let answer = terminal.ask(strings.menuQuestion, default: "1 " + label(.record)) else {
                 terminal.say()
                 terminal.say(strings.goodbye)
                 return
             }
-            guard let item = answer.isEmpty ? .record : Int(answer).flatMap(Item.init(rawValue:)) else {
-                terminal.say(strings.notAChoice(answer, count: Item.allCases.count))
+            guard let item = answer.isEmpty ? .record : Int(answer).flatMap(Item.init(rawValue:)), items.contains(item) else {
+                terminal.say(strings.notAChoice(answer, count: items.count))
                 continue
             }
             do {
@@ -51,6 +59,7 @@ struct MainMenu {
         case .sync: return strings.menuSync
         case .status: return strings.menuStatus
         case .quit: return strings.menuQuit
+        case .recordActivity: return strings.menuRecordActivity
         }
     }
 
@@ -60,6 +69,8 @@ struct MainMenu {
         switch item {
         case .record:
             _ = try guided.record()
+        case .recordActivity:
+            _ = try GuidedActivity(database: db, terminal: terminal, language: language, today: today, wareki: configuration.wareki).record()
         case .due:
             terminal.say()
             terminal.say(strings.menuDue + ":")

@@ -15,6 +15,7 @@ struct EnglishStrings: Strings {
     var menuSync: String { "Sync" }
     var menuStatus: String { "Status" }
     var menuQuit: String { "Quit" }
+    var menuRecordActivity: String { "Record another activity or liaison" }
     var menuQuestion: String { "Type a number and press Enter" }
     var goodbye: String { "Goodbye." }
     var pressEnterForMenu: String { "Press Enter to go back to the menu" }
@@ -98,6 +99,25 @@ struct EnglishStrings: Strings {
     }
     func honorific(_ name: String) -> String { name }
 
+    var askActivityCategory: String { "Which activity?" }
+    var askActivityDate: String { "Date of the activity (e.g. 11-24 or 2026-11-24)" }
+    var askActivityCount: String { "How many (\(Limits.activityCount.lowerBound)–\(Limits.activityCount.upperBound); 3 for three certificates)" }
+    var askActivityDistrict: String { "District of the activity" }
+    var fieldActivityCategory: String { "Activity" }
+    var fieldActivityDate: String { "Date" }
+    var fieldActivityCount: String { "Count" }
+    var fieldActivityDistrict: String { "District" }
+    func activityCount(_ count: Int) -> String { "\(count)" }
+    func activityDescription(category: String, date: LocalDate, count: Int) -> String {
+        "\(DateText.short(date, .english)), \(category) ×\(count)"
+    }
+    func badActivityCount(_ text: String) -> String {
+        "count: '\(text)' is not accepted; accepted: a whole number from \(Limits.activityCount.lowerBound) to \(Limits.activityCount.upperBound)"
+    }
+    func badActivityDistrict(_ text: String) -> String {
+        "district: '\(text)' is not accepted; accepted: the district's name, at most \(Limits.idText.characters) characters"
+    }
+
     var reviewTitle: String { "Your latest records:" }
     var reviewPrompt: String { "Which one?" }
     var noOwnVisits: String { "You have not recorded any visit yet." }
@@ -119,8 +139,8 @@ struct EnglishStrings: Strings {
     var erasedContent: String { "(deleted: its content was erased)" }
 
     func error(_ error: ClientError) -> String { error.englishDescription }
-    func validationFailure(_ problems: [ValidationProblem]) -> String {
-        "the record was not saved:\n" + problems.map { "  - \($0)" }.joined(separator: "\n")
+    func validationFailure(_ problems: [ValidationProblem], of document: DocumentType?) -> String {
+        ValidationFailure(problems, document: document).errorDescription ?? ""
     }
     func badDateOption(_ option: String, _ text: String) -> String {
         "--\(option): '\(text)' is not accepted; accepted: a date written YYYY-MM-DD, e.g. 2025-04-01"
@@ -159,8 +179,10 @@ struct EnglishStrings: Strings {
             "replica: \(s.replicaId)",
             "visitor: \(s.visitorId) \(s.name) (\(VisitorRole(rawValue: s.role).label(.english)))",
             "data: \(s.dataFile)",
-            "visits: \(s.visits)  subjects: \(s.subjects)",
-            "pending changes: \(s.pendingChanges)",
+            "visits: \(s.visits)  subjects: \(s.subjects)" + (s.showsActivities ? "  activities: \(s.activities)" : ""),
+            "this month (\(s.month)), your visits: \(s.visitsThisMonth)" + (s.showsActivities ? "  activities: \(s.activitiesThisMonth)" : ""),
+            "pending changes: \(s.pendingChanges)"
+                + (s.showsActivities ? " (of which visits \(s.pendingVisits), activities \(s.pendingActivities))" : ""),
             "conflicts: \(s.conflicts)\(s.conflicts > 0 ? " (see mimamori conflicts list)" : "")",
         ]
         if !s.rejected.isEmpty {

@@ -17,6 +17,7 @@ struct JapaneseStrings: Strings {
     var menuSync: String { "同期する" }
     var menuStatus: String { "状況" }
     var menuQuit: String { "終わる" }
+    var menuRecordActivity: String { "その他の活動・連絡調整を記録する" }
     var menuQuestion: String { "番号を入れてエンターキーを押してください" }
     var goodbye: String { "おつかれさまでした。" }
     var pressEnterForMenu: String { "エンターキーを押すとメニューに戻ります" }
@@ -100,6 +101,25 @@ struct JapaneseStrings: Strings {
     }
     /// さん after a name; not after the placeholder shown while names are locked.
     func honorific(_ name: String) -> String { name == nameLocked ? name : name + "さん" }
+
+    var askActivityCategory: String { "どの活動ですか" }
+    var askActivityDate: String { "活動した日（例: 11-24 または 2026-11-24）" }
+    var askActivityCount: String { "件数（\(Limits.activityCount.lowerBound)〜\(Limits.activityCount.upperBound)。証明書 3 通なら 3）" }
+    var askActivityDistrict: String { "活動した校区" }
+    var fieldActivityCategory: String { "活動の区分" }
+    var fieldActivityDate: String { "活動日" }
+    var fieldActivityCount: String { "件数" }
+    var fieldActivityDistrict: String { "活動した校区" }
+    func activityCount(_ count: Int) -> String { "\(count) 件" }
+    func activityDescription(category: String, date: LocalDate, count: Int) -> String {
+        "\(DateText.short(date, .japanese)) \(category) \(activityCount(count))"
+    }
+    func badActivityCount(_ text: String) -> String {
+        "\(fieldActivityCount): 「\(text)」は使えません。\(Limits.activityCount.lowerBound) から \(Limits.activityCount.upperBound) の整数を入れてください。"
+    }
+    func badActivityDistrict(_ text: String) -> String {
+        "\(fieldActivityDistrict): 「\(text)」は使えません。\(Limits.idText.characters) 文字までの校区名を入れてください。"
+    }
 
     var reviewTitle: String { "最近の記録（新しい順）:" }
     var reviewPrompt: String { "どの記録ですか。" }
@@ -208,17 +228,23 @@ struct JapaneseStrings: Strings {
         }
     }
 
-    func validationFailure(_ problems: [ValidationProblem]) -> String {
-        "保存しませんでした:\n" + problems.map { "  ・" + JapaneseStrings.problem($0) }.joined(separator: "\n")
+    func validationFailure(_ problems: [ValidationProblem], of document: DocumentType?) -> String {
+        (document == .activity ? "活動記録を保存しませんでした:\n" : "保存しませんでした:\n")
+            + problems.map { "  ・" + JapaneseStrings.problem($0, of: document) }.joined(separator: "\n")
     }
 
-    /// One problem, naming the field in Japanese and what is accepted.
-    static func problem(_ p: ValidationProblem) -> String {
+    /// One problem, naming the field in Japanese (as the record `document` calls it) and what is accepted.
+    static func problem(_ p: ValidationProblem, of document: DocumentType? = nil) -> String {
         let value = p.value.isEmpty ? "（空）" : "「\(p.value)」"
-        let field = fieldNames[p.field] ?? p.field
+        let own = document == .activity ? activityFieldNames : [:]
+        let field = own[p.field] ?? fieldNames[p.field] ?? p.field
         let accepted: String
         if p.accepted.hasPrefix("one of ") {
             accepted = "次のどれか: " + (codeLists[p.field] ?? String(p.accepted.dropFirst("one of ".count)))
+        } else if document == .activity, p.field == "district", p.value.isEmpty {
+            accepted = "--district で指定する校区名（mimamori init で校区を登録していないため）"
+        } else if p.field == "note", p.accepted.contains("control characters") {
+            accepted = "改行とタブのほかに制御文字を含まない文"
         } else {
             accepted = acceptedByField[p.field] ?? "正しい値"
         }
@@ -233,6 +259,12 @@ struct JapaneseStrings: Strings {
         "note": "メモ", "name": "お名前", "district": "校区", "id": "ID", "visitor-id": "訪問者 ID", "organization": "所属",
         "category": "区分", "cadence-days": "訪問の間隔", "consent-date": "同意を得た日", "role": "役割",
         "activity-category": "活動の区分", "count": "件数",
+    ]
+
+    /// An activity's own names where they differ from a visit's: its date is 活動日, not 訪問日.
+    static let activityFieldNames = [
+        "date": "活動日", "district": "活動した校区", "id": "活動記録の ID", "visitor-id": "記録した委員の ID",
+        "role": "記録した委員の役割",
     ]
 
     /// The accepted ids of a code-list field, each with its Japanese label.
@@ -302,11 +334,19 @@ struct JapaneseStrings: Strings {
     func subjectWithId(name: String, id: String) -> String { "\(honorific(name))（\(id)）" }
     var listSeparator: String { "・" }
     var chooseOneOrNone: String { "番号（ないときは 0）" }
+    /// `2025-06` as 2025年6月.
+    static func monthText(_ key: String) -> String {
+        let parts = key.split(separator: "-").compactMap { Int($0) }
+        return parts.count == 2 ? "\(parts[0])年\(parts[1])月" : key
+    }
     func statusLines(_ s: StatusReport) -> [String] {
         var lines = [
             "訪問者: \(s.name)さん（\(VisitorRole(rawValue: s.role).label(.japanese))、訪問者 ID \(s.visitorId)）",
-            "記録した訪問: \(s.visits) 件　訪問先: \(s.subjects) 人",
-            "まだ送っていない変更: \(s.pendingChanges) 件",
+            "記録した訪問: \(s.visits) 件　訪問先: \(s.subjects) 人" + (s.showsActivities ? "　その他の活動・連絡調整: \(s.activities) 件" : ""),
+            "今月（\(JapaneseStrings.monthText(s.month))）に記録した訪問: \(s.visitsThisMonth) 件"
+                + (s.showsActivities ? "　その他の活動・連絡調整: \(s.activitiesThisMonth) 件" : ""),
+            "まだ送っていない変更: \(s.pendingChanges) 件"
+                + (s.showsActivities ? "（訪問 \(s.pendingVisits) 件・その他の活動・連絡調整 \(s.pendingActivities) 件を含む）" : ""),
             "競合: \(s.conflicts) 件\(s.conflicts > 0 ? "（mimamori conflicts list で確認できます）" : "")",
         ]
         if !s.rejected.isEmpty {

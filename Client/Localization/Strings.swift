@@ -22,6 +22,8 @@ public protocol Strings: Sendable {
     var menuSync: String { get }
     var menuStatus: String { get }
     var menuQuit: String { get }
+    /// その他の活動・連絡調整を記録する: shown only to the roles that keep the activity record.
+    var menuRecordActivity: String { get }
     var menuQuestion: String { get }
     var goodbye: String { get }
     var pressEnterForMenu: String { get }
@@ -98,6 +100,20 @@ public protocol Strings: Sendable {
     func visitDescription(subjectName: String, date: LocalDate, kind: String, outcome: String) -> String
     func honorific(_ name: String) -> String
 
+    // MARK: Guided activity (その他の活動・連絡調整)
+    var askActivityCategory: String { get }
+    var askActivityDate: String { get }
+    var askActivityCount: String { get }
+    var askActivityDistrict: String { get }
+    var fieldActivityCategory: String { get }
+    var fieldActivityDate: String { get }
+    var fieldActivityCount: String { get }
+    var fieldActivityDistrict: String { get }
+    func activityCount(_ count: Int) -> String
+    func activityDescription(category: String, date: LocalDate, count: Int) -> String
+    func badActivityCount(_ text: String) -> String
+    func badActivityDistrict(_ text: String) -> String
+
     // MARK: Reviewing records
     var reviewTitle: String { get }
     var reviewPrompt: String { get }
@@ -166,8 +182,14 @@ public protocol Strings: Sendable {
 
     // MARK: Errors
     func error(_ error: ClientError) -> String
-    func validationFailure(_ problems: [ValidationProblem]) -> String
+    /// The problems of a refused record, each under the record's own name for its field (`document`).
+    func validationFailure(_ problems: [ValidationProblem], of document: DocumentType?) -> String
     var errorPrefix: String { get }
+}
+
+extension Strings {
+    func validationFailure(_ failure: ValidationFailure) -> String { validationFailure(failure.problems, of: failure.document) }
+    func validationFailure(_ problems: [ValidationProblem]) -> String { validationFailure(problems, of: nil) }
 }
 
 extension Language {

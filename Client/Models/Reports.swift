@@ -66,14 +66,26 @@ public struct StatusReport: Codable, Sendable, Hashable {
     public let pendingChanges: Int
     public let rejected: [RejectedChange]
     public let conflicts: Int
+    /// Documents held (everyone's this laptop reads), not deleted.
     public let visits: Int
     public let subjects: Int
+    public let activities: Int
+    /// This month (`YYYY-MM`, Japan time) and this laptop's visitor's own visits and activities dated in it.
+    public let month: String
+    public let visitsThisMonth: Int
+    public let activitiesThisMonth: Int
+    /// Of `pendingChanges`, those to visits and those to activities (the rest are to subjects).
+    public let pendingVisits: Int
+    public let pendingActivities: Int
     public let server: String?
     public let serverEpoch: String?
     public let pullCursor: Int64
     /// ISO 8601, nil when never synced.
     public let lastSyncAt: String?
     public let lastSync: SyncSummary?
+
+    /// Whether the text shows activities: for the roles that keep the activity record, or when any are held.
+    var showsActivities: Bool { VisitorRole.minseiRecordRoles.contains(VisitorRole(rawValue: role)) || activities > 0 }
 }
 
 /// Filters of `visit list`. Dates are inclusive.

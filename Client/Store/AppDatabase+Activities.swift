@@ -21,11 +21,13 @@ extension AppDatabase {
             if district == nil {
                 missing.append(.init(field: "district", value: "", accepted: "the 校区 of the activity (--district; none was given at init)"))
             }
-            if !missing.isEmpty { throw ValidationFailure(missing) }
-            let base = Activity(id: id, category: fields.category!, date: fields.date ?? today, district: district!,
-                                visitorId: replica.visitorId, visitorRole: replica.visitorRole)
-            let activity = fields.applied(to: base)
-            try activity.validate(today: today, codes: .knownOnly)
+            // What is missing and every problem of what was given, in one message.
+            let activity = fields.applied(to: Activity(id: id, category: fields.category ?? .liaison, date: fields.date ?? today,
+                                                       district: district ?? "", visitorId: replica.visitorId,
+                                                       visitorRole: replica.visitorRole))
+            let missingFields = Set(missing.map(\.field))
+            let problems = missing + activity.problems(today: today, codes: .knownOnly).filter { !missingFields.contains($0.field) }
+            if !problems.isEmpty { throw ValidationFailure(problems, document: .activity) }
             _ = try AppDatabase.writeLocal(db, .activity(activity), now: now)
             return activity
         }

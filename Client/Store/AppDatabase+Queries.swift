@@ -194,8 +194,11 @@ extension AppDatabase {
         }
     }
 
-    public func status() throws -> StatusReport {
+    /// `mimamori status`. It reads clear columns only, so it works locked. "This month" is `today`'s month.
+    public func status(today: LocalDate = .today()) throws -> StatusReport {
         let rejected = try rejectedChanges()
+        let unlocked = isUnlocked
+        let month = VisitFilter.month(year: today.year, month: today.month)
         return try read { db in
             let r = try AppDatabase.requireReplica(db)
             let pending = try AppDatabase.pendingCount(db)
@@ -203,19 +206,50 @@ extension AppDatabase {
                 SELECT (SELECT COUNT(*) FROM visit_index WHERE in_conflict = 1) + (SELECT COUNT(*) FROM subject_index WHERE in_conflict = 1)
                      + (SELECT COUNT(*) FROM activity_index WHERE in_conflict = 1)
                 """) ?? 0
-            let visits = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit_index WHERE deleted = 0") ?? 0
-            let subjects = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM subject_index WHERE deleted = 0") ?? 0
+            func count(_ table: String, thisMonth: Bool) throws -> Int {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) WHERE deleted = 0"
+                                 + (thisMonth ? " AND visitor_id = ? AND date BETWEEN ? AND ?" : ""),
+                                 arguments: thisMonth ? [r.visitorId, month.from?.description, month.to?.description] : []) ?? 0
+            }
+            let unsent = try AppDatabase.unsentByType(db, unlocked: unlocked)
             let last = try r.lastSyncSummary.map { try MimamoriJSON.decode(SyncSummary.self, from: Data($0.utf8)) }
             return StatusReport(replicaId: r.replicaId, visitorId: r.visitorId, name: r.name, role: r.role,
                                 dataFile: writer.path, counter: r.counter, pendingChanges: pending, rejected: rejected,
-                                conflicts: conflicts, visits: visits, subjects: subjects, server: r.serverUrl,
-                                serverEpoch: r.serverEpoch, pullCursor: r.pullCursor, lastSyncAt: r.lastSyncAt,
-                                lastSync: last)
+                                conflicts: conflicts, visits: try count("visit_index", thisMonth: false),
+                                subjects: try count("subject_index", thisMonth: false),
+                                activities: try count("activity_index", thisMonth: false),
+                                month: MonthlyActivityReport.monthKey(year: today.year, month: today.month),
+                                visitsThisMonth: try count("visit_index", thisMonth: true),
+                                activitiesThisMonth: try count("activity_index", thisMonth: true),
+                                pendingVisits: unsent[.visit] ?? 0, pendingActivities: unsent[.activity] ?? 0,
+                                server: r.serverUrl, serverEpoch: r.serverEpoch, pullCursor: r.pullCursor,
+                                lastSyncAt: r.lastSyncAt, lastSync: last)
         }
     }
 }
 
 extension AppDatabase {
+    /// Unsent changes by the type of their document. A listed document's type is its projection's; a deleted
+    /// one is listed nowhere and its type is sealed with its content, so it is counted only when unlocked.
+    static func unsentByType(_ db: Database, unlocked: Bool) throws -> [DocumentType: Int] {
+        let listedIn = DocumentType.allCases.map { type in
+            "WHEN EXISTS (SELECT 1 FROM \(DocumentBatch.projectionTable(type)) p WHERE p.id = o.document_id) THEN '\(type.rawValue)'"
+        }.joined(separator: " ")
+        var counts: [DocumentType: Int] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT o.document_id, o.dot_replica, o.dot_counter, CASE \(listedIn) END AS type FROM outbox o
+            WHERE o.state IN (\(OutboxEntry.State.unsent.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: StatementArguments(OutboxEntry.State.unsent.map(\.rawValue))) {
+            var type = (row["type"] as String?).flatMap(DocumentType.init(rawValue:))
+            if type == nil, unlocked {
+                let dot = Dot(replica: row["dot_replica"], counter: UInt64(max(0, row["dot_counter"] as Int64)))
+                type = try loadVersion(db, documentId: row["document_id"], dot: dot)?.type
+            }
+            if let type { counts[type, default: 0] += 1 }
+        }
+        return counts
+    }
+
     /// `mimamori report monthly`: this laptop's visitor's month of the 民生委員 activity record, from the clear
     /// `activity_counters` (it works locked, as `totals` does). Visits held before those counters existed are
     /// counted once, at the first report with the key (`activityCountersPending`).

@@ -77,6 +77,23 @@ struct EncryptionTests {
         #expect(try db.due(today: LocalDate(year: 2025, month: 7, day: 30)!).first?.subject?.name == "佐藤一郎")
     }
 
+    @Test("locked, status still counts this month's activities and the unsent ones; a deleted document's changes need the key to be told apart")
+    func statusLockedCountsActivities() throws {
+        let (dir, db) = try makeSealedFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try db.logActivity(ActivityFields(category: "survey", note: "自治会長と打ち合わせ"), today: today)
+        let gone = try db.logActivity(ActivityFields(category: "liaison"), today: today)
+        try db.deleteActivity(id: gone.id)
+        let unlocked = try db.status(today: today)
+        #expect(unlocked.activitiesThisMonth == 1 && unlocked.visitsThisMonth == 1)
+        #expect(unlocked.pendingActivities == 3 && unlocked.pendingVisits == 1 && unlocked.pendingChanges == 5)
+        let locked = try AppDatabase.open(directory: dir)
+        #expect(!locked.isUnlocked)
+        let s = try locked.status(today: today)
+        #expect(s.activitiesThisMonth == 1 && s.visitsThisMonth == 1 && s.pendingChanges == 5)
+        #expect(s.pendingActivities == 1, "a deleted activity is listed nowhere and its type is sealed: its two changes are not told apart")
+    }
+
     @Test("the server's reason for a refusal, which may quote a note, is sealed too; locked, status shows its code")
     func rejectionSealed() throws {
         let (dir, db) = try makeSealedFolder()

@@ -92,10 +92,10 @@ struct TerminalSessionTests {
 
     /// A data folder with a visitor and three subjects, one visited on 2026-11-01 (so overdue), sealed with
     /// `passphrase`, whose key is already kept for the session (`run/` is the session's `XDG_RUNTIME_DIR`).
-    func makeFolder() throws -> (URL, AppDatabase) {
+    func makeFolder(role: VisitorRole = .fureaiMember) throws -> (URL, AppDatabase) {
         let dir = temporaryDirectory()
         let db = try AppDatabase.open(directory: dir, create: true)
-        try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+        try db.initReplica(visitorId: "V-001", name: "山田花子", role: role, district: "nishi")
         try db.encrypt(passphrase: Self.passphrase, parameters: .testing)
         let runtime = dir.appendingPathComponent("run")
         try FileManager.default.createDirectory(at: runtime, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -151,6 +151,7 @@ struct TerminalSessionTests {
         }
         #expect(session.waitFor(Self.saved))
         #expect(session.keypresses <= 6, "a routine visit took \(session.keypresses) keypresses")
+        #expect(!session.screen.contains("その他の活動"), "a ふれあいの会 member keeps no activity record")
         #expect(session.screen.contains("記録しました: 佐藤一郎さん"))
         #expect(session.screen.contains("ふれあいの会による見守り訪問・安否確認"))
         #expect(session.waitFor(Self.menuPrompt, count: 2))
@@ -195,6 +196,60 @@ struct TerminalSessionTests {
         #expect(visit.note == "ポストに新聞がたまっていた")
         #expect(visit.sharedAt == ["fureai_hanchokai"])
         #expect(visit.nextDue?.month == 12 && visit.nextDue?.day == 8)
+    }
+
+    @Test("a 民生委員 records an activity from the menu (7), corrects the count by number, and status counts it")
+    func activityFromTheMenu() throws {
+        let (dir, db) = try makeFolder(role: .minseiIin)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let session = try start(dir)
+        #expect(session.waitFor("   6 終わる\r\n   7 その他の活動・連絡調整を記録する"), "\(session.screen)")
+        answer(session, [
+            (Self.menuPrompt, "7"),
+            ("どの活動ですか", "5"),           // 証明事務
+            ("活動した日", ""),                // today
+            ("件数（", "3"),
+            ("メモ", "民生委員証明書を発行"),
+            ("保存しますか", "3"),             // correct line 3, 件数
+            ("件数（", "2"),
+        ])
+        #expect(session.waitFor("保存しますか", count: 2))
+        session.type("")
+        #expect(session.waitFor("記録しました: \(DateText.short(.today(), .japanese)) 証明事務 2 件"), "\(session.screen)")
+        #expect(session.waitFor(Self.menuPrompt, count: 2))
+        // Up to here every word is Japanese (status then shows the data file's path and command names).
+        let recorded = session.screen
+        session.type("5")
+        // Held, and this month's (the folder's one visit is of 2026-11-01): one activity each; one unsent of each.
+        #expect(session.waitFor("その他の活動・連絡調整: 1 件", count: 2), "\(session.screen)")
+        #expect(session.waitFor("（訪問 1 件・その他の活動・連絡調整 1 件を含む）"))
+        answer(session, [("メニューに戻ります", "")])
+        #expect(session.waitFor(Self.menuPrompt, count: 3))
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(Self.englishWords(recorded) == [], "English on a Japanese screen: \(Self.englishWords(recorded))")
+        #expect(!session.screen.contains("訪問日"))
+        let activities = try db.activities().map(\.activity)
+        #expect(activities.count == 1)
+        let activity = try #require(activities.first)
+        #expect(activity.category == "certification" && activity.count == 2 && activity.date == .today())
+        #expect(activity.note == "民生委員証明書を発行" && activity.district == "nishi" && activity.visitorId == "V-001")
+    }
+
+    @Test("Ctrl-C in the middle of a guided activity leaves the database exactly as it was")
+    func activityInterrupted() throws {
+        let (dir, db) = try makeFolder(role: .minseiIin)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let before = try dump(db)
+        let session = try start(dir)
+        answer(session, [(Self.menuPrompt, "7"), ("どの活動ですか", "7"), ("活動した日", "")])
+        #expect(session.waitFor("件数（"))
+        session.type("3", enter: false)
+        session.press(0x03)  // Ctrl-C
+        #expect(session.waitFor("中止しました。何も保存していません。"))
+        #expect(session.waitForExit() == 130)
+        #expect(try dump(db) == before)
+        #expect(Self.englishWords(session.screen) == [])
     }
 
     @Test("under an English locale the same routine visit is all English: no kana anywhere (the names are kanji)")
