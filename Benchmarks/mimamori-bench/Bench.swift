@@ -18,6 +18,7 @@ struct MimamoriBench {
         var maxVisits = 10_000_000
         var dir = FileManager.default.temporaryDirectory.appendingPathComponent("mimamori-bench-\(UUID().uuidString)")
         var dashboardOnly = false
+        var postgres: PostgresDatabaseURL?
         var args = CommandLine.arguments.dropFirst()
         while let a = args.popFirst() {
             switch a {
@@ -36,8 +37,10 @@ struct MimamoriBench {
                 return
             case "--dashboard":
                 dashboardOnly = true
+            case "--postgres":
+                postgres = try PostgresDatabaseURL(parsing: args.popFirst() ?? "")
             default:
-                print("usage: mimamori-bench [--visits N] [--max-visits M] [--page-size P] [--dir DIR] | --client-apply | --store-push | --codec")
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--page-size P] [--dir DIR] [--postgres URL] | --client-apply | --store-push | --codec")
                 return
             }
         }
@@ -127,6 +130,11 @@ struct MimamoriBench {
         report.add("push over loopback HTTP, batches of 1000, four laptops at once",
                    String(format: "%.0f visits/s (%.3f of ceiling)", concurrentRate, concurrentRate / ceiling))
 
+        if let postgres {
+            try await PostgresBench.measure(admin: postgres, documents: documents, visits: visits, maxVisits: maxVisits,
+                                            pageSize: pageSize, dir: dir, report: &report)
+        }
+
         // Whole-process time of the CLI on the laptop database of `visits` visits.
         let cli = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("mimamori").path
         if FileManager.default.isExecutableFile(atPath: cli) {
@@ -199,7 +207,7 @@ struct MimamoriBench {
     }
 
     /// One visitor token per workload replica, for its district.
-    static func visitorTokens(_ store: SQLiteSyncStore) async throws -> [IssuedToken] {
+    static func visitorTokens(_ store: any SyncStore) async throws -> [IssuedToken] {
         var tokens: [IssuedToken] = []
         for r in 0..<Workload.replicaCount {
             tokens.append(try await store.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
@@ -210,10 +218,16 @@ struct MimamoriBench {
     /// Pushes every replica's writes in batches of 1000 through `HTTPTransport`, `laptopsAtOnce` replicas at a
     /// time, and returns versions per second.
     static func pushAll(_ documents: [Version], to url: URL, tokens: [IssuedToken], laptopsAtOnce: Int) async throws -> Double {
+        try await pushAll(documents, to: [url], tokens: tokens, laptopsAtOnce: laptopsAtOnce)
+    }
+
+    /// `pushAll`, the laptops spread over several servers (lane i talks to `urls[i % urls.count]`).
+    static func pushAll(_ documents: [Version], to urls: [URL], tokens: [IssuedToken], laptopsAtOnce: Int) async throws -> Double {
         let byReplica = Dictionary(grouping: documents, by: \.dot.replica)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<laptopsAtOnce {
+                let url = urls[lane % urls.count]
                 group.addTask {
                     for r in stride(from: lane, to: Workload.replicaCount, by: laptopsAtOnce) {
                         let replica = Workload.replicas[r]

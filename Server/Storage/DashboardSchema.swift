@@ -5,99 +5,98 @@ import MimamoriShared
 /// The tables the dashboard reads, kept up to date inside each push (see `DashboardRecordingTransaction`),
 /// so that no page ever scans the visits.
 enum DashboardSchema {
+    /// The dashboard's tables: the same SQL in SQLite and PostgreSQL.
+    static let tables: [String] = [
+        // 校区-scoped counters (month, method and outcome per 校区): what an office's page sums.
+        """
+        CREATE TABLE district_counters (
+            fiscal_year INTEGER NOT NULL,
+            district TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (fiscal_year, district, dimension, key, kind)
+        )
+        """,
+        // Documents whose version set holds concurrent versions, waiting for a person to resolve them.
+        """
+        CREATE TABLE conflicts (
+            document_id TEXT PRIMARY KEY,
+            district TEXT NOT NULL,
+            type TEXT NOT NULL,
+            visit_date TEXT,
+            versions INTEGER NOT NULL,
+            since BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX conflicts_district ON conflicts (district, since)",
+        "CREATE INDEX district_counters_district ON district_counters (district, dimension, fiscal_year)",
+        // 日常生活自立支援事業: check-ins per contract holder, so the number of holders visited is a count of rows.
+        """
+        CREATE TABLE nichiji_holders (
+            fiscal_year INTEGER NOT NULL,
+            district TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (fiscal_year, district, subject_id)
+        )
+        """,
+        // 民生委員の活動記録: per month, 校区 and 民生委員, visits and those with 連絡調整 or 相談対応 (metric),
+        // and the days with any visit (one row per day, so 活動日数 is a count of rows).
+        """
+        CREATE TABLE minsei_activity (
+            month TEXT NOT NULL,
+            district TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (month, district, visitor_id, metric)
+        )
+        """,
+        """
+        CREATE TABLE minsei_days (
+            month TEXT NOT NULL,
+            district TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (month, district, visitor_id, date)
+        )
+        """,
+        // Each laptop's last contact with the server and the changes the server refused it.
+        """
+        CREATE TABLE replica_activity (
+            replica_id TEXT PRIMARY KEY,
+            last_push_at BIGINT,
+            last_contact_at BIGINT,
+            refused_total BIGINT NOT NULL DEFAULT 0,
+            refused_last_push BIGINT NOT NULL DEFAULT 0
+        )
+        """,
+    ]
+
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("dashboard-v1") { db in
-            // 校区-scoped counters (month, method and outcome per 校区): what an office's page sums.
-            try db.execute(sql: """
-                CREATE TABLE district_counters (
-                    fiscal_year INTEGER NOT NULL,
-                    district TEXT NOT NULL,
-                    dimension TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (fiscal_year, district, dimension, key, kind)
-                )
-                """)
-            // Documents whose version set holds concurrent versions, waiting for a person to resolve them.
-            try db.execute(sql: """
-                CREATE TABLE conflicts (
-                    document_id TEXT PRIMARY KEY,
-                    district TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    visit_date TEXT,
-                    versions INTEGER NOT NULL,
-                    since BIGINT NOT NULL
-                )
-                """)
-            try db.execute(sql: "CREATE INDEX conflicts_district ON conflicts (district, since)")
-            try db.execute(sql: "CREATE INDEX district_counters_district ON district_counters (district, dimension, fiscal_year)")
-            // 日常生活自立支援事業: check-ins per contract holder, so the number of holders visited is a count of rows.
-            try db.execute(sql: """
-                CREATE TABLE nichiji_holders (
-                    fiscal_year INTEGER NOT NULL,
-                    district TEXT NOT NULL,
-                    subject_id TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (fiscal_year, district, subject_id)
-                )
-                """)
-            // 民生委員の活動記録: per month, 校区 and 民生委員, visits and those with 連絡調整 or 相談対応 (metric),
-            // and the days with any visit (one row per day, so 活動日数 is a count of rows).
-            try db.execute(sql: """
-                CREATE TABLE minsei_activity (
-                    month TEXT NOT NULL,
-                    district TEXT NOT NULL,
-                    visitor_id TEXT NOT NULL,
-                    metric TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (month, district, visitor_id, metric)
-                )
-                """)
-            try db.execute(sql: """
-                CREATE TABLE minsei_days (
-                    month TEXT NOT NULL,
-                    district TEXT NOT NULL,
-                    visitor_id TEXT NOT NULL,
-                    date TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (month, district, visitor_id, date)
-                )
-                """)
-            // Each laptop's last contact with the server and the changes the server refused it.
-            try db.execute(sql: """
-                CREATE TABLE replica_activity (
-                    replica_id TEXT PRIMARY KEY,
-                    last_push_at BIGINT,
-                    last_contact_at BIGINT,
-                    refused_total BIGINT NOT NULL DEFAULT 0,
-                    refused_last_push BIGINT NOT NULL DEFAULT 0
-                )
-                """)
+            for statement in tables { try db.execute(sql: statement) }
             try backfill(db)
+        }
+        migrator.registerMigration("dashboard-v2 sessions") { db in
+            try db.execute(sql: DashboardSessionTable.create)
+            try db.execute(sql: DashboardSessionTable.index)
         }
     }
 
     /// Counts what a database made before the dashboard already holds: once, at upgrade.
     private static func backfill(_ db: Database) throws {
-        var counters: [DistrictCounterKey: Int] = [:]
-        var holders: [NichijiHolderKey: Int] = [:]
-        var minseiMetrics: [MinseiKey: Int] = [:]
-        var minseiDays: [MinseiDayKey: Int] = [:]
+        var deltas = DashboardDeltas()
         let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
         var currentId: String?
         var current: [Version] = []
-        let now = Timestamp.now()
         func flush() throws {
             defer { current = [] }
             guard let id = currentId, !current.isEmpty else { return }
-            let set = try VersionSet(current)
-            for key in DistrictCounting.contribution(of: set.display) { counters[key, default: 0] += 1 }
-            if let holder = DistrictCounting.holder(of: set.display) { holders[holder, default: 0] += 1 }
-            let minsei = DistrictCounting.minseiDeltas(before: nil, after: set.display)
-            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
-            minseiDays.merge(minsei.days, uniquingKeysWith: +)
-            try DashboardTables.saveConflict(id: id, set, at: now, in: db)
+            deltas.add(document: id, try VersionSet(current))
         }
         while let row = try rows.next() {
             let id: String = row["document_id"]
@@ -105,9 +104,7 @@ enum DashboardSchema {
             current.append(try SQLitePushTransaction.decodeVersion(row["version"]))
         }
         try flush()
-        try DashboardTables.add(counters, in: db)
-        try DashboardTables.add(holders, in: db)
-        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
+        try SQLiteDashboardTables(db: db).write(deltas, at: .now())
     }
 }
 
@@ -216,12 +213,102 @@ enum DistrictCounting {
     }
 }
 
+/// What saved documents change in the dashboard's tables: the one rule every store writes (only the SQL
+/// differs, in each store's `DashboardTableWriter`). Push adds each document's display before and after;
+/// an upgrade and a bulk load add displays with nothing before.
+struct DashboardDeltas: Sendable {
+    var counters: [DistrictCounterKey: Int] = [:]
+    var holders: [NichijiHolderKey: Int] = [:]
+    var minseiMetrics: [MinseiKey: Int] = [:]
+    var minseiDays: [MinseiDayKey: Int] = [:]
+    /// Documents that are, or were until now, in conflict: listed while they are, forgotten once resolved.
+    var conflicts: [(id: String, versions: VersionSet)] = []
+
+    init() {}
+
+    /// What a push's saves change.
+    init(saves: [DocumentSave]) {
+        for save in saves {
+            add(before: save.previous?.versions.display, after: save.document.versions.display)
+            if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
+                conflicts.append((save.id, save.document.versions))
+            }
+        }
+    }
+
+    /// What documents stored before contribute, counted once (an upgrade, a bulk load).
+    mutating func add(document id: String, _ versions: VersionSet) {
+        add(before: nil, after: versions.display)
+        if versions.isConflict { conflicts.append((id, versions)) }
+    }
+
+    mutating func add(before: Version?, after: Version?) {
+        counters.merge(DistrictCounting.deltas(before: before, after: after), uniquingKeysWith: +)
+        holders.merge(DistrictCounting.holderDeltas(before: before, after: after), uniquingKeysWith: +)
+        let minsei = DistrictCounting.minseiDeltas(before: before, after: after)
+        minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
+        minseiDays.merge(minsei.days, uniquingKeysWith: +)
+    }
+
+    var isEmpty: Bool { counters.isEmpty && holders.isEmpty && minseiMetrics.isEmpty && minseiDays.isEmpty && conflicts.isEmpty }
+}
+
+/// A row of the conflict list, as every store writes it: nil when the document is no longer in conflict.
+struct ConflictRow {
+    let documentId: String
+    let district: String
+    let type: String
+    let visitDate: String?
+    let versions: Int
+
+    init?(id: String, _ versions: VersionSet) {
+        guard versions.isConflict, let display = versions.display else { return nil }
+        documentId = id
+        district = display.payload.district
+        type = display.type.rawValue
+        visitDate = display.payload.visit?.date.description
+        self.versions = versions.versions.count
+    }
+}
+
+/// The writes of the dashboard's tables, in one store's SQL, inside the caller's transaction. Counter rows
+/// are added to (never set), rows of holders and days that fall to zero are deleted; the conflict list keeps
+/// the time a document first was in conflict.
+protocol DashboardTableWriter {
+    func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws
+    func addNichijiHolders(_ deltas: [NichijiHolderKey: Int]) throws
+    func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws
+    /// Upserts `listed` (keeping `since` of rows already there) and deletes the rows of `resolved`.
+    func saveConflicts(listed: [ConflictRow], resolved: [String], at now: Timestamp) throws
+    /// A push from `replica` reached the server at `now`, and `refused` of its changes were refused.
+    func recordPush(replica: String, refused: Int, at now: Timestamp) throws
+}
+
+extension DashboardTableWriter {
+    func write(_ deltas: DashboardDeltas, at now: Timestamp) throws {
+        if !deltas.counters.isEmpty { try addDistrictCounters(deltas.counters) }
+        if !deltas.holders.isEmpty { try addNichijiHolders(deltas.holders) }
+        if !deltas.minseiMetrics.isEmpty || !deltas.minseiDays.isEmpty {
+            try addMinsei(metrics: deltas.minseiMetrics, days: deltas.minseiDays)
+        }
+        if !deltas.conflicts.isEmpty {
+            var listed: [ConflictRow] = []
+            var resolved: [String] = []
+            for (id, versions) in deltas.conflicts {
+                if let row = ConflictRow(id: id, versions) { listed.append(row) } else { resolved.append(id) }
+            }
+            try saveConflicts(listed: listed, resolved: resolved, at: now)
+        }
+    }
+}
+
 /// Wraps a backend's push transaction and keeps the dashboard's tables in the same transaction: the
 /// 校区 counters and the conflict list move with each saved document, and each reply's refusals are
-/// added to the pushing laptop's tally. The sync rules stay in `PushProcessor`.
-struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
+/// added to the pushing laptop's tally. The sync rules stay in `PushProcessor`; what to count is
+/// `DashboardDeltas`; only `tables` is a store's own.
+struct DashboardRecordingTransaction<Base: PushTransaction, Tables: DashboardTableWriter>: PushTransaction {
     let base: Base
-    let db: Database
+    let tables: Tables
     let now: Timestamp
 
     func epoch() throws -> String { try base.epoch() }
@@ -238,43 +325,21 @@ struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
 
     func saveDocuments(_ saves: [DocumentSave]) throws {
         try base.saveDocuments(saves)
-        var counters: [DistrictCounterKey: Int] = [:]
-        var holders: [NichijiHolderKey: Int] = [:]
-        var minseiMetrics: [MinseiKey: Int] = [:]
-        var minseiDays: [MinseiDayKey: Int] = [:]
-        for save in saves {
-            let before = save.previous?.versions.display, after = save.document.versions.display
-            counters.merge(DistrictCounting.deltas(before: before, after: after), uniquingKeysWith: +)
-            holders.merge(DistrictCounting.holderDeltas(before: before, after: after), uniquingKeysWith: +)
-            let minsei = DistrictCounting.minseiDeltas(before: before, after: after)
-            minseiMetrics.merge(minsei.metrics, uniquingKeysWith: +)
-            minseiDays.merge(minsei.days, uniquingKeysWith: +)
-            if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
-                try DashboardTables.saveConflict(id: save.id, save.document.versions, at: now, in: db)
-            }
-        }
-        try DashboardTables.add(counters, in: db)
-        try DashboardTables.add(holders, in: db)
-        try DashboardTables.add(minseiMetrics, minseiDays, in: db)
+        try tables.write(DashboardDeltas(saves: saves), at: now)
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
         try base.storeReply(replica: replica, batchId: batchId, contentHash: contentHash, body: body)
         let refused = (try? MimamoriJSON.decodePushResponse(body))?.results.filter { $0.outcome == .rejected }.count ?? 0
-        try db.execute(sql: """
-            INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,
-                last_contact_at = excluded.last_contact_at,
-                refused_total = replica_activity.refused_total + excluded.refused_total,
-                refused_last_push = excluded.refused_last_push
-            """, arguments: [replica, now.milliseconds, now.milliseconds, refused, refused])
+        try tables.recordPush(replica: replica, refused: refused, at: now)
     }
 }
 
-/// Writes of the dashboard's tables, shared by push, the upgrade and bulk loads.
-enum DashboardTables {
-    static func add(_ deltas: [DistrictCounterKey: Int], in db: Database) throws {
+/// `DashboardTableWriter` in SQLite, on one connection inside the caller's transaction.
+struct SQLiteDashboardTables: DashboardTableWriter {
+    let db: Database
+
+    func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
@@ -284,7 +349,7 @@ enum DashboardTables {
         }
     }
 
-    static func add(_ deltas: [NichijiHolderKey: Int], in db: Database) throws {
+    func addNichijiHolders(_ deltas: [NichijiHolderKey: Int]) throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count) VALUES (?, ?, ?, ?)
             ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
@@ -296,7 +361,7 @@ enum DashboardTables {
         }
     }
 
-    static func add(_ metrics: [MinseiKey: Int], _ days: [MinseiDayKey: Int], in db: Database) throws {
+    func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws {
         let metric = try db.cachedStatement(sql: """
             INSERT INTO minsei_activity (month, district, visitor_id, metric, count) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
@@ -313,17 +378,27 @@ enum DashboardTables {
         }
     }
 
-    /// Lists the document while it is in conflict (keeping the time it first was), and forgets it once resolved.
-    static func saveConflict(id: String, _ versions: VersionSet, at now: Timestamp, in db: Database) throws {
-        guard versions.isConflict, let display = versions.display else {
-            try db.cachedStatement(sql: "DELETE FROM conflicts WHERE document_id = ?").execute(arguments: [id])
-            return
-        }
-        try db.cachedStatement(sql: """
+    func saveConflicts(listed: [ConflictRow], resolved: [String], at now: Timestamp) throws {
+        let delete = try db.cachedStatement(sql: "DELETE FROM conflicts WHERE document_id = ?")
+        for id in resolved { try delete.execute(arguments: [id]) }
+        let upsert = try db.cachedStatement(sql: """
             INSERT INTO conflicts (document_id, district, type, visit_date, versions, since) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (document_id) DO UPDATE SET district = excluded.district, type = excluded.type,
                 visit_date = excluded.visit_date, versions = excluded.versions
-            """).execute(arguments: [id, display.payload.district, display.type.rawValue,
-                                     display.payload.visit?.date.description, versions.versions.count, now.milliseconds])
+            """)
+        for row in listed {
+            try upsert.execute(arguments: [row.documentId, row.district, row.type, row.visitDate, row.versions, now.milliseconds])
+        }
+    }
+
+    func recordPush(replica: String, refused: Int, at now: Timestamp) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,
+                last_contact_at = excluded.last_contact_at,
+                refused_total = replica_activity.refused_total + excluded.refused_total,
+                refused_last_push = excluded.refused_last_push
+            """).execute(arguments: [replica, now.milliseconds, now.milliseconds, refused, refused])
     }
 }
