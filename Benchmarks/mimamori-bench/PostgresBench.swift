@@ -118,7 +118,17 @@ enum PostgresBench {
         let connection = try await PostgresConnection.connect(
             configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable),
             id: 1, logger: logger)
-        defer { _ = connection.close() }
+        do {
+            let rates = try await ceiling(versions, on: connection, logger: logger)
+            try await connection.close()
+            return rates
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    private static func ceiling(_ versions: [Version], on connection: PostgresConnection, logger: Logger) async throws -> (insert: Double, copy: Double) {
         try await connection.query("CREATE TABLE rows_insert (id TEXT PRIMARY KEY, body TEXT NOT NULL)", logger: logger)
         try await connection.query("CREATE TABLE rows_copy (id TEXT PRIMARY KEY, body TEXT NOT NULL)", logger: logger)
         let ids = versions.map(\.documentId)

@@ -461,21 +461,45 @@ struct DashboardCountingTests {
     func backfill() async throws {
         let fixture = try await DashboardFixture()
         let sqlite = try #require(fixture.store as? SQLiteSyncStore)
+        try await Self.expectBackfill(of: fixture) {
+            try await sqlite.writer.write { db in
+                try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders; DROP TABLE minsei_activity; DROP TABLE minsei_days")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
+            }
+            return try SQLiteSyncStore(writer: sqlite.writer)
+        }
+    }
+
+    @Test("a PostgreSQL database made before the dashboard is counted once when it is upgraded (migration 2)",
+          .enabled(if: TestPostgres.adminURL != nil, Comment(rawValue: TestPostgres.skipReason)))
+    func postgresBackfill() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        try await TestPostgres.withStore(url) { store in
+            try await Self.expectBackfill(of: try await DashboardFixture(store: store)) {
+                for table in ["district_counters", "conflicts", "replica_activity", "nichiji_holders", "minsei_activity", "minsei_days", "dashboard_sessions"] {
+                    try await TestPostgres.execute("DROP TABLE \(table)", on: url)
+                }
+                try await TestPostgres.execute("DELETE FROM schema_version WHERE version = 2", on: url)
+                return try await PostgresSyncStore.connect(url)
+            }
+        }
+    }
+
+    /// Given the fixture's figures, when the dashboard's tables are dropped and `upgrade` rebuilds them, then
+    /// the upgraded store shows the same figures.
+    static func expectBackfill(of fixture: DashboardFixture, upgrade: () async throws -> any DashboardStore) async throws {
         let before = try await fixture.store.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"])
         let conflictsBefore = try await fixture.store.conflicts(districts: ["kyomachi"], limit: 10)
         let programsBefore = try await fixture.store.programFigures(fiscalYear: 2025, districts: nil)
         let minseiBefore = try await fixture.store.minseiMonth("2025-10", districts: ["kyomachi"])
         #expect(minseiBefore.count == 1)
         #expect(programsBefore == ProgramFigures(planEvents: ["created": 1, "replanned": 1, "closed": 1], nichijiCheckins: 3, nichijiHolders: 2))
-        try await sqlite.writer.write { db in
-            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders; DROP TABLE minsei_activity; DROP TABLE minsei_days")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
-        }
-        let upgraded = try SQLiteSyncStore(writer: sqlite.writer)
+        let upgraded = try await upgrade()
         #expect(try await upgraded.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"]) == before)
         #expect(try await upgraded.conflicts(districts: ["kyomachi"], limit: 10).map(\.documentId) == conflictsBefore.map(\.documentId))
         #expect(try await upgraded.programFigures(fiscalYear: 2025, districts: nil) == programsBefore)
         #expect(try await upgraded.minseiMonth("2025-10", districts: ["kyomachi"]) == minseiBefore)
+        if let postgres = upgraded as? PostgresSyncStore { await postgres.shutdown() }
     }
 }
 

@@ -178,9 +178,8 @@ extension SeveralServersTests {
                 let app = Application(router: buildDashboardRouter(DashboardConfiguration(today: { DashboardFixture.today }), store: storeA))
                 let cookie = try await app.test(.router) { client in try await client.signIn(coordinator) }
                 let again = Application(router: buildDashboardRouter(DashboardConfiguration(today: { DashboardFixture.today }), store: restarted))
-                try await again.test(.router) { client in
-                    #expect(try await client.get("/dashboard", cookie: cookie).status == .ok)
-                }
+                let status = try await again.test(.router) { client in try await client.get("/dashboard", cookie: cookie).status }
+                #expect(status == .ok)
             }
         }
     }
