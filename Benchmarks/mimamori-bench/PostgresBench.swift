@@ -49,15 +49,7 @@ enum PostgresBench {
                         log(String(format: "PostgreSQL: bulk load %.0f visits/s", rate))
                         loaded = target
                     }
-                    var times: [Double] = []
-                    var count = 0
-                    for _ in 0..<100 {
-                        let t = ContinuousClock.now
-                        count = try await totals.totals(fiscalYear: 2025, language: .japanese).indicators[1].count
-                        times.append((ContinuousClock.now - t).milliseconds)
-                    }
-                    report.add("PostgreSQL: totals query (HTTP) at \(target.formatted()) visits",
-                               String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max() ?? .nan, count))
+                    report.add("PostgreSQL: totals query (HTTP) at \(target.formatted()) visits", try await MimamoriBench.timeTotals(totals))
                     try await DashboardBench.measure(store: store, coordinator: coordinator, office: office, visits: target,
                                                      label: "PostgreSQL: ", report: &report)
                 }

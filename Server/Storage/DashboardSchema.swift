@@ -89,22 +89,37 @@ enum DashboardSchema {
 
     /// Counts what a database made before the dashboard already holds: once, at upgrade.
     private static func backfill(_ db: Database) throws {
-        var deltas = DashboardDeltas()
+        var backfill = DashboardBackfill()
         let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
-        var currentId: String?
-        var current: [Version] = []
-        func flush() throws {
-            defer { current = [] }
-            guard let id = currentId, !current.isEmpty else { return }
-            deltas.add(document: id, try VersionSet(current))
+        while let row = try rows.next() { try backfill.add(documentId: row["document_id"], version: row["version"]) }
+        try SQLiteDashboardTables(db: db).write(try backfill.finish(), at: .now())
+    }
+}
+
+/// What the documents of a database made before the dashboard contribute, from their stored version rows read
+/// in document order: each document's set counted once, as push would have (every store's upgrade).
+struct DashboardBackfill {
+    private var deltas = DashboardDeltas()
+    private var currentId: String?
+    private var current: [Version] = []
+
+    mutating func add(documentId: String, version: String) throws {
+        if documentId != currentId {
+            try flush()
+            currentId = documentId
         }
-        while let row = try rows.next() {
-            let id: String = row["document_id"]
-            if id != currentId { try flush(); currentId = id }
-            current.append(try SQLitePushTransaction.decodeVersion(row["version"]))
-        }
+        current.append(try SQLitePushTransaction.decodeVersion(version))
+    }
+
+    mutating func finish() throws -> DashboardDeltas {
         try flush()
-        try SQLiteDashboardTables(db: db).write(deltas, at: .now())
+        return deltas
+    }
+
+    private mutating func flush() throws {
+        defer { current = [] }
+        guard let id = currentId, !current.isEmpty else { return }
+        deltas.add(document: id, try VersionSet(current))
     }
 }
 

@@ -132,24 +132,13 @@ enum PostgresSchema {
     /// Counts the documents a database made before the dashboard holds, by the same rule as push
     /// (`DashboardDeltas`), inside the migration's transaction.
     static func backfillDashboard(_ connection: PostgresConnection, logger: Logger) async throws {
-        var deltas = DashboardDeltas()
-        var currentId: String?
-        var current: [Version] = []
-        func flush() throws {
-            defer { current = [] }
-            guard let id = currentId, !current.isEmpty else { return }
-            deltas.add(document: id, try VersionSet(current))
-        }
+        var backfill = DashboardBackfill()
         let rows = try await connection.query("SELECT document_id, version FROM versions ORDER BY document_id", logger: logger)
-        for try await (id, version) in rows.decode((String, String).self) {
-            if id != currentId { try flush(); currentId = id }
-            current.append(try SQLitePushTransaction.decodeVersion(version))
-        }
-        try flush()
+        for try await (id, version) in rows.decode((String, String).self) { try backfill.add(documentId: id, version: version) }
+        let deltas = try backfill.finish()
         guard !deltas.isEmpty else { return }
-        let counted = deltas
         try await PostgresSyncStore.onOwnThread {
-            try PostgresPushTransaction(connection: connection, logger: logger).write(counted, at: .now())
+            try PostgresPushTransaction(connection: connection, logger: logger).write(deltas, at: .now())
         }
     }
 }
