@@ -63,6 +63,8 @@ let package = Package(
             dependencies: [
                 "MimamoriShared", "MimamoriClient", "MimamoriServer",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // `--postgres`: PostgreSQL's own ceiling is measured on a plain connection.
+                .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Benchmarks/mimamori-bench"

@@ -28,6 +28,7 @@ struct MimamoriBench {
         var dashboardOnly = false
         var serverVisits = 1_000_000
         var serverProcessOnly = false
+        var postgres: PostgresDatabaseURL?
         var args = CommandLine.arguments.dropFirst()
         while let a = args.popFirst() {
             switch a {
@@ -51,8 +52,10 @@ struct MimamoriBench {
                 return
             case "--dashboard":
                 dashboardOnly = true
+            case "--postgres":
+                postgres = try PostgresDatabaseURL(parsing: args.popFirst() ?? "")
             default:
-                print("usage: mimamori-bench [--visits N] [--max-visits M] [--server-visits S] [--page-size P] [--dir DIR] [--server-process] | --client-apply | --store-push | --codec")
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--server-visits S] [--page-size P] [--dir DIR] [--server-process] [--postgres URL] | --client-apply | --store-push | --codec")
                 return
             }
         }
@@ -116,14 +119,7 @@ struct MimamoriBench {
                     try BulkLoad.fill(store, visits: loaded..<target) { log("loaded \($0) visits") }
                     loaded = target
                 }
-                var times: [Double] = []
-                var count = 0
-                for _ in 0..<100 {
-                    let t = ContinuousClock.now
-                    count = try await totals.totals(fiscalYear: 2025, language: .japanese).indicators[1].count
-                    times.append((ContinuousClock.now - t).milliseconds)
-                }
-                report.add("totals query (HTTP) at \(target.formatted()) visits", String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max()!, count))
+                report.add("totals query (HTTP) at \(target.formatted()) visits", try await timeTotals(totals))
                 try await DashboardBench.measure(store: store, coordinator: coordinator, office: office, visits: target, report: &report)
             }
             return report
@@ -141,6 +137,11 @@ struct MimamoriBench {
         // The server in its own process: its memory while ingesting `serverVisits`, and bytes stored per visit.
         if serverVisits > 0 {
             try await ServerProcess.measure(visits: serverVisits, dir: dir, pageSize: pageSize, ceiling: ceiling, report: &report)
+        }
+
+        if let postgres {
+            try await PostgresBench.measure(admin: postgres, documents: documents, visits: visits, maxVisits: maxVisits,
+                                            pageSize: pageSize, dir: dir, report: &report)
         }
 
         // Whole-process time of the CLI on the laptop database of `visits` visits.
@@ -214,8 +215,20 @@ struct MimamoriBench {
                      fastEncode, fastDecode, encode / fastEncode, decode / fastDecode))
     }
 
+    /// A coordinator's totals of 2025 over HTTP, 100 times: median and maximum milliseconds, and the broad count.
+    static func timeTotals(_ totals: HTTPTransport) async throws -> String {
+        var times: [Double] = []
+        var count = 0
+        for _ in 0..<100 {
+            let t = ContinuousClock.now
+            count = try await totals.totals(fiscalYear: 2025, language: .japanese).indicators[1].count
+            times.append((ContinuousClock.now - t).milliseconds)
+        }
+        return String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max() ?? .nan, count)
+    }
+
     /// One visitor token per workload replica, for its district.
-    static func visitorTokens(_ store: SQLiteSyncStore) async throws -> [IssuedToken] {
+    static func visitorTokens(_ store: any SyncStore) async throws -> [IssuedToken] {
         var tokens: [IssuedToken] = []
         for r in 0..<Workload.replicaCount {
             tokens.append(try await store.issueToken(role: .visitor, name: "bench-\(r)", districts: [Workload.district(ofReplica: r)]))
@@ -226,10 +239,16 @@ struct MimamoriBench {
     /// Pushes every replica's writes in batches of 1000 through `HTTPTransport`, `laptopsAtOnce` replicas at a
     /// time, and returns versions per second.
     static func pushAll(_ documents: [Version], to url: URL, tokens: [IssuedToken], laptopsAtOnce: Int) async throws -> Double {
+        try await pushAll(documents, to: [url], tokens: tokens, laptopsAtOnce: laptopsAtOnce)
+    }
+
+    /// `pushAll`, the laptops spread over several servers (lane i talks to `urls[i % urls.count]`).
+    static func pushAll(_ documents: [Version], to urls: [URL], tokens: [IssuedToken], laptopsAtOnce: Int) async throws -> Double {
         let byReplica = Dictionary(grouping: documents, by: \.dot.replica)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
             for lane in 0..<laptopsAtOnce {
+                let url = urls[lane % urls.count]
                 group.addTask {
                     for r in stride(from: lane, to: Workload.replicaCount, by: laptopsAtOnce) {
                         let replica = Workload.replicas[r]

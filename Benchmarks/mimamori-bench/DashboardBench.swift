@@ -52,7 +52,8 @@ struct DashboardBench {
     }
 
     /// Adds the page times of a coordinator and an office to the report.
-    static func measure(store: SQLiteSyncStore, coordinator: IssuedToken, office: IssuedToken, visits: Int, report: inout Report) async throws {
+    static func measure(store: any DashboardStore, coordinator: IssuedToken, office: IssuedToken, visits: Int, label: String = "",
+                        report: inout Report) async throws {
         let configuration = DashboardConfiguration(host: "127.0.0.1", port: 0, today: { LocalDate("2026-03-31")! })
         report = try await withRunningDashboard(configuration, store: store) { [report] base in
             var report = report
@@ -61,7 +62,7 @@ struct DashboardBench {
                 let cookie = try await bench.signIn(token)
                 for path in ["/dashboard?fy=2025", "/dashboard.json?fy=2025", "/csv/districts.csv?fy=2025"] {
                     let t = try await bench.time(path, cookie: cookie)
-                    report.add("dashboard \(role) GET \(path) (HTTP) at \(visits.formatted()) visits",
+                    report.add("\(label)dashboard \(role) GET \(path) (HTTP) at \(visits.formatted()) visits",
                                String(format: "%.2f ms median, %.2f ms max (%d bytes)", t.median, t.max, t.body.utf8.count))
                 }
             }

@@ -26,7 +26,7 @@ extension DataDirectoryOptions {
 
     /// Opens the store, runs `body` with it and a description safe to log (no password), then closes it.
     public func withStore<T: Sendable>(logger: Logger = Logger(label: "mimamori-server"),
-                                       _ body: (any SyncStore, String) async throws -> T) async throws -> T {
+                                       _ body: (any DashboardStore, String) async throws -> T) async throws -> T {
         switch try location(environment: ProcessInfo.processInfo.environment) {
         case .sqlite:
             let store = try openStore()

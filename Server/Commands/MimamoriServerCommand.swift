@@ -131,16 +131,11 @@ public struct ServeCommand: AsyncParsableCommand {
                 services.append(buildMetricsApplication(metricsConfiguration, metrics: metrics, logger: logger))
             }
             if !noDashboard {
-                if let dashboardStore = store as? any DashboardStore {
-                    let dashboard = DashboardConfiguration(host: host, port: dashboardPort, secureCookies: dashboardBehindTLS,
-                                                           onListening: { host, port in
-                        logger.info("dashboard on http://\(host):\(port)")
-                    })
-                    services.append(buildDashboardApplication(dashboard, store: dashboardStore, logger: logger))
-                } else {
-                    // The dashboard's tables are kept by the SQLite store's push so far (docs/operations.md).
-                    logger.warning("the dashboard is not served: it needs the embedded SQLite store for now (--no-dashboard silences this)")
-                }
+                let dashboard = DashboardConfiguration(host: host, port: dashboardPort, secureCookies: dashboardBehindTLS,
+                                                       onListening: { host, port in
+                    logger.info("dashboard on http://\(host):\(port)")
+                })
+                services.append(buildDashboardApplication(dashboard, store: store, logger: logger))
             }
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

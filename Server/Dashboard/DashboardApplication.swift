@@ -9,14 +9,15 @@ public func buildDashboardApplication(_ configuration: DashboardConfiguration, s
                          serverName: "mimamori-dashboard", logger: logger)
 }
 
+/// The dashboard's routes over `store`. Sessions live in the store; `throttle` (sign-in failures) is this
+/// process's own, made from the configuration unless given.
 public func buildDashboardRouter(_ configuration: DashboardConfiguration, store: any DashboardStore,
-                                 sessions: DashboardSessions? = nil) -> Router<DashboardRequestContext> {
+                                 throttle: SignInThrottle? = nil) -> Router<DashboardRequestContext> {
     let router = Router(context: DashboardRequestContext.self)
     router.add(middleware: DashboardErrorMiddleware())
-    let sessions = sessions ?? DashboardSessions(lifetime: configuration.sessionLifetime,
-                                                 failureBaseDelay: configuration.failureBaseDelay,
-                                                 failureMaxDelay: configuration.failureMaxDelay)
-    DashboardController(store: store, configuration: configuration, sessions: sessions).addRoutes(to: router)
+    let throttle = throttle ?? SignInThrottle(baseDelay: configuration.failureBaseDelay, maxDelay: configuration.failureMaxDelay)
+    let sessions = DashboardSessions(store: store, lifetime: configuration.sessionLifetime, now: configuration.now)
+    DashboardController(store: store, configuration: configuration, sessions: sessions, throttle: throttle).addRoutes(to: router)
     return router
 }
 

@@ -16,11 +16,14 @@ public struct DashboardConfiguration: Sendable {
     public var failureMaxDelay: Duration
     /// Japan-time today: the default 年度 and the pro-rating date.
     public var today: @Sendable () -> LocalDate
+    /// The clock of session expiry.
+    public var now: @Sendable () -> Date
     public var onListening: @Sendable (_ host: String, _ port: Int) async -> Void
 
     public init(host: String = "127.0.0.1", port: Int = 8081, secureCookies: Bool = false,
                 sessionLifetime: TimeInterval = 10 * 60 * 60, failureBaseDelay: Duration = .milliseconds(500),
                 failureMaxDelay: Duration = .seconds(16), today: @escaping @Sendable () -> LocalDate = { LocalDate.today() },
+                now: @escaping @Sendable () -> Date = { Date() },
                 onListening: @escaping @Sendable (String, Int) async -> Void = { _, _ in }) {
         self.host = host
         self.port = port
@@ -29,6 +32,7 @@ public struct DashboardConfiguration: Sendable {
         self.failureBaseDelay = failureBaseDelay
         self.failureMaxDelay = failureMaxDelay
         self.today = today
+        self.now = now
         self.onListening = onListening
     }
 }

@@ -10,6 +10,7 @@ struct DashboardController {
     let store: any DashboardStore
     let configuration: DashboardConfiguration
     let sessions: DashboardSessions
+    let throttle: SignInThrottle
 
     static let cookieName = "mimamori_session"
     static let pagePath = "/dashboard"
@@ -46,7 +47,7 @@ struct DashboardController {
             Self.html(template: "login", ["pageTitle": "サインイン", "error": message], status: status)
         }
         let address = context.clientAddress
-        let wait = await sessions.delay(for: address)
+        let wait = await throttle.delay(for: address)
         if wait > .zero { try await Task.sleep(for: wait) }
 
         let contentType = request.headers[.contentType]?.lowercased() ?? ""
@@ -60,18 +61,18 @@ struct DashboardController {
             return refuse("トークンを入力してください（フォームの項目 token が空です）。", .badRequest)
         }
         guard let token = try await store.token(secret: secret) else {
-            await sessions.recordFailure(from: address)
+            await throttle.recordFailure(from: address)
             return refuse("トークンが正しくありません。管理者から受け取ったトークン（mmr_ で始まる文字列）を、すべてそのまま貼り付けてください。続けて間違えると、次の入力まで待ち時間が長くなります。", .unauthorized)
         }
         if token.isRevoked {
-            await sessions.recordFailure(from: address)
+            await throttle.recordFailure(from: address)
             return refuse("このトークンは取り消されています。管理者に新しいトークンを依頼してください。", .unauthorized)
         }
         guard token.role != .visitor else {
             return refuse("訪問者用のトークンではダッシュボードに入れません。ダッシュボードは生活支援コーディネーターと地区事務所のトークンで使えます。", .forbidden)
         }
-        await sessions.recordSuccess(from: address)
-        let id = await sessions.start(tokenId: token.id)
+        await throttle.recordSuccess(from: address)
+        let id = try await sessions.start(tokenId: token.id)
         context.logger.info("dashboard sign-in", metadata: ["token": "\(token.id)", "role": "\(token.role.rawValue)"])
         var response = Self.redirect(to: Self.pagePath)
         response.headers[.setCookie] = cookie(id, request: request, maxAge: Int(configuration.sessionLifetime))
@@ -79,7 +80,7 @@ struct DashboardController {
     }
 
     @Sendable func signOut(request: Request, context: DashboardRequestContext) async throws -> Response {
-        if let id = request.cookies[Self.cookieName]?.value { await sessions.end(id) }
+        if let id = request.cookies[Self.cookieName]?.value, !id.isEmpty { try await sessions.end(id) }
         var response = Self.redirect(to: "/?signed-out=1")
         response.headers[.setCookie] = cookie("", request: request, maxAge: 0)
         return response
@@ -90,13 +91,11 @@ struct DashboardController {
         return "\(Self.cookieName)=\(value); Path=/; Max-Age=\(maxAge); HttpOnly; SameSite=Strict" + (secure ? "; Secure" : "")
     }
 
-    /// The token behind the request's session cookie, if the session is alive and the token not revoked.
+    /// The token behind the request's session cookie, if the session is alive and the token not revoked
+    /// (checked in the database at every request, so a revocation through any server counts at once).
     func signedIn(_ request: Request) async throws -> TokenInfo? {
-        guard let id = request.cookies[Self.cookieName]?.value, !id.isEmpty, let session = await sessions.session(id) else { return nil }
-        guard let token = try await store.token(id: session.tokenId), !token.isRevoked, token.role != .visitor else {
-            await sessions.end(tokenId: session.tokenId)
-            return nil
-        }
+        guard let id = request.cookies[Self.cookieName]?.value, !id.isEmpty,
+              let token = try await sessions.token(id), !token.isRevoked, token.role != .visitor else { return nil }
         return token
     }
 

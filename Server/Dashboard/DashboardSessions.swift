@@ -1,78 +1,80 @@
 import Crypto
 import Foundation
+import MimamoriShared
 
-/// Server-side sign-in sessions of the dashboard, in memory: the browser holds only a random session id
-/// (never the token), a session lasts a working day, and sign-in failures from one address make the next
-/// attempt from it wait longer and longer.
-public actor DashboardSessions {
-    public struct Session: Sendable, Hashable {
-        public let tokenId: String
-        public let expires: Date
-    }
-
+/// Server-side sign-in sessions of the dashboard, kept in the database so that every server behind a load
+/// balancer shares them and a restart signs no one out. The browser holds only a random session id (never the
+/// token); the database holds its SHA-256, the token's id and the expiry (a working day). A session lookup
+/// joins the token and refuses it once revoked, so revoking a token ends its sessions on every server at once.
+public struct DashboardSessions: Sendable {
+    let store: any DashboardStore
     let lifetime: TimeInterval
-    let failureBaseDelay: Duration
-    let failureMaxDelay: Duration
-    /// Failures older than this are forgotten.
-    let failureMemory: TimeInterval = 15 * 60
     private let now: @Sendable () -> Date
 
-    /// Keyed by the SHA-256 of the session id, so the ids themselves are nowhere but in the browsers.
-    private var sessions: [String: Session] = [:]
-    private var failures: [String: (count: Int, last: Date)] = [:]
-
-    public init(lifetime: TimeInterval, failureBaseDelay: Duration, failureMaxDelay: Duration,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(store: any DashboardStore, lifetime: TimeInterval, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
         self.lifetime = lifetime
-        self.failureBaseDelay = failureBaseDelay
-        self.failureMaxDelay = failureMaxDelay
         self.now = now
     }
 
-    /// Starts a session for the token and returns its id for the cookie.
-    public func start(tokenId: String) -> String {
-        let current = now()
-        sessions = sessions.filter { $0.value.expires > current }
+    /// Starts a session for the token and returns its id for the cookie; expired sessions are purged.
+    public func start(tokenId: String) async throws -> String {
         var rng = SystemRandomNumberGenerator()
         let id = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng).zeroPadded2Hex }.joined()
-        sessions[Self.key(id)] = Session(tokenId: tokenId, expires: current.addingTimeInterval(lifetime))
+        let current = now()
+        try await store.startSession(DashboardSessionRecord(idHash: Self.key(id), tokenId: tokenId,
+                                                            expiresAt: Timestamp(current.addingTimeInterval(lifetime))),
+                                     now: Timestamp(current))
         return id
     }
 
-    /// The session of this id, if it exists and has not expired.
-    public func session(_ id: String) -> Session? {
-        let key = Self.key(id)
-        guard let s = sessions[key] else { return nil }
-        if s.expires <= now() { sessions[key] = nil; return nil }
-        return s
+    /// The token of this session id, if the session exists, has not expired and its token is not revoked.
+    public func token(_ id: String) async throws -> TokenInfo? {
+        try await store.sessionToken(idHash: Self.key(id), now: Timestamp(now()))
     }
 
-    public func end(_ id: String) { sessions[Self.key(id)] = nil }
-
-    /// Ends every session of a token (it was revoked).
-    public func end(tokenId: String) { sessions = sessions.filter { $0.value.tokenId != tokenId } }
-
-    /// How long a sign-in attempt from `address` waits before it is checked: nothing at first, then the base
-    /// delay doubling with each recent failure, up to the maximum.
-    public func delay(for address: String) -> Duration {
-        guard let f = failures[address], now().timeIntervalSince(f.last) < failureMemory, f.count > 0 else { return .zero }
-        var d = failureBaseDelay
-        for _ in 1..<min(f.count, 16) { d = d * 2 }
-        return min(d, failureMaxDelay)
-    }
-
-    public func recordFailure(from address: String) {
-        let current = now()
-        let previous = failures[address].flatMap { current.timeIntervalSince($0.last) < failureMemory ? $0.count : nil } ?? 0
-        failures[address] = (previous + 1, current)
-        if failures.count > 10_000 { failures = failures.filter { current.timeIntervalSince($0.value.last) < failureMemory } }
-    }
-
-    public func recordSuccess(from address: String) { failures[address] = nil }
+    public func end(_ id: String) async throws { try await store.endSession(idHash: Self.key(id)) }
 
     static func key(_ id: String) -> String {
         SHA256.hash(data: Data(id.utf8)).map(\.zeroPadded2Hex).joined()
     }
+}
+
+/// Slows down repeated sign-in failures from one address: nothing at first, then a delay doubling with each
+/// recent failure. Kept per server process (docs/operations.md): behind a load balancer each server slows an
+/// address on its own, so a guesser gains at most a factor of the number of servers — against secrets of 256
+/// random bits that is nothing, and it keeps a failed sign-in from writing to the database.
+public actor SignInThrottle {
+    let baseDelay: Duration
+    let maxDelay: Duration
+    /// Failures older than this are forgotten.
+    let memory: TimeInterval = 15 * 60
+    private let now: @Sendable () -> Date
+    private var failures: [String: (count: Int, last: Date)] = [:]
+
+    public init(baseDelay: Duration, maxDelay: Duration, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.baseDelay = baseDelay
+        self.maxDelay = maxDelay
+        self.now = now
+    }
+
+    /// How long a sign-in attempt from `address` waits before it is checked: nothing at first, then the base
+    /// delay doubling with each recent failure, up to the maximum.
+    public func delay(for address: String) -> Duration {
+        guard let f = failures[address], now().timeIntervalSince(f.last) < memory, f.count > 0 else { return .zero }
+        var d = baseDelay
+        for _ in 1..<min(f.count, 16) { d = d * 2 }
+        return min(d, maxDelay)
+    }
+
+    public func recordFailure(from address: String) {
+        let current = now()
+        let previous = failures[address].flatMap { current.timeIntervalSince($0.last) < memory ? $0.count : nil } ?? 0
+        failures[address] = (previous + 1, current)
+        if failures.count > 10_000 { failures = failures.filter { current.timeIntervalSince($0.value.last) < memory } }
+    }
+
+    public func recordSuccess(from address: String) { failures[address] = nil }
 }
 
 extension UInt8 {

@@ -5,101 +5,122 @@ import MimamoriShared
 /// The tables the dashboard reads, kept up to date inside each push (see `DashboardRecordingTransaction`),
 /// so that no page ever scans the visits.
 enum DashboardSchema {
+    /// The dashboard's tables: the same SQL in SQLite and PostgreSQL.
+    static let tables: [String] = [
+        // 校区-scoped counters (month, method and outcome per 校区): what an office's page sums.
+        """
+        CREATE TABLE district_counters (
+            fiscal_year INTEGER NOT NULL,
+            district TEXT NOT NULL,
+            dimension TEXT NOT NULL,
+            key TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (fiscal_year, district, dimension, key, kind)
+        )
+        """,
+        // Documents whose version set holds concurrent versions, waiting for a person to resolve them.
+        """
+        CREATE TABLE conflicts (
+            document_id TEXT PRIMARY KEY,
+            district TEXT NOT NULL,
+            type TEXT NOT NULL,
+            visit_date TEXT,
+            versions INTEGER NOT NULL,
+            since BIGINT NOT NULL
+        )
+        """,
+        "CREATE INDEX conflicts_district ON conflicts (district, since)",
+        "CREATE INDEX district_counters_district ON district_counters (district, dimension, fiscal_year)",
+        // 日常生活自立支援事業: check-ins per contract holder, so the number of holders visited is a count of rows.
+        """
+        CREATE TABLE nichiji_holders (
+            fiscal_year INTEGER NOT NULL,
+            district TEXT NOT NULL,
+            subject_id TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (fiscal_year, district, subject_id)
+        )
+        """,
+        // 民生委員の活動記録: per month, 校区 and 民生委員, visits and those with 連絡調整 or 相談対応 (metric),
+        // and the days with any visit (one row per day, so 活動日数 is a count of rows). Activities (その他の活動,
+        // 連絡調整) add to the same two tables under their own metrics.
+        """
+        CREATE TABLE minsei_activity (
+            month TEXT NOT NULL,
+            district TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            metric TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (month, district, visitor_id, metric)
+        )
+        """,
+        """
+        CREATE TABLE minsei_days (
+            month TEXT NOT NULL,
+            district TEXT NOT NULL,
+            visitor_id TEXT NOT NULL,
+            date TEXT NOT NULL,
+            count BIGINT NOT NULL,
+            PRIMARY KEY (month, district, visitor_id, date)
+        )
+        """,
+        // Each laptop's last contact with the server and the changes the server refused it.
+        """
+        CREATE TABLE replica_activity (
+            replica_id TEXT PRIMARY KEY,
+            last_push_at BIGINT,
+            last_contact_at BIGINT,
+            refused_total BIGINT NOT NULL DEFAULT 0,
+            refused_last_push BIGINT NOT NULL DEFAULT 0
+        )
+        """,
+    ]
+
     static func register(in migrator: inout DatabaseMigrator) {
         migrator.registerMigration("dashboard-v1") { db in
-            // 校区-scoped counters (month, method and outcome per 校区): what an office's page sums.
-            try db.execute(sql: """
-                CREATE TABLE district_counters (
-                    fiscal_year INTEGER NOT NULL,
-                    district TEXT NOT NULL,
-                    dimension TEXT NOT NULL,
-                    key TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (fiscal_year, district, dimension, key, kind)
-                )
-                """)
-            // Documents whose version set holds concurrent versions, waiting for a person to resolve them.
-            try db.execute(sql: """
-                CREATE TABLE conflicts (
-                    document_id TEXT PRIMARY KEY,
-                    district TEXT NOT NULL,
-                    type TEXT NOT NULL,
-                    visit_date TEXT,
-                    versions INTEGER NOT NULL,
-                    since BIGINT NOT NULL
-                )
-                """)
-            try db.execute(sql: "CREATE INDEX conflicts_district ON conflicts (district, since)")
-            try db.execute(sql: "CREATE INDEX district_counters_district ON district_counters (district, dimension, fiscal_year)")
-            // 日常生活自立支援事業: check-ins per contract holder, so the number of holders visited is a count of rows.
-            try db.execute(sql: """
-                CREATE TABLE nichiji_holders (
-                    fiscal_year INTEGER NOT NULL,
-                    district TEXT NOT NULL,
-                    subject_id TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (fiscal_year, district, subject_id)
-                )
-                """)
-            // 民生委員の活動記録: per month, 校区 and 民生委員, visits and those with 連絡調整 or 相談対応 (metric),
-            // and the days with any visit (one row per day, so 活動日数 is a count of rows). Activities (その他の活動,
-            // 連絡調整) add to the same two tables under their own metrics.
-            try db.execute(sql: """
-                CREATE TABLE minsei_activity (
-                    month TEXT NOT NULL,
-                    district TEXT NOT NULL,
-                    visitor_id TEXT NOT NULL,
-                    metric TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (month, district, visitor_id, metric)
-                )
-                """)
-            try db.execute(sql: """
-                CREATE TABLE minsei_days (
-                    month TEXT NOT NULL,
-                    district TEXT NOT NULL,
-                    visitor_id TEXT NOT NULL,
-                    date TEXT NOT NULL,
-                    count BIGINT NOT NULL,
-                    PRIMARY KEY (month, district, visitor_id, date)
-                )
-                """)
-            // Each laptop's last contact with the server and the changes the server refused it.
-            try db.execute(sql: """
-                CREATE TABLE replica_activity (
-                    replica_id TEXT PRIMARY KEY,
-                    last_push_at BIGINT,
-                    last_contact_at BIGINT,
-                    refused_total BIGINT NOT NULL DEFAULT 0,
-                    refused_last_push BIGINT NOT NULL DEFAULT 0
-                )
-                """)
+            for statement in tables { try db.execute(sql: statement) }
             try backfill(db)
+        }
+        migrator.registerMigration("dashboard-v2 sessions") { db in
+            try db.execute(sql: DashboardSessionTable.create)
+            try db.execute(sql: DashboardSessionTable.index)
         }
     }
 
     /// Counts what a database made before the dashboard already holds: once, at upgrade.
     private static func backfill(_ db: Database) throws {
-        var deltas = DashboardDeltas()
+        var backfill = DashboardBackfill()
         let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
-        var currentId: String?
-        var current: [Version] = []
-        let now = Timestamp.now()
-        func flush() throws {
-            defer { current = [] }
-            guard let id = currentId, !current.isEmpty else { return }
-            let set = try VersionSet(current)
-            deltas.add(before: nil, after: set.display)
-            try DashboardTables.saveConflict(id: id, set, at: now, in: db)
+        while let row = try rows.next() { try backfill.add(documentId: row["document_id"], version: row["version"]) }
+        try SQLiteDashboardTables(db: db).write(try backfill.finish(), at: .now())
+    }
+}
+
+/// What the documents of a database made before the dashboard contribute, from their stored version rows read
+/// in document order: each document's set counted once, as push would have (every store's upgrade).
+struct DashboardBackfill {
+    private var deltas = DashboardDeltas()
+    private var currentId: String?
+    private var current: [Version] = []
+
+    mutating func add(documentId: String, version: String) throws {
+        if documentId != currentId {
+            try flush()
+            currentId = documentId
         }
-        while let row = try rows.next() {
-            let id: String = row["document_id"]
-            if id != currentId { try flush(); currentId = id }
-            current.append(try SQLitePushTransaction.decodeVersion(row["version"]))
-        }
+        current.append(try SQLitePushTransaction.decodeVersion(version))
+    }
+
+    mutating func finish() throws -> DashboardDeltas {
         try flush()
-        try deltas.write(in: db)
+        return deltas
+    }
+
+    private mutating func flush() throws {
+        defer { current = [] }
+        guard let id = currentId, !current.isEmpty else { return }
+        deltas.add(document: id, try VersionSet(current))
     }
 }
 
@@ -162,10 +183,6 @@ enum DistrictCounting {
         return keys
     }
 
-    static func deltas(before: Version?, after: Version?) -> [DistrictCounterKey: Int] {
-        DashboardDeltas(before: before, after: after).counters.filter { $0.value != 0 }
-    }
-
     /// What a live visit or activity of a 民生委員・児童委員 adds to their monthly activity record (Shared's
     /// `MonthlyActivityReport.contribution`): its metrics, and its day.
     static func minseiActivity(of display: Version?) -> (metrics: [MinseiKey: Int], day: MinseiDayKey)? {
@@ -176,28 +193,118 @@ enum DistrictCounting {
         return (metrics, MinseiDayKey(month: c.month, district: c.district, visitorId: c.visitorId, date: c.date.description))
     }
 
-    static func minseiDeltas(before: Version?, after: Version?) -> (metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) {
-        let d = DashboardDeltas(before: before, after: after)
-        return (d.minseiMetrics.filter { $0.value != 0 }, d.minseiDays.filter { $0.value != 0 })
-    }
-
     /// The contract holder a live 日常生活自立支援事業 check-in visited, if it is one.
     static func holder(of display: Version?) -> NichijiHolderKey? {
         guard let display, display.isLive, let visit = display.payload.visit, visit.kind == .nichijiCheckin else { return nil }
         return NichijiHolderKey(fiscalYear: visit.fiscalYear.year, district: visit.district, subjectId: visit.subjectId)
     }
+}
 
-    static func holderDeltas(before: Version?, after: Version?) -> [NichijiHolderKey: Int] {
-        DashboardDeltas(before: before, after: after).holders.filter { $0.value != 0 }
+/// What saved documents change in the dashboard's tables: the one rule every store writes (only the SQL
+/// differs, in each store's `DashboardTableWriter`). Push adds each document's display before and after;
+/// an upgrade and a bulk load add displays with nothing before.
+struct DashboardDeltas: Sendable {
+    var counters: [DistrictCounterKey: Int] = [:]
+    var holders: [NichijiHolderKey: Int] = [:]
+    var minseiMetrics: [MinseiKey: Int] = [:]
+    var minseiDays: [MinseiDayKey: Int] = [:]
+    /// Documents that are, or were until now, in conflict: listed while they are, forgotten once resolved.
+    var conflicts: [(id: String, versions: VersionSet)] = []
+
+    init() {}
+
+    /// What a push's saves change.
+    init(saves: [DocumentSave]) {
+        for save in saves {
+            add(before: save.previous?.versions.display, after: save.document.versions.display)
+            if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
+                conflicts.append((save.id, save.document.versions))
+            }
+        }
+    }
+
+    /// What documents stored before contribute, counted once (an upgrade, a bulk load).
+    mutating func add(document id: String, _ versions: VersionSet) {
+        add(before: nil, after: versions.display)
+        if versions.isConflict { conflicts.append((id, versions)) }
+    }
+
+    /// A document's display version went from `before` to `after` (nil: none), summed into the batch's
+    /// dictionaries as it goes (entries may reach zero; `write` leaves those out).
+    mutating func add(before: Version?, after: Version?) {
+        for k in DistrictCounting.contribution(of: before) { counters[k, default: 0] -= 1 }
+        for k in DistrictCounting.contribution(of: after) { counters[k, default: 0] += 1 }
+        if let k = DistrictCounting.holder(of: before) { holders[k, default: 0] -= 1 }
+        if let k = DistrictCounting.holder(of: after) { holders[k, default: 0] += 1 }
+        if let b = DistrictCounting.minseiActivity(of: before) {
+            for (k, n) in b.metrics { minseiMetrics[k, default: 0] -= n }
+            minseiDays[b.day, default: 0] -= 1
+        }
+        if let a = DistrictCounting.minseiActivity(of: after) {
+            for (k, n) in a.metrics { minseiMetrics[k, default: 0] += n }
+            minseiDays[a.day, default: 0] += 1
+        }
+    }
+
+    var isEmpty: Bool { counters.isEmpty && holders.isEmpty && minseiMetrics.isEmpty && minseiDays.isEmpty && conflicts.isEmpty }
+}
+
+/// A row of the conflict list, as every store writes it: nil when the document is no longer in conflict.
+struct ConflictRow {
+    let documentId: String
+    let district: String
+    let type: String
+    let visitDate: String?
+    let versions: Int
+
+    init?(id: String, _ versions: VersionSet) {
+        guard versions.isConflict, let display = versions.display else { return nil }
+        documentId = id
+        district = display.payload.district
+        type = display.type.rawValue
+        visitDate = display.payload.visit?.date.description
+        self.versions = versions.versions.count
+    }
+}
+
+/// The writes of the dashboard's tables, in one store's SQL, inside the caller's transaction. Counter rows
+/// are added to (never set), rows of holders and days that fall to zero are deleted; the conflict list keeps
+/// the time a document first was in conflict.
+protocol DashboardTableWriter {
+    func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws
+    func addNichijiHolders(_ deltas: [NichijiHolderKey: Int]) throws
+    func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws
+    /// Upserts `listed` (keeping `since` of rows already there) and deletes the rows of `resolved`.
+    func saveConflicts(listed: [ConflictRow], resolved: [String], at now: Timestamp) throws
+    /// A push from `replica` reached the server at `now`, and `refused` of its changes were refused.
+    func recordPush(replica: String, refused: Int, at now: Timestamp) throws
+}
+
+extension DashboardTableWriter {
+    func write(_ deltas: DashboardDeltas, at now: Timestamp) throws {
+        let counters = deltas.counters.filter { $0.value != 0 }, holders = deltas.holders.filter { $0.value != 0 }
+        let metrics = deltas.minseiMetrics.filter { $0.value != 0 }, days = deltas.minseiDays.filter { $0.value != 0 }
+        if !counters.isEmpty { try addDistrictCounters(counters) }
+        if !holders.isEmpty { try addNichijiHolders(holders) }
+        if !metrics.isEmpty || !days.isEmpty { try addMinsei(metrics: metrics, days: days) }
+        if !deltas.conflicts.isEmpty {
+            var listed: [ConflictRow] = []
+            var resolved: [String] = []
+            for (id, versions) in deltas.conflicts {
+                if let row = ConflictRow(id: id, versions) { listed.append(row) } else { resolved.append(id) }
+            }
+            try saveConflicts(listed: listed, resolved: resolved, at: now)
+        }
     }
 }
 
 /// Wraps a backend's push transaction and keeps the dashboard's tables in the same transaction: the
 /// 校区 counters and the conflict list move with each saved document, and each reply's refusals are
-/// added to the pushing laptop's tally. The sync rules stay in `PushProcessor`.
-struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
+/// added to the pushing laptop's tally. The sync rules stay in `PushProcessor`; what to count is
+/// `DashboardDeltas`; only `tables` is a store's own.
+struct DashboardRecordingTransaction<Base: PushTransaction, Tables: DashboardTableWriter>: PushTransaction {
     let base: Base
-    let db: Database
+    let tables: Tables
     let now: Timestamp
 
     func epoch() throws -> String { try base.epoch() }
@@ -214,72 +321,21 @@ struct DashboardRecordingTransaction<Base: PushTransaction>: PushTransaction {
 
     func saveDocuments(_ saves: [DocumentSave]) throws {
         try base.saveDocuments(saves)
-        var deltas = DashboardDeltas()
-        for save in saves {
-            deltas.add(before: save.previous?.versions.display, after: save.document.versions.display)
-            if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
-                try DashboardTables.saveConflict(id: save.id, save.document.versions, at: now, in: db)
-            }
-        }
-        try deltas.write(in: db)
+        try tables.write(DashboardDeltas(saves: saves), at: now)
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
         try base.storeReply(replica: replica, batchId: batchId, contentHash: contentHash, body: body)
         let refused = (try? MimamoriJSON.decodePushResponse(body))?.results.filter { $0.outcome == .rejected }.count ?? 0
-        try db.execute(sql: """
-            INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
-            VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,
-                last_contact_at = excluded.last_contact_at,
-                refused_total = replica_activity.refused_total + excluded.refused_total,
-                refused_last_push = excluded.refused_last_push
-            """, arguments: [replica, now.milliseconds, now.milliseconds, refused, refused])
+        try tables.recordPush(replica: replica, refused: refused, at: now)
     }
 }
 
-/// What a batch of documents does to the dashboard's tables, summed as it goes (one dictionary per table for
-/// the whole batch, not one per document): the rule of `DistrictCounting`, written once by `write(in:)`.
-struct DashboardDeltas {
-    var counters: [DistrictCounterKey: Int] = [:]
-    var holders: [NichijiHolderKey: Int] = [:]
-    var minseiMetrics: [MinseiKey: Int] = [:]
-    var minseiDays: [MinseiDayKey: Int] = [:]
+/// `DashboardTableWriter` in SQLite, on one connection inside the caller's transaction.
+struct SQLiteDashboardTables: DashboardTableWriter {
+    let db: Database
 
-    init() {}
-
-    /// One document's change.
-    init(before: Version?, after: Version?) {
-        add(before: before, after: after)
-    }
-
-    /// A document's display version went from `before` to `after` (nil: none).
-    mutating func add(before: Version?, after: Version?) {
-        for k in DistrictCounting.contribution(of: before) { counters[k, default: 0] -= 1 }
-        for k in DistrictCounting.contribution(of: after) { counters[k, default: 0] += 1 }
-        if let k = DistrictCounting.holder(of: before) { holders[k, default: 0] -= 1 }
-        if let k = DistrictCounting.holder(of: after) { holders[k, default: 0] += 1 }
-        if let b = DistrictCounting.minseiActivity(of: before) {
-            for (k, n) in b.metrics { minseiMetrics[k, default: 0] -= n }
-            minseiDays[b.day, default: 0] -= 1
-        }
-        if let a = DistrictCounting.minseiActivity(of: after) {
-            for (k, n) in a.metrics { minseiMetrics[k, default: 0] += n }
-            minseiDays[a.day, default: 0] += 1
-        }
-    }
-
-    /// Writes the changes that are not zero.
-    func write(in db: Database) throws {
-        try DashboardTables.add(counters.filter { $0.value != 0 }, in: db)
-        try DashboardTables.add(holders.filter { $0.value != 0 }, in: db)
-        try DashboardTables.add(minseiMetrics.filter { $0.value != 0 }, minseiDays.filter { $0.value != 0 }, in: db)
-    }
-}
-
-/// Writes of the dashboard's tables, shared by push, the upgrade and bulk loads.
-enum DashboardTables {
-    static func add(_ deltas: [DistrictCounterKey: Int], in db: Database) throws {
+    func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws {
         let statement = try db.cachedStatement(sql: """
             INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
@@ -289,7 +345,7 @@ enum DashboardTables {
         }
     }
 
-    static func add(_ deltas: [NichijiHolderKey: Int], in db: Database) throws {
+    func addNichijiHolders(_ deltas: [NichijiHolderKey: Int]) throws {
         let upsert = try db.cachedStatement(sql: """
             INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count) VALUES (?, ?, ?, ?)
             ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
@@ -301,7 +357,7 @@ enum DashboardTables {
         }
     }
 
-    static func add(_ metrics: [MinseiKey: Int], _ days: [MinseiDayKey: Int], in db: Database) throws {
+    func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws {
         let metric = try db.cachedStatement(sql: """
             INSERT INTO minsei_activity (month, district, visitor_id, metric, count) VALUES (?, ?, ?, ?, ?)
             ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
@@ -318,17 +374,27 @@ enum DashboardTables {
         }
     }
 
-    /// Lists the document while it is in conflict (keeping the time it first was), and forgets it once resolved.
-    static func saveConflict(id: String, _ versions: VersionSet, at now: Timestamp, in db: Database) throws {
-        guard versions.isConflict, let display = versions.display else {
-            try db.cachedStatement(sql: "DELETE FROM conflicts WHERE document_id = ?").execute(arguments: [id])
-            return
-        }
-        try db.cachedStatement(sql: """
+    func saveConflicts(listed: [ConflictRow], resolved: [String], at now: Timestamp) throws {
+        let delete = try db.cachedStatement(sql: "DELETE FROM conflicts WHERE document_id = ?")
+        for id in resolved { try delete.execute(arguments: [id]) }
+        let upsert = try db.cachedStatement(sql: """
             INSERT INTO conflicts (document_id, district, type, visit_date, versions, since) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (document_id) DO UPDATE SET district = excluded.district, type = excluded.type,
                 visit_date = excluded.visit_date, versions = excluded.versions
-            """).execute(arguments: [id, display.payload.district, display.type.rawValue,
-                                     display.payload.visit?.date.description, versions.versions.count, now.milliseconds])
+            """)
+        for row in listed {
+            try upsert.execute(arguments: [row.documentId, row.district, row.type, row.visitDate, row.versions, now.milliseconds])
+        }
+    }
+
+    func recordPush(replica: String, refused: Int, at now: Timestamp) throws {
+        try db.cachedStatement(sql: """
+            INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
+            VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,
+                last_contact_at = excluded.last_contact_at,
+                refused_total = replica_activity.refused_total + excluded.refused_total,
+                refused_last_push = excluded.refused_last_push
+            """).execute(arguments: [replica, now.milliseconds, now.milliseconds, refused, refused])
     }
 }

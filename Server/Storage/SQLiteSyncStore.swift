@@ -45,7 +45,7 @@ public struct SQLiteSyncStore: SyncStore {
 
     public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         try await writer.write { db in
-            let tx = DashboardRecordingTransaction(base: SQLitePushTransaction(db: db), db: db, now: .now())
+            let tx = DashboardRecordingTransaction(base: SQLitePushTransaction(db: db), tables: SQLiteDashboardTables(db: db), now: .now())
             return try PushProcessor(caller: caller, today: today).run(request, in: tx)
         }
     }

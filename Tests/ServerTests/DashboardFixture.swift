@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 @testable import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 /// A store with visits in two 年度 and three 校区, one visit in conflict, and one token of each role;
@@ -13,14 +14,20 @@ struct DashboardFixture: Sendable {
     /// Sensitive text seeded into the records: none of it may reach a coordinator.
     static let secrets = ["佐藤 一郎", "秘密の相談メモ", "v-yamada", "m-tanaka", "S-0001", "S-0102", "mmr_"]
 
-    let store: SQLiteSyncStore
+    let store: any InspectableStore
     let coordinator: IssuedToken
     let office: IssuedToken
     let visitor: IssuedToken
     let otherVisitor: IssuedToken
 
-    init(store: SQLiteSyncStore? = nil) async throws {
-        let store = try store ?? SQLiteSyncStore.inMemory()
+    /// The fixture on a fresh store of `kind`, for `body`.
+    static func with(_ kind: StoreKind, _ body: @escaping @Sendable (DashboardFixture) async throws -> Void) async throws {
+        try await kind.withStore { store in try await body(DashboardFixture(store: store)) }
+    }
+
+    init() async throws { try await self.init(store: SQLiteSyncStore.inMemory()) }
+
+    init(store: any InspectableStore) async throws {
         self.store = store
         coordinator = try await store.issueToken(role: .coordinator, name: "市 地域福祉課", districts: [])
         office = try await store.issueToken(role: .office, name: "京町・篠山 地区事務所", districts: ["kyomachi", "sasayama"])
@@ -103,6 +110,11 @@ struct DashboardFixture: Sendable {
     func run(_ body: @escaping @Sendable (DashboardFixture, any TestClientProtocol) async throws -> Void) async throws {
         let app = Application(router: buildDashboardRouter(configuration, store: store))
         try await app.test(.router) { client in try await body(self, client) }
+    }
+
+    /// `run` on a fresh store of `kind`.
+    static func run(on kind: StoreKind, _ body: @escaping @Sendable (DashboardFixture, any TestClientProtocol) async throws -> Void) async throws {
+        try await with(kind) { fixture in try await fixture.run(body) }
     }
 }
 

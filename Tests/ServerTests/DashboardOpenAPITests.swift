@@ -21,7 +21,8 @@ struct DashboardOpenAPITests {
     func fields() async throws {
         let fixture = try await DashboardFixture()
         let controller = DashboardController(store: fixture.store, configuration: fixture.configuration,
-                                             sessions: DashboardSessions(lifetime: 1, failureBaseDelay: .zero, failureMaxDelay: .zero))
+                                             sessions: DashboardSessions(store: fixture.store, lifetime: 1),
+                                             throttle: SignInThrottle(baseDelay: .zero, maxDelay: .zero))
         let page = try await controller.build(for: fixture.office.info, query: [], format: .json)
         let types: [(String, Any)] = [
             ("DashboardPage", page), ("FiscalYearOption", page.fiscalYearOptions[0]), ("DistrictName", page.districts[0]),

@@ -4,13 +4,14 @@ import Hummingbird
 import HummingbirdTesting
 @testable import MimamoriServer
 import MimamoriShared
+import MimamoriTestSupport
 import Testing
 
 @Suite("Dashboard: sign-in and sessions")
 struct DashboardSessionTests {
-    @Test("the sign-in form, a wrong token refused in Japanese, a right one starting an HttpOnly SameSite=Strict session")
-    func signInFlow() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("the sign-in form, a wrong token refused in Japanese, a right one starting an HttpOnly SameSite=Strict session", arguments: StoreKind.available)
+    func signInFlow(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let form = try await client.get("/", cookie: nil)
             #expect(form.status == .ok)
             #expect(String(buffer: form.body).contains("name=\"token\""))
@@ -53,18 +54,18 @@ struct DashboardSessionTests {
         }
     }
 
-    @Test("over TLS (X-Forwarded-Proto: https) the session cookie is Secure")
-    func secureCookie() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("over TLS (X-Forwarded-Proto: https) the session cookie is Secure", arguments: StoreKind.available)
+    func secureCookie(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let response = try await client.postForm("/login", "token=\(fixture.office.secret)",
                                                      headers: [HTTPField.Name("X-Forwarded-Proto")!: "https"])
             #expect(response.headers[.setCookie]?.contains("; Secure") == true)
         }
     }
 
-    @Test("a visitor's token and a revoked token do not open the dashboard; revoking ends open sessions")
-    func refusedTokens() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("a visitor's token and a revoked token do not open the dashboard; revoking ends open sessions", arguments: StoreKind.available)
+    func refusedTokens(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let visitor = try await client.postForm("/login", "token=\(fixture.visitor.secret)")
             #expect(visitor.status == .forbidden)
             #expect(String(buffer: visitor.body).contains("訪問者用のトークンではダッシュボードに入れません"))
@@ -80,17 +81,17 @@ struct DashboardSessionTests {
 
     @Test("repeated failures from one address wait longer each time, up to the maximum; success forgets them")
     func failuresSlowDown() async throws {
-        let sessions = DashboardSessions(lifetime: 60, failureBaseDelay: .milliseconds(500), failureMaxDelay: .seconds(4))
-        #expect(await sessions.delay(for: "10.0.0.1") == .zero)
+        let throttle = SignInThrottle(baseDelay: .milliseconds(500), maxDelay: .seconds(4))
+        #expect(await throttle.delay(for: "10.0.0.1") == .zero)
         var delays: [Duration] = []
         for _ in 0..<6 {
-            await sessions.recordFailure(from: "10.0.0.1")
-            delays.append(await sessions.delay(for: "10.0.0.1"))
+            await throttle.recordFailure(from: "10.0.0.1")
+            delays.append(await throttle.delay(for: "10.0.0.1"))
         }
         #expect(delays == [.milliseconds(500), .seconds(1), .seconds(2), .seconds(4), .seconds(4), .seconds(4)])
-        #expect(await sessions.delay(for: "10.0.0.2") == .zero)
-        await sessions.recordSuccess(from: "10.0.0.1")
-        #expect(await sessions.delay(for: "10.0.0.1") == .zero)
+        #expect(await throttle.delay(for: "10.0.0.2") == .zero)
+        await throttle.recordSuccess(from: "10.0.0.1")
+        #expect(await throttle.delay(for: "10.0.0.1") == .zero)
 
         // Through HTTP: after three failures the fourth attempt waits 40 ms × 2² = 160 ms before it is answered.
         try await DashboardFixture().run { _, client in
@@ -103,15 +104,27 @@ struct DashboardSessionTests {
         }
     }
 
-    @Test("a session ends after its lifetime (a working day)")
-    func sessionExpires() async throws {
-        let clock = TestClock()
-        let sessions = DashboardSessions(lifetime: 10 * 3600, failureBaseDelay: .zero, failureMaxDelay: .zero, now: { clock.now })
-        let id = await sessions.start(tokenId: "tok-1")
-        clock.advance(9 * 3600)
-        #expect(await sessions.session(id)?.tokenId == "tok-1")
-        clock.advance(3600)
-        #expect(await sessions.session(id) == nil)
+    @Test("a session ends after its lifetime (a working day); the database holds only its id's hash, and expired sessions are purged",
+          arguments: StoreKind.available)
+    func sessionExpires(store kind: StoreKind) async throws {
+        try await kind.withStore { store in
+            let token = try await store.issueToken(role: .coordinator, name: "市", districts: [])
+            let clock = TestClock()
+            let sessions = DashboardSessions(store: store, lifetime: 10 * 3600, now: { clock.now })
+            let id = try await sessions.start(tokenId: token.info.id)
+            #expect(try await store.sessionToken(idHash: id, now: Timestamp(clock.now)) == nil, "the id itself is not stored")
+            clock.advance(9 * 3600)
+            #expect(try await sessions.token(id)?.id == token.info.id)
+            clock.advance(3600)
+            #expect(try await sessions.token(id) == nil)
+            // The next sign-in deletes the expired session; a fresh one lives on.
+            let fresh = try await sessions.start(tokenId: token.info.id)
+            clock.advance(-3600)
+            #expect(try await sessions.token(id) == nil, "purged: not even an earlier clock brings it back")
+            #expect(try await sessions.token(fresh)?.id == token.info.id)
+            try await sessions.end(fresh)
+            #expect(try await sessions.token(fresh) == nil)
+        }
     }
 }
 
@@ -124,9 +137,9 @@ final class TestClock: @unchecked Sendable {
 
 @Suite("Dashboard: pages, JSON and CSV")
 struct DashboardPageTests {
-    @Test("the coordinator's page shows the city's figures in Japanese, every 校区, and nothing personal")
-    func coordinatorPage() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("the coordinator's page shows the city's figures in Japanese, every 校区, and nothing personal", arguments: StoreKind.available)
+    func coordinatorPage(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let session = try await client.signIn(fixture.coordinator)
             let html = String(buffer: try await client.get("/dashboard", cookie: session).body)
             // 令和7年度: fureai 3 (kyomachi, v2 counted once though in conflict) + 2 (nishimuta) = 5.
@@ -148,9 +161,9 @@ struct DashboardPageTests {
         }
     }
 
-    @Test("another 年度 can be chosen; bad or unknown query parameters get a Japanese message naming them")
-    func yearSelection() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("another 年度 can be chosen; bad or unknown query parameters get a Japanese message naming them", arguments: StoreKind.available)
+    func yearSelection(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let session = try await client.signIn(fixture.coordinator)
             let last = String(buffer: try await client.get("/dashboard?fy=2024", cookie: session).body)
             #expect(last.contains("令和6年度（2024年度）"))
@@ -173,9 +186,9 @@ struct DashboardPageTests {
         }
     }
 
-    @Test("the JSON behind the page carries the same figures, and needs a session")
-    func pageJSON() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("the JSON behind the page carries the same figures, and needs a session", arguments: StoreKind.available)
+    func pageJSON(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             #expect(try await client.get("/dashboard.json", cookie: nil).status == .unauthorized)
             let session = try await client.signIn(fixture.coordinator)
             let response = try await client.get("/dashboard.json", cookie: session)
@@ -193,9 +206,9 @@ struct DashboardPageTests {
         }
     }
 
-    @Test("CSV: BOM, CRLF, Japanese header, one row per 校区, no personal data")
-    func csv() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("CSV: BOM, CRLF, Japanese header, one row per 校区, no personal data", arguments: StoreKind.available)
+    func csv(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let session = try await client.signIn(fixture.coordinator)
             for name in DashboardController.coordinatorTables {
                 let response = try await client.get("/csv/\(name).csv?fy=2025", cookie: session)
@@ -237,9 +250,9 @@ struct DashboardPageTests {
         #expect(Array(data) == Array("\u{FEFF}\"a\"\r\n\"'=1\"\r\n".utf8))
     }
 
-    @Test("the office's page: its 校区 only, its laptops with last sync and refusals, its documents in conflict")
-    func officePage() async throws {
-        try await DashboardFixture().run { fixture, client in
+    @Test("the office's page: its 校区 only, its laptops with last sync and refusals, its documents in conflict", arguments: StoreKind.available)
+    func officePage(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { fixture, client in
             let session = try await client.signIn(fixture.office)
             let html = String(buffer: try await client.get("/dashboard", cookie: session).body)
             #expect(html.contains("地区事務所の報告"))
@@ -284,9 +297,9 @@ struct DashboardPageTests {
         }
     }
 
-    @Test("a laptop's refused changes and last contact are counted for its office")
-    func laptopActivity() async throws {
-        let fixture = try await DashboardFixture()
+    @Test("a laptop's refused changes and last contact are counted for its office", arguments: StoreKind.available)
+    func laptopActivity(store kind: StoreKind) async throws {
+        try await DashboardFixture.with(kind) { fixture in
         let all = try await fixture.store.laptops(districts: ["nishimuta", "kyomachi"])
         let nishimuta = try #require(all.first { $0.replicaId == "laptop-nishimuta" })
         #expect(nishimuta.refusedTotal == 1)
@@ -294,11 +307,12 @@ struct DashboardPageTests {
         #expect(nishimuta.lastPushAt != nil)
         let kyomachi = try #require(all.first { $0.replicaId == "laptop-kyomachi" })
         #expect(kyomachi.refusedTotal == 0)
+        }
     }
 
-    @Test("a text from the store is escaped, never markup; the templates never use unescaped tags")
-    func escaping() async throws {
-        let store = try SQLiteSyncStore.inMemory()
+    @Test("a text from the store is escaped, never markup; the templates never use unescaped tags", arguments: StoreKind.available)
+    func escaping(store kind: StoreKind) async throws {
+        try await kind.withStore { store in
         let office = try await store.issueToken(role: .office, name: "<script>alert(1)</script>", districts: ["<b>x</b>"])
         let app = Application(router: buildDashboardRouter(DashboardConfiguration(today: { DashboardFixture.today }), store: store))
         try await app.test(.router) { client in
@@ -308,15 +322,16 @@ struct DashboardPageTests {
             #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
             #expect(!html.contains("<b>x</b>"))
         }
+        }
         for (name, source) in DashboardTemplates.sources {
             #expect(!source.contains("{{{"), "\(name) uses an unescaped tag")
             #expect(!source.contains("{{&"), "\(name) uses an unescaped tag")
         }
     }
 
-    @Test("the style sheet is served by the dashboard itself, with an A4 print layout")
-    func styleSheet() async throws {
-        try await DashboardFixture().run { _, client in
+    @Test("the style sheet is served by the dashboard itself, with an A4 print layout", arguments: StoreKind.available)
+    func styleSheet(store kind: StoreKind) async throws {
+        try await DashboardFixture.run(on: kind) { _, client in
             let css = try await client.get("/static/dashboard.css", cookie: nil)
             #expect(css.status == .ok)
             #expect(css.headers[.contentType] == "text/css; charset=utf-8")
@@ -331,10 +346,13 @@ struct DashboardPageTests {
 @Suite("Dashboard: counters equal a recount")
 struct DashboardCountingTests {
     @Test("after random multi-replica histories the 校区 counters and the conflict list equal a recount from the documents",
-          arguments: [1, 2, 3, 4, 5, 6])
-    func districtCountersEqualRecount(seed: UInt64) async throws {
+          arguments: StoreKind.available, [1, 2, 3, 4, 5, 6])
+    func districtCountersEqualRecount(store kind: StoreKind, seed: UInt64) async throws {
+        try await kind.withStore { store in try await Self.districtCountersEqualRecount(store: store, seed: seed) }
+    }
+
+    static func districtCountersEqualRecount(store: any InspectableStore, seed: UInt64) async throws {
         var rng = SeededGenerator(seed: seed)
-        let store = try SQLiteSyncStore.inMemory()
         let districts = ["kyomachi", "sasayama", "nishimuta"]
         let replicas = ["r-a", "r-b", "r-c"]
         var callers: [String: Caller] = [:]
@@ -467,21 +485,46 @@ struct DashboardCountingTests {
     @Test("a database made before the dashboard is counted once when it is upgraded")
     func backfill() async throws {
         let fixture = try await DashboardFixture()
+        let sqlite = try #require(fixture.store as? SQLiteSyncStore)
+        try await Self.expectBackfill(of: fixture) {
+            try await sqlite.writer.write { db in
+                try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders; DROP TABLE minsei_activity; DROP TABLE minsei_days")
+                try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
+            }
+            return try SQLiteSyncStore(writer: sqlite.writer)
+        }
+    }
+
+    @Test("a PostgreSQL database made before the dashboard is counted once when it is upgraded (migration 2)",
+          .enabled(if: TestPostgres.adminURL != nil, Comment(rawValue: TestPostgres.skipReason)))
+    func postgresBackfill() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        try await TestPostgres.withStore(url) { store in
+            try await Self.expectBackfill(of: try await DashboardFixture(store: store)) {
+                for table in ["district_counters", "conflicts", "replica_activity", "nichiji_holders", "minsei_activity", "minsei_days", "dashboard_sessions"] {
+                    try await TestPostgres.execute("DROP TABLE \(table)", on: url)
+                }
+                try await TestPostgres.execute("DELETE FROM schema_version WHERE version = 2", on: url)
+                return try await PostgresSyncStore.connect(url)
+            }
+        }
+    }
+
+    /// Given the fixture's figures, when the dashboard's tables are dropped and `upgrade` rebuilds them, then
+    /// the upgraded store shows the same figures.
+    static func expectBackfill(of fixture: DashboardFixture, upgrade: () async throws -> any DashboardStore) async throws {
         let before = try await fixture.store.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"])
         let conflictsBefore = try await fixture.store.conflicts(districts: ["kyomachi"], limit: 10)
         let programsBefore = try await fixture.store.programFigures(fiscalYear: 2025, districts: nil)
         let minseiBefore = try await fixture.store.minseiMonth("2025-10", districts: ["kyomachi"])
         #expect(minseiBefore.count == 1)
         #expect(programsBefore == ProgramFigures(planEvents: ["created": 1, "replanned": 1, "closed": 1], nichijiCheckins: 3, nichijiHolders: 2))
-        try await fixture.store.writer.write { db in
-            try db.execute(sql: "DROP TABLE district_counters; DROP TABLE conflicts; DROP TABLE replica_activity; DROP TABLE nichiji_holders; DROP TABLE minsei_activity; DROP TABLE minsei_days")
-            try db.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'dashboard-v1'")
-        }
-        let upgraded = try SQLiteSyncStore(writer: fixture.store.writer)
+        let upgraded = try await upgrade()
         #expect(try await upgraded.dashboardCounters(fiscalYears: [2024, 2025], districts: ["kyomachi", "nishimuta"]) == before)
         #expect(try await upgraded.conflicts(districts: ["kyomachi"], limit: 10).map(\.documentId) == conflictsBefore.map(\.documentId))
         #expect(try await upgraded.programFigures(fiscalYear: 2025, districts: nil) == programsBefore)
         #expect(try await upgraded.minseiMonth("2025-10", districts: ["kyomachi"]) == minseiBefore)
+        if let postgres = upgraded as? PostgresSyncStore { await postgres.shutdown() }
     }
 }
 
@@ -500,9 +543,9 @@ struct SeededGenerator: RandomNumberGenerator {
 
 @Suite("Dashboard: serving")
 struct DashboardServingTests {
-    @Test("a laptop that only pulls shows a last contact and no push")
-    func pullIsAContact() async throws {
-        let fixture = try await DashboardFixture()
+    @Test("a laptop that only pulls shows a last contact and no push", arguments: StoreKind.available)
+    func pullIsAContact(store kind: StoreKind) async throws {
+        try await DashboardFixture.with(kind) { fixture in
         let puller = try await fixture.store.issueToken(role: .visitor, name: "篠山 pull only", districts: ["sasayama"])
         let app = buildApplication(ServerConfiguration(today: { DashboardFixture.today }), store: fixture.store)
         try await app.test(.router) { client in
@@ -514,6 +557,7 @@ struct DashboardServingTests {
         #expect(laptop.lastContactAt != nil)
         #expect(laptop.lastPushAt == nil)
         #expect(laptop.refusedTotal == 0)
+        }
     }
 
     @Test("serve's dashboard options name the option and what is accepted", arguments: [

@@ -2,7 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
-import MimamoriServer
+@testable import MimamoriServer
 import MimamoriShared
 import MimamoriTestSupport
 import Testing
@@ -105,6 +105,10 @@ struct SeveralServersTests {
             #expect(try await storeB.lastSequence() == (try await fx.store.lastSequence()))
             #expect(try await fx.store.counters(fiscalYears: [2025]) == (try await storeB.recount()))
             #expect(!(try await fx.store.counters(fiscalYears: [2025])).isEmpty)
+            // The dashboard's 校区 counters, kept in the same pushes, equal the recount too.
+            #expect(try await storeB.dashboardCounters(fiscalYears: [2025], districts: ["nishi"]) == (try await storeB.recount()))
+            let laptops = try await fx.store.laptops(districts: ["nishi"])
+            #expect(laptops.filter { $0.lastPushAt != nil }.count == writers, "every laptop's last push is recorded, whichever server took it")
         }
     }
 
@@ -128,6 +132,55 @@ struct SeveralServersTests {
             try await storeB.revokeToken(id: fx.visitor.info.id)
             let refused = try await clientA.changes(since: 0, token: fx.visitor, replica: "replica-a")
             #expect(refused.status == .unauthorized, "server A refuses at once the token revoked through B")
+        }
+    }
+}
+
+extension SeveralServersTests {
+    @Test("a dashboard session started through server A works through server B (and after a restart); revoking its token ends it on both at once")
+    func sharedDashboardSessions() async throws {
+        let url = try await TestPostgres.freshDatabase()
+        try await TestPostgres.withStore(url) { storeA in
+            try await TestPostgres.withStore(url) { storeB in
+                let fixture = try await DashboardFixture(store: storeA)
+                let appA = Application(router: buildDashboardRouter(fixture.configuration, store: storeA))
+                let appB = Application(router: buildDashboardRouter(fixture.configuration, store: storeB))
+                try await appA.test(.router) { clientA in
+                    try await appB.test(.router) { clientB in
+                        // Given: an office signed in through server A.
+                        let session = try await clientA.signIn(fixture.office)
+                        // Then: server B serves its page with the same cookie, the dashboard read from the shared tables.
+                        let page = try await clientB.get("/dashboard", cookie: session)
+                        #expect(page.status == .ok)
+                        #expect(String(buffer: page.body).contains("京町 山田さんのPC"))
+                        #expect(try await clientA.get("/dashboard", cookie: session).status == .ok)
+
+                        // Signing out through B ends the session for A as well.
+                        let other = try await clientB.signIn(fixture.coordinator)
+                        #expect(try await clientA.get("/dashboard", cookie: other).status == .ok)
+                        #expect(try await clientB.postForm("/logout", "", cookie: other).status == .seeOther)
+                        #expect(try await clientA.get("/dashboard", cookie: other).headers[.location] == "/")
+
+                        // When: the office's token is revoked (through B's store); then both servers refuse the session.
+                        try await storeB.revokeToken(id: fixture.office.info.id)
+                        for client in [clientA, clientB] {
+                            let refused = try await client.get("/dashboard", cookie: session)
+                            #expect(refused.status == .seeOther)
+                            #expect(refused.headers[.location] == "/")
+                            #expect(try await client.get("/dashboard.json", cookie: session).status == .unauthorized)
+                        }
+                    }
+                }
+            }
+            // A server started afresh on the same database knows the sessions: a restart signs no one out.
+            try await TestPostgres.withStore(url) { restarted in
+                let coordinator = try await restarted.issueToken(role: .coordinator, name: "市", districts: [])
+                let app = Application(router: buildDashboardRouter(DashboardConfiguration(today: { DashboardFixture.today }), store: storeA))
+                let cookie = try await app.test(.router) { client in try await client.signIn(coordinator) }
+                let again = Application(router: buildDashboardRouter(DashboardConfiguration(today: { DashboardFixture.today }), store: restarted))
+                let status = try await again.test(.router) { client in try await client.get("/dashboard", cookie: cookie).status }
+                #expect(status == .ok)
+            }
         }
     }
 }

@@ -4,8 +4,8 @@ import MimamoriShared
 import Logging
 import PostgresNIO
 
-/// A store tests can also look into.
-public protocol InspectableStore: SyncStore {
+/// A store tests can also look into (both stores serve the dashboard too).
+public protocol InspectableStore: DashboardStore {
     func allDocuments() async throws -> [String: [Version]]
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MimamoriShared
 import PostgresNIO
 
 /// The server's tables in PostgreSQL: the same tables and columns as `ServerSchema` (SQLite), so the same
@@ -81,7 +82,12 @@ enum PostgresSchema {
             """,
             "CREATE INDEX moves_from_district_sequence ON moves (from_district, sequence)",
         ]),
+        (2, "the dashboard's tables (SQLite's dashboard-v1 and v2): 校区 counters, conflicts, laptops, 民生委員 records, sessions",
+         DashboardSchema.tables + [DashboardSessionTable.create, DashboardSessionTable.index]),
     ]
+
+    /// The migration after which what a database already holds is counted into the dashboard's tables, once.
+    static let dashboardMigration = 2
 
     /// Any constant: the advisory lock key of migrations ("mimamori" in ASCII, truncated to 63 bits).
     static let migrationLock: Int64 = 0x6D69_6D61_6D6F_7269
@@ -113,10 +119,26 @@ enum PostgresSchema {
                 for statement in migration.statements {
                     try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                 }
+                if migration.version == dashboardMigration {
+                    try await backfillDashboard(connection, logger: logger)
+                }
                 try await connection.query(
                     "INSERT INTO schema_version (version, name) VALUES (\(migration.version), \(migration.name))", logger: logger)
                 logger.info("database schema migrated", metadata: ["version": "\(migration.version)"])
             }
+        }
+    }
+
+    /// Counts the documents a database made before the dashboard holds, by the same rule as push
+    /// (`DashboardDeltas`), inside the migration's transaction.
+    static func backfillDashboard(_ connection: PostgresConnection, logger: Logger) async throws {
+        var backfill = DashboardBackfill()
+        let rows = try await connection.query("SELECT document_id, version FROM versions ORDER BY document_id", logger: logger)
+        for try await (id, version) in rows.decode((String, String).self) { try backfill.add(documentId: id, version: version) }
+        let deltas = try backfill.finish()
+        guard !deltas.isEmpty else { return }
+        try await PostgresSyncStore.onOwnThread {
+            try PostgresPushTransaction(connection: connection, logger: logger).write(deltas, at: .now())
         }
     }
 }

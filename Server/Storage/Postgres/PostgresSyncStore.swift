@@ -163,7 +163,8 @@ public final class PostgresSyncStore: SyncStore, Sendable {
             // each later statement then sees every push committed before this one, so no two pushes interleave.
             try await connection.query("SELECT 1 FROM server_state WHERE id = 1 FOR UPDATE", logger: logger)
             return try await Self.onOwnThread {
-                try PushProcessor(caller: caller, today: today).run(request, in: PostgresPushTransaction(connection: connection, logger: logger))
+                let tx = PostgresPushTransaction(connection: connection, logger: logger)
+                return try PushProcessor(caller: caller, today: today).run(request, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
             }
         }
     }
@@ -256,7 +257,7 @@ public final class PostgresSyncStore: SyncStore, Sendable {
 
     static let tokenColumns = "id, secret_hash, role, name, districts, replica_id, created_at, revoked_at"
 
-    private func tokenRows(_ query: PostgresQuery) async throws -> [TokenInfo] {
+    func tokenRows(_ query: PostgresQuery) async throws -> [TokenInfo] {
         let rows = try await client.query(query, logger: logger)
         var tokens: [TokenInfo] = []
         for try await (id, hash, role, name, districts, replica, created, revoked)
