@@ -29,28 +29,29 @@ enum OfficeTables {
         return [laptopTable, conflictTable]
     }
 
-    /// 民生委員・児童委員の活動記録 of one month: one row per 民生委員 and 校区, and the 地区民児協's sum.
+    /// 民生委員・児童委員の活動記録 of one month in the national form's layout: one row per item of the form
+    /// (訪問回数 … その他の活動 by category), one column per 民生委員 and 校区, and the 地区民児協's sum. Items down the
+    /// page, as on the paper form, so the table stays readable and prints on A4 whatever the number of items.
     static func minsei(_ records: [MinseiMonth], month: String, fiscalYear: Int) -> DataTable {
-        func row(_ name: String, _ district: String, _ counts: [Int]) -> TableRow {
-            TableRow([.text(name), .text(district)] + counts.map { .count($0) })
-        }
+        let items = ["訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"]
+            + ConsultationField.entries.map { "分野別: \($0.japanese)" } + ConsultationTopic.entries.map { "内容別: \($0.japanese)" }
+            + ["その他の活動件数"] + ActivityCategory.otherActivities.map { "その他の活動: \($0.japanese)" }
         func counts(_ r: MinseiMonth) -> [Int] {
             [r.visits, r.activeDays, r.liaison, r.consultations] + r.report.byField.filter { $0.key != CodeID.unknownRow }.map(\.count)
                 + r.report.byTopic.filter { $0.key != CodeID.unknownRow }.map(\.count)
                 + [r.report.otherActivities] + r.report.byActivity.filter { $0.key != CodeID.unknownRow }.map(\.count)
         }
-        var rows = records.map { r in row(r.visitorId, KurumeDistricts.label(r.district), counts(r)) }
-        let width = 5 + ConsultationField.entries.count + ConsultationTopic.entries.count + ActivityCategory.otherActivities.count
-        let sum = records.map(counts).reduce(Array(repeating: 0, count: width)) { zip($0, $1).map(+) }
-        rows.append(row("合計（地区民児協）", "", sum))
+        let columns = records.map(counts)
+        let sum = columns.reduce(Array(repeating: 0, count: items.count)) { zip($0, $1).map(+) }
+        let rows = items.enumerated().map { i, item in
+            TableRow([.text(item)] + (columns + [sum]).map { .count(i < $0.count ? $0[i] : 0) })
+        }
         return DataTable(
             id: "minsei", title: "民生委員・児童委員の活動記録（\(JapaneseFormat.month(month, withYear: true))）",
             csvPath: "/csv/minsei.csv?fy=\(fiscalYear)&month=\(month)",
-            headers: ["民生委員（訪問者ID）", "校区", "訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"]
-                + ConsultationField.entries.map { "分野別: \($0.japanese)" } + ConsultationTopic.entries.map { "内容別: \($0.japanese)" }
-                + ["その他の活動件数"] + ActivityCategory.otherActivities.map { "その他の活動: \($0.japanese)" },
+            headers: ["項目"] + records.map { "\($0.visitorId)（\(KurumeDistricts.label($0.district))）" } + ["合計（地区民児協）"],
             rows: rows,
-            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録と活動記録から数えています。活動日数は訪問か活動のあった日の数です。連絡調整回数は対応内容に「関係機関との連絡調整」がある訪問の数と、区分「連絡調整」の活動の件数の合計、相談・支援件数は「相談対応」または相談・支援の分野か内容を記録した訪問の数です。分野別・内容別は記録された分野と内容の件数です（一つの訪問が複数の内容に数えられることがあります）。その他の活動件数は活動記録の件数を区分ごとに数えています。")
+            note: "民生委員・児童委員（主任児童委員を含む）の訪問記録と活動記録から数えています。列は民生委員（訪問者ID・校区）ごと、最後の列が地区民児協の合計です。活動日数は訪問か活動のあった日の数です。連絡調整回数は対応内容に「関係機関との連絡調整」がある訪問の数と、区分「連絡調整」の活動の件数の合計、相談・支援件数は「相談対応」または相談・支援の分野か内容を記録した訪問の数です。分野別・内容別は記録された分野と内容の件数です（一つの訪問が複数の内容に数えられることがあります）。その他の活動件数は活動記録の件数を区分ごとに数えています。")
     }
 
     static func roleLabel(_ role: TokenRole) -> String {

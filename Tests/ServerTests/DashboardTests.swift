@@ -277,19 +277,25 @@ struct DashboardPageTests {
             #expect(page.reportMonth == "2025-10")
             #expect(minsei.title.contains("2025年10月"))
             // Activities: 2 surveys on a day without a visit (a third day) and one 連絡調整 (a second liaison).
+            // Items down the table (the national form's layout), one column per 民生委員 and the 地区民児協's sum.
+            #expect(minsei.headers == ["項目", "m-tanaka（京町）", "合計（地区民児協）"])
             let noTopics = Array(repeating: "0", count: ConsultationField.entries.count + ConsultationTopic.entries.count)
             let activities = ["2", "2", "0", "0", "0", "0", "0"]
-            #expect(minsei.rows.map { $0.cells.map(\.value) } == [["m-tanaka", "京町", "3", "3", "2", "1"] + noTopics + activities,
-                                                                   ["合計（地区民児協）", "", "3", "3", "2", "1"] + noTopics + activities])
+            let expected = ["3", "3", "2", "1"] + noTopics + activities
+            #expect(minsei.rows.map { $0.cells[1].value } == expected)
+            #expect(minsei.rows.map { $0.cells[2].value } == expected)
+            #expect(minsei.rows.prefix(4).map { $0.cells[0].value } == ["訪問回数", "活動日数", "連絡調整回数", "相談・支援件数"])
             let september = try MimamoriJSON.decoder().decode(DashboardPage.self, from: Data(buffer: try await client.get("/dashboard.json?month=2025-09", cookie: session).body))
-            #expect(september.officeTables.first { $0.id == "minsei" }?.rows.map { $0.cells[2].value } == ["0"])
+            let septemberTable = try #require(september.officeTables.first { $0.id == "minsei" })
+            #expect(septemberTable.headers == ["項目", "合計（地区民児協）"])
+            #expect(septemberTable.rows.first?.cells.map(\.value) == ["訪問回数", "0"])
             let badMonth = try await client.get("/dashboard?month=2025-13", cookie: session)
             #expect(badMonth.status == .badRequest)
             #expect(String(buffer: badMonth.body).contains("month（月）に「2025-13」は指定できません"))
             let minseiCSV = String(decoding: Array(buffer: try await client.get("/csv/minsei.csv?month=2025-10", cookie: session).body).dropFirst(3), as: UTF8.self)
-            #expect(minseiCSV.hasPrefix("\"民生委員（訪問者ID）\",\"校区\",\"訪問回数\",\"活動日数\",\"連絡調整回数\",\"相談・支援件数\",\"分野別: 高齢者に関すること\""))
-            #expect(minseiCSV.contains("\"内容別: その他\",\"その他の活動件数\",\"その他の活動: 調査・実態把握\""))
-            #expect(minseiCSV.contains("\"その他の活動: 要保護児童の発見の通告・仲介\"\r\n\"m-tanaka\""))
+            #expect(minseiCSV.hasPrefix("\"項目\",\"m-tanaka（京町）\",\"合計（地区民児協）\"\r\n\"訪問回数\",\"3\",\"3\"\r\n\"活動日数\",\"3\",\"3\"\r\n"))
+            #expect(minseiCSV.contains("\"その他の活動: 調査・実態把握\",\"2\",\"2\"\r\n"))
+            #expect(minseiCSV.hasSuffix("\"その他の活動: 要保護児童の発見の通告・仲介\",\"0\",\"0\"\r\n"))
 
             let csv = String(decoding: Array(buffer: try await client.get("/csv/conflicts.csv", cookie: session).body).dropFirst(3), as: UTF8.self)
             #expect(csv.hasPrefix("\"文書ID\",\"校区\",\"種類\",\"訪問日\""))
