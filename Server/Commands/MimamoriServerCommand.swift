@@ -135,7 +135,7 @@ public struct ServeCommand: AsyncParsableCommand {
                                                        onListening: { host, port in
                     logger.info("dashboard on http://\(host):\(port)")
                 })
-                services.append(buildDashboardApplication(dashboard, store: store, logger: logger))
+                services.append(buildDashboardApplication(dashboard, store: store, logger: logger, metrics: metrics))
             }
             let group = ServiceGroup(configuration: .init(services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
             try await group.run()

@@ -2,18 +2,22 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// Builds the dashboard's HTTP application: its own router and port, apart from the sync API.
+/// Builds the dashboard's HTTP application: its own router and port, apart from the sync API. Its requests are
+/// logged and timed like the API's (one line each, `X-Request-Id`), into `metrics` when given.
 public func buildDashboardApplication(_ configuration: DashboardConfiguration, store: any DashboardStore,
-                                      logger: Logger = Logger(label: "mimamori-dashboard")) -> some ApplicationProtocol {
-    listeningApplication(router: buildDashboardRouter(configuration, store: store), configuration,
+                                      logger: Logger = Logger(label: "mimamori-dashboard"),
+                                      metrics: ServerMetrics = ServerMetrics()) -> some ApplicationProtocol {
+    listeningApplication(router: buildDashboardRouter(configuration, store: store, metrics: metrics), configuration,
                          serverName: "mimamori-dashboard", logger: logger)
 }
 
 /// The dashboard's routes over `store`. Sessions live in the store; `throttle` (sign-in failures) is this
 /// process's own, made from the configuration unless given.
 public func buildDashboardRouter(_ configuration: DashboardConfiguration, store: any DashboardStore,
-                                 throttle: SignInThrottle? = nil) -> Router<DashboardRequestContext> {
+                                 throttle: SignInThrottle? = nil,
+                                 metrics: ServerMetrics = ServerMetrics()) -> Router<DashboardRequestContext> {
     let router = Router(context: DashboardRequestContext.self)
+    router.add(middleware: RequestLogMiddleware(metrics: metrics, routes: DashboardController.routes))
     router.add(middleware: DashboardErrorMiddleware())
     let throttle = throttle ?? SignInThrottle(baseDelay: configuration.failureBaseDelay, maxDelay: configuration.failureMaxDelay)
     let sessions = DashboardSessions(store: store, lifetime: configuration.sessionLifetime, now: configuration.now)

@@ -13,19 +13,25 @@ struct DashboardController {
     let throttle: SignInThrottle
 
     static let cookieName = "mimamori_session"
+    static let signInPath = "/"
+    static let loginPath = "/login"
+    static let logoutPath = "/logout"
     static let pagePath = "/dashboard"
     static let jsonPath = "/dashboard.json"
+    static let csvPath = "/csv/:file"
+    /// The route patterns as the router names them (`/csv/{file}`): what a request's log line may name.
+    static let routes = Set([signInPath, loginPath, logoutPath, pagePath, jsonPath, csvPath, DashboardStyle.path].map { RouterPath($0).description })
     /// The tables of a page, by their CSV name.
     static let coordinatorTables = ["indicators", "months", "years", "programs", "districts", "kinds", "methods", "outcomes"]
     static let officeOnlyTables = ["minsei", "laptops", "conflicts"]
 
     func addRoutes(to router: Router<DashboardRequestContext>) {
-        router.get("/", use: signInPage)
-        router.post("/login", use: signIn)
-        router.post("/logout", use: signOut)
+        router.get(RouterPath(Self.signInPath), use: signInPage)
+        router.post(RouterPath(Self.loginPath), use: signIn)
+        router.post(RouterPath(Self.logoutPath), use: signOut)
         router.get(RouterPath(Self.pagePath), use: page)
         router.get(RouterPath(Self.jsonPath), use: json)
-        router.get("/csv/:file", use: csv)
+        router.get(RouterPath(Self.csvPath), use: csv)
         router.get(RouterPath(DashboardStyle.path)) { _, _ in
             var response = Response(status: .ok, headers: [.contentType: "text/css; charset=utf-8", .cacheControl: "max-age=3600"],
                                     body: .init(byteBuffer: ByteBuffer(string: DashboardStyle.css)))

@@ -49,14 +49,16 @@ public enum RequestID {
     }
 }
 
-/// Outermost middleware of the sync API: gives every request an id (returned in `X-Request-Id`), writes one log
+/// Outermost middleware of the sync API and of the dashboard: gives every request an id (returned in `X-Request-Id`), writes one log
 /// line when it ends — id, method, route pattern, status, duration, replica — and times it for `/metrics`.
 ///
 /// What the line never holds: the path as sent or its query (it may carry personal data), any header but the
 /// replica id (the `Authorization` header holds the token), a body, a name or a note. The route is the pattern
-/// the router matched (`/v1/push`), or `unmatched`.
+/// the router matched (`/v1/push`) when it is one of `routes`, or `unmatched`.
 struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
     let metrics: ServerMetrics
+    /// The route patterns logged by name: the sync API's unless given (the dashboard gives its own).
+    var routes: Set<String> = RequestLogMiddleware.apiRoutes
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let id = RequestID.of(request)
@@ -77,7 +79,7 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try ServerError.internalError.response(from: request, context: context)
         }
         let duration = clock.now - start
-        let route = Self.route(context)
+        let route = Self.route(context, among: routes)
         response.headers[RequestID.headerName] = id
         metrics.recordRequest(route: route, method: request.method, status: response.status, duration: duration)
 
@@ -96,9 +98,11 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 
-    /// The pattern of the route the router matched: a fixed, short list (API.methods), never the path as sent.
-    static func route(_ context: Context) -> String {
-        guard let path = context.endpointPath, API.methods[path] != nil else { return "unmatched" }
+    static var apiRoutes: Set<String> { Set(API.methods.keys) }
+
+    /// The pattern of the route the router matched, from a fixed, short list, never the path as sent.
+    static func route(_ context: Context, among routes: Set<String> = apiRoutes) -> String {
+        guard let path = context.endpointPath, routes.contains(path) else { return "unmatched" }
         return path
     }
 }

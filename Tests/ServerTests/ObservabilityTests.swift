@@ -257,3 +257,34 @@ struct CapturingLogHandler: LogHandler {
         log.append(.init(level: event.level, message: event.message.description, metadata: merged.mapValues { "\($0)" }))
     }
 }
+
+extension ObservabilityTests {
+    @Test("the dashboard logs one line per request too: route pattern, status and id, never the token, the session or a name")
+    func dashboardRequestLog() async throws {
+        let log = CapturedLog()
+        let logger = Logger(label: "mimamori-dashboard") { _ in CapturingLogHandler(log: log) }
+        try await DashboardFixture.with(.sqlite) { fixture in
+            let app = Application(router: buildDashboardRouter(fixture.configuration, store: fixture.store), logger: logger)
+            let (session, statuses, ids) = try await app.test(.router) { client in
+                let session = try await client.signIn(fixture.office)
+                var replies = [try await client.get("/dashboard", cookie: session),
+                               try await client.get("/csv/minsei.csv?month=2025-10", cookie: session),
+                               try await client.postForm("/login", "token=mmr_wrong-\(fixture.coordinator.secret)"),
+                               try await client.get("/nothing-here?name=佐藤", cookie: session)]
+                replies.append(try await client.postForm("/logout", "", cookie: session))
+                return (session, replies.map(\.status.code), replies.map { $0.headers[RequestID.headerName] ?? "" })
+            }
+            #expect(statuses == [200, 200, 401, 404, 303])
+            let lines = log.entries.filter { $0.message == "request" }
+            #expect(lines.map { $0.metadata["route"] ?? "" } == ["/login", "/dashboard", "/csv/{file}", "/login", "unmatched", "/logout"])
+            #expect(lines.map { $0.metadata["status"] ?? "" } == ["303"] + statuses.map(String.init))
+            #expect(Array(lines.dropFirst().map { $0.metadata["request_id"] ?? "" }) == ids, "the logged id is the one in the reply")
+            let sessionValue = String(session.split(separator: "=").last ?? "")
+            for entry in log.entries {
+                for text in DashboardFixture.secrets + [fixture.office.secret, fixture.coordinator.secret, sessionValue, "佐藤", "minsei.csv", "month="] {
+                    #expect(!entry.rendered.contains(text), "a log line shows '\(text)': \(entry.rendered)")
+                }
+            }
+        }
+    }
+}
