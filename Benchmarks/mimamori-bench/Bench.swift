@@ -118,6 +118,7 @@ struct MimamoriBench {
                 report.add("totals query (HTTP) at \(target.formatted()) visits", String(format: "%.2f ms median, %.2f ms max (broad count %d)", median(times), times.max()!, count))
                 try await DashboardBench.measure(store: store, coordinator: coordinator, office: office, visits: target, report: &report)
             }
+            await totals.shutdown()
             return report
         }
 
@@ -234,6 +235,7 @@ struct MimamoriBench {
                                 throw BenchFailure("bench push refused: \(refused)")
                             }
                         }
+                        await transport.shutdown()
                         log("pushed replica \(r + 1)/\(Workload.replicaCount) (\(laptopsAtOnce) at once)")
                     }
                 }
