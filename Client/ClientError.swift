@@ -21,6 +21,8 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
     case batchIdReused(batchId: String, message: String)
     case network(String)
     case badServerReply(String)
+    /// The server's reply was larger than the laptop holds (`HTTPTransport.maxReplyBytes`).
+    case replyTooLarge(limit: Int)
     /// Names and notes are sealed and the key was not given.
     case locked
     case wrongPassphrase
@@ -71,6 +73,8 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
             return "could not reach the server: \(reason). Your data is safe locally; run `mimamori sync` again later."
         case let .badServerReply(reason):
             return "the server's reply could not be understood: \(reason)"
+        case let .replyTooLarge(limit):
+            return "the server's reply is larger than \(limit / (1024 * 1024)) MB, more than a sync page can be, so it was not read. Nothing was changed; if it happens again, tell the office."
         case .locked:
             return "names and notes are locked; run mimamori in a terminal to type the passphrase, or set MIMAMORI_PASSPHRASE for a script"
         case .wrongPassphrase:

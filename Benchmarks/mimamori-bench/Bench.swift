@@ -122,6 +122,7 @@ struct MimamoriBench {
                 report.add("totals query (HTTP) at \(target.formatted()) visits", try await timeTotals(totals))
                 try await DashboardBench.measure(store: store, coordinator: coordinator, office: office, visits: target, report: &report)
             }
+            await totals.shutdown()
             return report
         }
 
@@ -261,6 +262,7 @@ struct MimamoriBench {
                                 throw BenchFailure("bench push refused: \(refused)")
                             }
                         }
+                        await transport.shutdown()
                         log("pushed replica \(r + 1)/\(Workload.replicaCount) (\(laptopsAtOnce) at once)")
                     }
                 }

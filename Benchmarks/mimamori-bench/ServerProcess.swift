@@ -143,6 +143,7 @@ enum ServerProcess {
                 if let m = child.memory() { memorySamples.append(m.current) }
                 if current.isEmpty { break }
             }
+            await transport.shutdown()
             log("pushed replica \(r + 1)/\(Workload.replicaCount) into the server process")
         }
         let documents = visits + Workload.subjectCount

@@ -25,7 +25,14 @@ public struct TotalsCommand: AsyncParsableCommand {
         let report: TotalsReport
         if server {
             guard let s = try db.serverSettings() else { throw ClientError.notLoggedIn }
-            report = try await HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId).totals(fiscalYear: year.year, language: config.language)
+            let transport = HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId)
+            do {
+                report = try await transport.totals(fiscalYear: year.year, language: config.language)
+                await transport.shutdown()
+            } catch {
+                await transport.shutdown()
+                throw error
+            }
         } else {
             report = try db.localTotals(fiscalYear: year, language: config.language)
         }

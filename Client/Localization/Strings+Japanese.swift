@@ -211,6 +211,8 @@ struct JapaneseStrings: Strings {
             return "サーバーにつながりません（\(reason)）。記録はこの端末に残っています。後でもう一度同期してください。"
         case let .badServerReply(reason):
             return "サーバーの返事が読めませんでした: \(reason)"
+        case let .replyTooLarge(limit):
+            return "サーバーの返事が \(limit / (1024 * 1024)) MB を超えていて、同期のページとしては大きすぎるため読みませんでした。何も変わっていません。繰り返すときは事務所に知らせてください。"
         case .locked:
             return "名前やメモには鍵がかかっています。端末で mimamori を実行してパスフレーズを入力するか、スクリプトでは環境変数 MIMAMORI_PASSPHRASE を設定してください。"
         case .wrongPassphrase:

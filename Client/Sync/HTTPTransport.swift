@@ -1,23 +1,53 @@
+import AsyncHTTPClient
 import Foundation
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 import MimamoriShared
+import NIOCore
+import NIOFoundationCompat
+import NIOHTTP1
 
-/// The server's HTTP JSON API (`/v1`), through URLSession. Every request carries the bearer token and the
-/// replica id header the server binds the token to.
+/// The server's HTTP JSON API (`/v1`), through AsyncHTTPClient (SwiftNIO). Every request carries the bearer token
+/// and the replica id header the server binds the token to.
+///
+/// What the laptop guarantees whatever the server does: HTTPS is checked against the system's trust roots; a
+/// connection that cannot be made fails within `connectTimeout`, at once and without retrying when refused; a
+/// silent server fails after `timeout` without a byte, and a whole exchange after `exchangeTimeout`; a redirect is
+/// refused (the token goes to the server it was given for and nowhere else); a reply larger than `maxReplyBytes`
+/// (128 MB unless told) is refused before it is held in memory. Nothing is logged (AsyncHTTPClient's loggers are
+/// left disabled).
+///
+/// The connections belong to one `HTTPClient`, made at the first request and shut down by `shutdown()` — the
+/// sync engine calls it at the end of every sync, so one sync run is one client — or, at the latest, when the
+/// last copy of this transport is gone.
 public struct HTTPTransport: SyncTransport {
     public let baseURL: URL
     public let token: String
     public let replicaId: String
     public let timeout: TimeInterval
+    /// The largest reply read; a larger one is refused (`ClientError.replyTooLarge`) before it is held.
+    public let maxReplyBytes: Int
+    let session: HTTPSession
 
-    public init(baseURL: URL, token: String, replicaId: String, timeout: TimeInterval = 60) {
+    /// A legitimate page of 500 visits is well under a megabyte; this leaves room for pages of large notes and
+    /// still bounds what a hostile server can make the laptop hold.
+    public static let defaultMaxReplyBytes = 128 * 1024 * 1024
+    /// How long making a connection (TCP and TLS) may take.
+    public static let connectTimeout: TimeInterval = 10
+
+    public init(baseURL: URL, token: String, replicaId: String, timeout: TimeInterval = 60,
+                maxReplyBytes: Int = HTTPTransport.defaultMaxReplyBytes) {
         self.baseURL = baseURL
         self.token = token
         self.replicaId = replicaId
         self.timeout = timeout
+        self.maxReplyBytes = max(0, maxReplyBytes)
+        self.session = HTTPSession(timeout: timeout, connectTimeout: min(timeout, Self.connectTimeout))
     }
+
+    /// The longest one request and its reply may take, however steadily a server trickles bytes.
+    var exchangeTimeout: TimeInterval { timeout * 10 }
+
+    /// Closes this transport's connections. A later request opens new ones.
+    public func shutdown() async { await session.shutdown() }
 
     public func health() async throws -> HealthResponse {
         try await send(path: API.healthPath, query: [], body: nil)
@@ -65,22 +95,21 @@ public struct HTTPTransport: SyncTransport {
 
     /// `decode` reads a 2xx reply: Codable, or a fast path with the same behaviour (pull pages).
     func send<T>(path: String, query: [URLQueryItem], body: Data?, decode: (Data) throws -> T) async throws -> T {
-        var request = URLRequest(url: try url(path: path, query: query), timeoutInterval: timeout)
-        request.httpMethod = body == nil ? "GET" : "POST"
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.setValue(replicaId, forHTTPHeaderField: API.replicaHeader)
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
+        var request = HTTPClientRequest(url: try url(path: path, query: query).absoluteString)
+        request.method = body == nil ? .GET : .POST
+        request.headers.add(name: "Authorization", value: "Bearer \(token)")
+        request.headers.add(name: API.replicaHeader, value: replicaId)
+        request.headers.add(name: "Accept", value: "application/json")
         if let body {
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-            request.httpBody = body
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(data: body))
         }
-        let (data, response) = try await perform(request)
-        guard let http = response as? HTTPURLResponse else { throw ClientError.badServerReply("not an HTTP response") }
-        guard (200..<300).contains(http.statusCode) else {
+        let (status, data) = try await perform(request)
+        guard (200..<300).contains(status) else {
             if let error = try? MimamoriJSON.decode(APIErrorBody.self, from: data) {
-                throw ClientError.server(status: http.statusCode, code: error.error.code, message: error.error.message)
+                throw ClientError.server(status: status, code: error.error.code, message: error.error.message)
             }
-            throw ClientError.server(status: http.statusCode, code: "http_\(http.statusCode)",
+            throw ClientError.server(status: status, code: "http_\(status)",
                                      message: String(decoding: data.prefix(300), as: UTF8.self))
         }
         do { return try decode(data) } catch {
@@ -88,45 +117,86 @@ public struct HTTPTransport: SyncTransport {
         }
     }
 
-    /// The completion-handler API, which every Foundation (Darwin and swift-corelibs) has; a cancelled task
-    /// cancels the request.
-    func perform(_ request: URLRequest) async throws -> (Data, URLResponse) {
-        let box = TaskBox()
-        return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(Data, URLResponse), any Error>) in
-                let task = URLSession.shared.dataTask(with: request) { data, response, error in
-                    if let error {
-                        continuation.resume(throwing: ClientError.network(error.localizedDescription))
-                    } else if let data, let response {
-                        continuation.resume(returning: (data, response))
-                    } else {
-                        continuation.resume(throwing: ClientError.network("empty reply"))
-                    }
-                }
-                box.set(task)
-                task.resume()
-            }
-        } onCancel: {
-            box.cancel()
+    /// Sends one request and reads its whole reply, at most `maxReplyBytes` of it. A cancelled task cancels the
+    /// request. Every failure to exchange is a `ClientError`.
+    func perform(_ request: HTTPClientRequest) async throws -> (status: Int, body: Data) {
+        do {
+            let response = try await session.client().execute(request, timeout: timeAmount(exchangeTimeout))
+            let status = Int(response.status.code)
+            let buffer = try await response.body.collect(upTo: maxReplyBytes)
+            // The reply's storage becomes the Data, without a copy.
+            return (status, Data(buffer: buffer, byteTransferStrategy: .noCopy))
+        } catch is NIOTooManyBytesError {
+            throw ClientError.replyTooLarge(limit: maxReplyBytes)
+        } catch let error as ClientError {
+            throw error
+        } catch {
+            throw ClientError.network(Self.reason(error))
+        }
+    }
+
+    /// A short technical reason for a failed exchange (no URL, no header: nothing of the token).
+    static func reason(_ error: any Error) -> String {
+        switch error {
+        case let error as HTTPClientError where error == .connectTimeout:
+            return "no connection in time"
+        case let error as HTTPClientError where error == .readTimeout || error == .deadlineExceeded:
+            return "no reply in time"
+        case let error as HTTPClientError where error == .cancelled:
+            return "cancelled"
+        case is CancellationError:
+            return "cancelled"
+        case let error as IOError:
+            // The system's words, e.g. "Connection refused".
+            return String(cString: strerror(error.errnoCode))
+        default:
+            return String(describing: error)
         }
     }
 }
 
-/// Holds the running URLSessionTask so cancellation (on another thread) can reach it.
-private final class TaskBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var task: URLSessionDataTask?
-    private var cancelled = false
+/// Seconds as NIO's `TimeAmount`, clamped so that no value can overflow.
+func timeAmount(_ seconds: TimeInterval) -> TimeAmount {
+    .nanoseconds(Int64((seconds.isNaN ? 0 : min(max(seconds, 0), 365 * 86_400)) * 1e9))
+}
 
-    func set(_ task: URLSessionDataTask) {
-        lock.lock(); defer { lock.unlock() }
-        self.task = task
-        if cancelled { task.cancel() }
+/// The `HTTPClient` behind one `HTTPTransport` and its copies: made at the first request, shut down by
+/// `shutdown()` or when the last copy is gone (AsyncHTTPClient requires every client to be shut down).
+final class HTTPSession: @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: HTTPClient?  // guarded by `lock`
+    private let configuration: HTTPClient.Configuration
+
+    init(timeout: TimeInterval, connectTimeout: TimeInterval) {
+        var configuration = HTTPClient.Configuration()
+        // The default TLS configuration: certificates checked against the system's trust roots, hostname verified.
+        configuration.redirectConfiguration = .disallow
+        configuration.timeout = .init(connect: timeAmount(connectTimeout), read: timeAmount(timeout))
+        // An unreachable server is reported at once, not retried with backoff until the connect timeout.
+        configuration.connectionPool.retryConnectionEstablishment = false
+        configuration.decompression = .disabled
+        self.configuration = configuration
     }
 
-    func cancel() {
+    func client() -> HTTPClient {
         lock.lock(); defer { lock.unlock() }
-        cancelled = true
-        task?.cancel()
+        if let current { return current }
+        let made = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+        current = made
+        return made
+    }
+
+    func shutdown() async {
+        let taken: HTTPClient? = {
+            lock.lock(); defer { lock.unlock() }
+            defer { current = nil }
+            return current
+        }()
+        try? await taken?.shutdown()
+    }
+
+    deinit {
+        // Shutting down keeps the client alive until its connections are closed.
+        current?.shutdown { _ in }
     }
 }

@@ -21,7 +21,19 @@ public struct SyncEngine: Sendable {
         return SyncEngine(database: database, transport: HTTPTransport(baseURL: s.url, token: s.token, replicaId: s.replicaId))
     }
 
+    /// One sync run: the transport's connections are closed when it ends, however it ends.
     public func sync(progress: (SyncProgress) -> Void = { _ in }) async throws -> SyncSummary {
+        do {
+            let summary = try await run(progress: progress)
+            await transport.shutdown()
+            return summary
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+    }
+
+    private func run(progress: (SyncProgress) -> Void) async throws -> SyncSummary {
         var summary = SyncSummary()
         let health = try await transport.health()
         try database.requeueDeferred()

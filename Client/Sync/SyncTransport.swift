@@ -12,9 +12,14 @@ public protocol SyncTransport: Sendable {
     /// A pull page with each version's bytes as received. `HTTPTransport` keeps the server's bytes; for a
     /// double, each version is encoded by `VersionJSON`.
     func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges
+    /// Closes the connections; the sync engine calls it when a sync ends, however it ends. A later request may
+    /// open new ones.
+    func shutdown() async
 }
 
 extension SyncTransport {
+    public func shutdown() async {}
+
     public func push(_ batch: PushBatch) async throws -> PushResponse { try await push(try batch.request) }
 
     public func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges {

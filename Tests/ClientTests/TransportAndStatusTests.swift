@@ -26,6 +26,15 @@ struct TransportAndStatusTests {
         #expect(try dump(db) == before)
     }
 
+    @Test("a reply over the cap is reported with the cap, in English and Japanese, and says nothing changed")
+    func replyTooLargeMessages() {
+        let error = ClientError.replyTooLarge(limit: HTTPTransport.defaultMaxReplyBytes)
+        #expect(Language.english.strings.error(error).contains("larger than 128 MB"))
+        #expect(Language.english.strings.error(error).contains("Nothing was changed"))
+        #expect(Language.japanese.strings.error(error).contains("128 MB を超えて"))
+        #expect(Language.japanese.strings.error(error).contains("何も変わっていません"))
+    }
+
     @Test("status shows the replica, pending changes, server and last sync")
     func status() async throws {
         let db = try makeDatabase()
