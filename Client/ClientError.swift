@@ -23,6 +23,8 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
     case badServerReply(String)
     /// The server's reply was larger than the laptop holds (`HTTPTransport.maxReplyBytes`).
     case replyTooLarge(limit: Int)
+    /// A proxy variable of the environment that is not a proxy's address (its value is not repeated: it may hold a password).
+    case badProxy(variable: String)
     /// Names and notes are sealed and the key was not given.
     case locked
     case wrongPassphrase
@@ -75,6 +77,8 @@ public enum ClientError: Error, LocalizedError, Equatable, Sendable {
             return "the server's reply could not be understood: \(reason)"
         case let .replyTooLarge(limit):
             return "the server's reply is larger than \(limit / (1024 * 1024)) MB, more than a sync page can be, so it was not read. Nothing was changed; if it happens again, tell the office."
+        case let .badProxy(variable):
+            return "\(variable): the proxy given in this environment variable is not accepted; accepted: http://HOST:PORT, e.g. http://proxy.example.jp:8080 (with USER:PASSWORD@ before the host if the proxy asks for it). Nothing was sent."
         case .locked:
             return "names and notes are locked; run mimamori in a terminal to type the passphrase, or set MIMAMORI_PASSPHRASE for a script"
         case .wrongPassphrase:

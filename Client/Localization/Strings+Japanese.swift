@@ -213,6 +213,8 @@ struct JapaneseStrings: Strings {
             return "サーバーの返事が読めませんでした: \(reason)"
         case let .replyTooLarge(limit):
             return "サーバーの返事が \(limit / (1024 * 1024)) MB を超えていて、同期のページとしては大きすぎるため読みませんでした。何も変わっていません。繰り返すときは事務所に知らせてください。"
+        case let .badProxy(variable):
+            return "環境変数 \(variable) のプロキシは使えません。http://ホスト名:ポート番号 の形で指定してください（例: http://proxy.example.jp:8080。認証が要るときはホスト名の前に ユーザー名:パスワード@）。何も送っていません。"
         case .locked:
             return "名前やメモには鍵がかかっています。端末で mimamori を実行してパスフレーズを入力するか、スクリプトでは環境変数 MIMAMORI_PASSPHRASE を設定してください。"
         case .wrongPassphrase:

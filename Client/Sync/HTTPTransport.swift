@@ -33,14 +33,17 @@ public struct HTTPTransport: SyncTransport {
     /// How long making a connection (TCP and TLS) may take.
     public static let connectTimeout: TimeInterval = 10
 
+    /// `environment` names the proxy to go through, if any (`ProxySetting`).
     public init(baseURL: URL, token: String, replicaId: String, timeout: TimeInterval = 60,
-                maxReplyBytes: Int = HTTPTransport.defaultMaxReplyBytes) {
+                maxReplyBytes: Int = HTTPTransport.defaultMaxReplyBytes,
+                environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.baseURL = baseURL
         self.token = token
         self.replicaId = replicaId
         self.timeout = timeout
         self.maxReplyBytes = max(0, maxReplyBytes)
-        self.session = HTTPSession(timeout: timeout, connectTimeout: min(timeout, Self.connectTimeout))
+        self.session = HTTPSession(timeout: timeout, connectTimeout: min(timeout, Self.connectTimeout),
+                                   proxy: Result { try ProxySetting.proxy(for: baseURL, environment: environment) })
     }
 
     /// The longest one request and its reply may take, however steadily a server trickles bytes.
@@ -121,7 +124,7 @@ public struct HTTPTransport: SyncTransport {
     /// request. Every failure to exchange is a `ClientError`.
     func perform(_ request: HTTPClientRequest) async throws -> (status: Int, body: Data) {
         do {
-            let response = try await session.client().execute(request, timeout: timeAmount(exchangeTimeout))
+            let response = try await session.client().get().execute(request, timeout: timeAmount(exchangeTimeout))
             let status = Int(response.status.code)
             let buffer = try await response.body.collect(upTo: maxReplyBytes)
             // The reply's storage becomes the Data, without a copy.
@@ -165,9 +168,10 @@ func timeAmount(_ seconds: TimeInterval) -> TimeAmount {
 final class HTTPSession: @unchecked Sendable {
     private let lock = NSLock()
     private var current: HTTPClient?  // guarded by `lock`
-    private let configuration: HTTPClient.Configuration
+    /// The client's configuration, or why none can be made (a proxy variable that is not a proxy).
+    private let configuration: Result<HTTPClient.Configuration, ClientError>
 
-    init(timeout: TimeInterval, connectTimeout: TimeInterval) {
+    init(timeout: TimeInterval, connectTimeout: TimeInterval, proxy: Result<HTTPClient.Configuration.Proxy?, any Error>) {
         var configuration = HTTPClient.Configuration()
         // The default TLS configuration: certificates checked against the system's trust roots, hostname verified.
         configuration.redirectConfiguration = .disallow
@@ -175,15 +179,20 @@ final class HTTPSession: @unchecked Sendable {
         // An unreachable server is reported at once, not retried with backoff until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
-        self.configuration = configuration
+        self.configuration = proxy.map { proxy in
+            configuration.proxy = proxy
+            return configuration
+        }.mapError { ($0 as? ClientError) ?? .network(String(describing: $0)) }
     }
 
-    func client() -> HTTPClient {
+    func client() -> Result<HTTPClient, ClientError> {
         lock.lock(); defer { lock.unlock() }
-        if let current { return current }
-        let made = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
-        current = made
-        return made
+        if let current { return .success(current) }
+        return configuration.map { configuration in
+            let made = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+            current = made
+            return made
+        }
     }
 
     func shutdown() async {
