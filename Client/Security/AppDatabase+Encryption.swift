@@ -96,6 +96,7 @@ extension AppDatabase {
         guard let vault = try vault() else { return (SymmetricKey(size: .bits256), "") }
         let key = try vault.unwrap(passphrase: passphrase)
         keyring.state = .unlocked(key)
+        try fillPlanEventsIfReadable()
         return (key, vault.keyId)
     }
 
@@ -103,6 +104,7 @@ extension AppDatabase {
     func unlock(key: SymmetricKey) throws -> Bool {
         guard let vault = try vault(), vault.accepts(key) else { return false }
         keyring.state = .unlocked(key)
+        try fillPlanEventsIfReadable()
         return true
     }
 
