@@ -33,7 +33,8 @@ public struct TotalsCommand: AsyncParsableCommand {
         TotalsCommand.text(report, language: config.language, fromServer: server).forEach { print($0) }
     }
 
-    static func text(_ r: TotalsReport, language: Language, fromServer: Bool) -> [String] {
+    /// The lines `totals` prints for a report, the server's (`--server`) or this laptop's.
+    public static func text(_ r: TotalsReport, language: Language, fromServer: Bool) -> [String] {
         let t = language.strings
         var lines = ["\(r.label) \(r.wareki) — \(t.label(fromServer ? .serverTotals : .deviceTotals)), \(t.label(.asOf)) \(r.asOf)"]
         for i in r.indicators {
