@@ -156,10 +156,10 @@ extension AppDatabase {
             var events: [String: Int]?
             if try !AppDatabase.planEventsPending(db) {
                 // The column holds `ProgramCounting.planEvent` of each display version (NULL when it counts none).
-                events = Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: """
+                events = Dictionary(try Row.fetchAll(db, sql: """
                     SELECT plan_event, COUNT(*) AS n FROM visit_index
                     WHERE plan_event IS NOT NULL AND date >= ? AND date <= ? GROUP BY plan_event
-                    """, arguments: year).map { ($0["plan_event"], $0["n"]) })
+                    """, arguments: year).map { ($0["plan_event"], $0["n"]) }, uniquingKeysWith: +)
             }
             // `ProgramCounting.nichijiCheckin` in the projection's clear columns: a live check-in's subject.
             let holders = try Int.fetchOne(db, sql: """
