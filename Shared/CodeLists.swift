@@ -173,6 +173,9 @@ public struct PlanEvent: CodeList {
     public let rawValue: String
     public init(rawValue: String) { self.rawValue = rawValue }
     public static let field = "plan-event"
+    public static let created: Self = "created"
+    public static let replanned: Self = "replanned"
+    public static let closed: Self = "closed"
     public static let entries = [
         CodeEntry("created", "プラン作成", "Plan created"),
         CodeEntry("replanned", "再プラン", "Re-planned"),

@@ -40,6 +40,9 @@ public struct TotalsReport: Codable, Sendable, Hashable {
     public let byKind: [BreakdownRow]
     public let byMethod: [BreakdownRow]
     public let byOutcome: [BreakdownRow]
+    /// Outreach plans and 日常生活自立支援事業 of the 年度 (issue 9). Optional on the wire: an older server leaves
+    /// it out (nil here), an older laptop ignores it.
+    public var programs: ProgramTotals? = nil
 
     /// Builds the report from counters of `fiscalYear` and the year before (for the same-period comparison).
     /// Cost depends on the number of counters (months × districts × codes), never on the number of visits.

@@ -40,7 +40,8 @@ public struct TotalsCommand: AsyncParsableCommand {
         TotalsCommand.text(report, language: config.language, fromServer: server).forEach { print($0) }
     }
 
-    static func text(_ r: TotalsReport, language: Language, fromServer: Bool) -> [String] {
+    /// The lines `totals` prints for a report, the server's (`--server`) or this laptop's.
+    public static func text(_ r: TotalsReport, language: Language, fromServer: Bool) -> [String] {
         let t = language.strings
         var lines = ["\(r.label) \(r.wareki) — \(t.label(fromServer ? .serverTotals : .deviceTotals)), \(t.label(.asOf)) \(r.asOf)"]
         for i in r.indicators {
@@ -51,6 +52,15 @@ public struct TotalsCommand: AsyncParsableCommand {
             }
             line += t.sameLastYear(i.lastYearSamePeriod)
             lines.append(line)
+        }
+        if let p = r.programs {
+            // The plan line always (the target means something before the first plan); 日常生活自立支援事業 when any.
+            if let created = p.plansCreated, let replans = p.replans, let closed = p.plansClosed {
+                lines.append(t.outreachPlans(created: created, replans: replans, target: p.planAnnualTarget, closed: closed))
+            } else {
+                lines.append(t.outreachPlansLocked(target: p.planAnnualTarget))
+            }
+            if p.nichijiCheckins > 0 { lines.append(t.nichijiCheckins(p.nichijiCheckins, holders: p.nichijiHolders)) }
         }
         lines.append(t.label(.byMonth))
         for row in r.byMonth where row.all > 0 { lines.append("  \(row.key)  \(row.all) / \(row.official) / \(row.broad)") }

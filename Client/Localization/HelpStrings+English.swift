@@ -117,7 +117,7 @@ extension HelpStrings {
         onlyCategory: "Only activities of this category.",
         due: CommandText("Active subjects whose last visit is older than their cadence, most overdue first (never visited on top).",
                          "Example: mimamori due --json"),
-        totals: CommandText("Visit counts by month and kind, and 見守り訪問活動件数 (official and broad), locally or from the server.",
+        totals: CommandText("Visit counts, 見守り訪問活動件数, outreach plans and 日常生活自立支援事業, locally or from the server.",
                             "Example: mimamori totals --fy 2025 --server"),
         totalsFY: "年度 (fiscal year starting in April), e.g. 2025 (default: the current one).",
         totalsServer: "Ask the server for the district office's figures, with target and progress.",

@@ -112,7 +112,7 @@ extension HelpStrings {
         activityCount: "その日のその活動の件数（\(Limits.activityCount.lowerBound)〜\(Limits.activityCount.upperBound) の整数。省略時: 1）。",
         onlyCategory: "この区分の活動だけ。",
         due: CommandText("訪問の間隔を過ぎた訪問先を、過ぎた日数の多い順に表示します（未訪問の方が先頭）。", "例: mimamori due --json"),
-        totals: CommandText("月別・種類別の件数と見守り訪問活動件数（公式・広義）を、この端末またはサーバーから表示します。",
+        totals: CommandText("訪問件数、見守り訪問活動件数、アウトリーチのプランと日常生活自立支援事業を、この端末またはサーバーから表示します。",
                             "例: mimamori totals --fy 2025 --server"),
         totalsFY: "年度（4月始まり。例: 2025。省略時は今年度）。",
         totalsServer: "事務所のサーバーの集計（目標と達成率つき）を表示します。",

@@ -270,6 +270,13 @@ struct EnglishStrings: Strings {
     func serverSet(_ url: String) -> String { "server set: \(url)" }
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { " (annual target \(annual), pro-rated \(prorated), \(percent))" }
     func sameLastYear(_ count: Int) -> String { ", same period last year \(count)" }
+    func outreachPlans(created: Int, replans: Int, target: Int, closed: Int) -> String {
+        "Outreach: plans made \(created) (of which re-plans \(replans)) / annual target \(target), closed \(closed)"
+    }
+    func outreachPlansLocked(target: Int) -> String {
+        "Outreach: plans are counted once the passphrase is entered (annual target \(target))"
+    }
+    func nichijiCheckins(_ checkins: Int, holders: Int) -> String { "Daily-life support: check-ins \(checkins), contract holders \(holders)" }
     var jsonOrCSV: String { "--json and --csv cannot be given together; accepted: one of them, or neither for text" }
     var errorPrefix: String { "Error: " }
 

@@ -438,6 +438,13 @@ struct JapaneseStrings: Strings {
     func serverSet(_ url: String) -> String { "サーバーを設定しました: \(url)" }
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String { "（年間目標 \(annual)、経過月数按分 \(prorated)、達成率 \(percent)）" }
     func sameLastYear(_ count: Int) -> String { " 前年同期 \(count)" }
+    func outreachPlans(created: Int, replans: Int, target: Int, closed: Int) -> String {
+        "アウトリーチ：プラン作成 \(created)件（うち再プラン \(replans)件）／年間目標 \(target)件、終結 \(closed)件"
+    }
+    func outreachPlansLocked(target: Int) -> String {
+        "アウトリーチ：プランの件数は、一度パスフレーズを入力すると数えられます（年間目標 \(target)件）"
+    }
+    func nichijiCheckins(_ checkins: Int, holders: Int) -> String { "日常生活自立支援事業：定期訪問 \(checkins)件、契約者 \(holders)人" }
     var errorPrefix: String { "エラー: " }
     var jsonOrCSV: String { "--json と --csv は、どちらか一つだけ指定してください。" }
 }

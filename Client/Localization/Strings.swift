@@ -158,6 +158,12 @@ public protocol Strings: Sendable {
     func serverSet(_ url: String) -> String
     func indicatorTarget(annual: Int, prorated: Int, percent: String) -> String
     func sameLastYear(_ count: Int) -> String
+    /// `totals`: outreach plans made (re-plans included), of which re-plans, the annual target, and closed.
+    func outreachPlans(created: Int, replans: Int, target: Int, closed: Int) -> String
+    /// `totals` on a locked laptop whose older outreach visits are not yet counted: the target, and how to count.
+    func outreachPlansLocked(target: Int) -> String
+    /// `totals`: 日常生活自立支援事業 check-ins and distinct contract holders.
+    func nichijiCheckins(_ checkins: Int, holders: Int) -> String
 
     // MARK: Passphrase (a lost laptop gives nothing away)
     var askPassphrase: String { get }

@@ -96,6 +96,7 @@ extension AppDatabase {
         guard let vault = try vault() else { return (SymmetricKey(size: .bits256), "") }
         let key = try vault.unwrap(passphrase: passphrase)
         keyring.state = .unlocked(key)
+        fillPlanEventsOnUnlock()
         return (key, vault.keyId)
     }
 
@@ -103,7 +104,14 @@ extension AppDatabase {
     func unlock(key: SymmetricKey) throws -> Bool {
         guard let vault = try vault(), vault.accepts(key) else { return false }
         keyring.state = .unlocked(key)
+        fillPlanEventsOnUnlock()
         return true
+    }
+
+    /// Fills the plan events of visits held from before the `plan_event` column, now that they can be read. Never
+    /// fails the unlock: a version that cannot be read leaves the fill pending, and `totals` then says why.
+    private func fillPlanEventsOnUnlock() {
+        try? fillPlanEventsIfReadable()
     }
 
     /// Keeps the unlocked key for the login session in `cache`, as a typed passphrase does (tools, benchmarks).

@@ -222,7 +222,7 @@ struct DocumentBatch {
                 v.id.databaseValue, v.date.description.databaseValue, v.kind.rawValue.databaseValue,
                 v.method.rawValue.databaseValue, v.outcome.rawValue.databaseValue, v.subjectId.databaseValue,
                 v.district.databaseValue, v.visitorId.databaseValue, display.deleted.databaseValue,
-                inConflict.databaseValue, rowId.databaseValue,
+                inConflict.databaseValue, rowId.databaseValue, Self.planEventColumn(display),
             ]
             projections[v.id] = .visit(row)
         case let .subject(s):
@@ -244,7 +244,12 @@ struct DocumentBatch {
         }
     }
 
-    static let visitProjectionColumns = "id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, version_id"
+    /// `visit_index.plan_event`: the plan event the display version counts (`ProgramCounting`), or NULL.
+    static func planEventColumn(_ display: Version?) -> DatabaseValue {
+        ProgramCounting.planEvent(of: display)?.event.rawValue.databaseValue ?? .null
+    }
+
+    static let visitProjectionColumns = "id, date, kind, method, outcome, subject_id, district, visitor_id, deleted, in_conflict, version_id, plan_event"
     static let subjectProjectionColumns = "id, name, district, active, cadence_days, deleted, in_conflict, version_id"
     static let activityProjectionColumns = "id, date, category, district, visitor_id, deleted, in_conflict, version_id"
 
@@ -280,7 +285,7 @@ struct DocumentBatch {
             try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(ids.count)))",
                            arguments: StatementArguments(ids))
         }
-        try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 11, values: visitRows)
+        try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, values: visitRows)
         try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8,
                             values: Sealing.sealNames(subjectRows, width: 8, at: 1, in: db))
         try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, values: activityRows)

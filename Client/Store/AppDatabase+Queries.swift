@@ -126,21 +126,78 @@ extension AppDatabase {
 
     /// Counts from the stored versions, from scratch: what `counters()` must always equal.
     public func recount() throws -> [CounterKey: Int] {
-        let displays = try read { db in
+        IndicatorCounting.recount(displays: try visitDisplays())
+    }
+
+    /// The display version of every visit held, from its current versions (needs the key).
+    private func visitDisplays() throws -> [Version] {
+        try read { db in
             let current = try StoredVersion.all().current()
                 .filter(sql: "document_id IN (SELECT id FROM visit_index)").fetchAll(db)
             return try Dictionary(grouping: current, by: \.documentId).values.compactMap { rows in
                 try VersionSet(rows.map { try $0.version(db) }).display
             }
         }
-        return IndicatorCounting.recount(displays: displays)
     }
 
-    /// `mimamori totals`: the local 見守り訪問活動件数 report for a 年度, from the counters.
+    /// `mimamori totals`: the local 見守り訪問活動件数 report for a 年度, from the counters, with its programs'
+    /// figures from the counters and the clear columns of `visit_index` (so it works locked). The plan counts
+    /// are nil while visits held from before the `plan_event` column wait for the key.
     public func localTotals(fiscalYear: FiscalYear, asOf: LocalDate = .today(),
                             language: Language = .japanese) throws -> TotalsReport {
+        try fillPlanEventsIfReadable()
         let counters = try counters().filter { $0.key.fiscalYear == fiscalYear.year || $0.key.fiscalYear == fiscalYear.year - 1 }
-        return TotalsReport.make(fiscalYear: fiscalYear, asOf: asOf, counters: counters, language: language)
+        var report = TotalsReport.make(fiscalYear: fiscalYear, asOf: asOf, counters: counters, language: language)
+        let checkins = counters.filter {
+            $0.key.fiscalYear == fiscalYear.year && $0.key.dimension == .month && $0.key.kind == .nichijiCheckin
+        }.values.reduce(0, +)
+        report.programs = try read { db in
+            let year: StatementArguments = [fiscalYear.firstDay.description, fiscalYear.lastDay.description]
+            var events: [String: Int]?
+            if try !AppDatabase.planEventsPending(db) {
+                // The column holds `ProgramCounting.planEvent` of each display version (NULL when it counts none).
+                events = Dictionary(try Row.fetchAll(db, sql: """
+                    SELECT plan_event, COUNT(*) AS n FROM visit_index
+                    WHERE plan_event IS NOT NULL AND date >= ? AND date <= ? GROUP BY plan_event
+                    """, arguments: year).map { ($0["plan_event"], $0["n"]) }, uniquingKeysWith: +)
+            }
+            // `ProgramCounting.nichijiCheckin` in the projection's clear columns: a live check-in's subject.
+            let holders = try Int.fetchOne(db, sql: """
+                SELECT COUNT(DISTINCT subject_id) FROM visit_index WHERE deleted = 0 AND kind = ? AND date >= ? AND date <= ?
+                """, arguments: [VisitKind.nichijiCheckin.rawValue] + year) ?? 0
+            return ProgramTotals(planEvents: events, nichijiCheckins: checkins, nichijiHolders: holders)
+        }
+        return report
+    }
+
+    /// The programs' figures of a 年度 counted from scratch over the stored versions (needs the key): what
+    /// `localTotals(…).programs` must always equal.
+    public func recountPrograms(fiscalYear: FiscalYear) throws -> ProgramTotals {
+        ProgramCounting.recount(fiscalYear: fiscalYear.year, displays: try visitDisplays())
+    }
+
+    /// Whether outreach visits held from before the `plan_event` column still wait for the key to be counted.
+    public func planEventsPending() throws -> Bool { try read { try AppDatabase.planEventsPending($0) } }
+
+    static func planEventsPending(_ db: Database) throws -> Bool {
+        try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM plan_events_pending") ?? 0 > 0
+    }
+
+    /// Fills `visit_index.plan_event` of the outreach visits held from before the column, once, when their
+    /// payloads can be read (unlocked, or a database from before encryption).
+    func fillPlanEventsIfReadable() throws {
+        if case .locked = keyring.state { return }
+        guard try planEventsPending() else { return }
+        try write { db in
+            let update = try db.makeStatement(sql: "UPDATE visit_index SET plan_event = ? WHERE id = ?")
+            for row in try Row.fetchAll(db, sql: """
+                SELECT i.id, v.json FROM visit_index i JOIN version v ON v.id = i.version_id WHERE i.kind = ? AND i.deleted = 0
+                """, arguments: [VisitKind.outreach.rawValue]) {
+                let id: String = row["id"]
+                try update.execute(arguments: [DocumentBatch.planEventColumn(try Sealing.version(row["json"], in: db)), id])
+            }
+            try db.execute(sql: "DELETE FROM plan_events_pending")
+        }
     }
 
     public func conflicts() throws -> [ConflictItem] {

@@ -1,4 +1,5 @@
 import GRDB
+import MimamoriShared
 
 extension AppDatabase {
     /// Migrations from the first version. Never edit a shipped migration: add a new one.
@@ -141,6 +142,18 @@ extension AppDatabase {
             // A server passes over activities for a laptop that does not ask for them (as before this version):
             // pull everything once more, so those already passed over arrive. What is held is merged as known.
             try db.execute(sql: "UPDATE replica SET pull_cursor = 0")
+        }
+        migrator.registerMigration("v6: outreach plan events") { db in
+            // The plan event a visit counts (Shared's `ProgramCounting.planEvent`), a code in clear beside kind,
+            // method and outcome, so `totals` counts plans locked. Visits already held are sealed: their column is
+            // filled when the database is next unlocked (a row here means "still to fill"), never guessed.
+            try db.alter(table: "visit_index") { t in t.add(column: "plan_event", .text) }
+            try db.create(table: "plan_events_pending") { t in
+                t.primaryKey("id", .integer).check { $0 == 1 }
+            }
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM visit_index WHERE kind = ?", arguments: [VisitKind.outreach.rawValue]) ?? 0 > 0 {
+                try db.execute(sql: "INSERT INTO plan_events_pending (id) VALUES (1)")
+            }
         }
         return migrator
     }

@@ -27,8 +27,6 @@ struct DashboardPageBuilder {
     var reportMonth: String?
     /// Outreach plan events and 日常生活自立支援事業 figures of the 年度.
     var programs = ProgramFigures(planEvents: [:], nichijiCheckins: 0, nichijiHolders: 0)
-    /// Kurume's target of outreach plans a year (くるめ支え合うプラン).
-    static let outreachPlanTarget = 30
     /// The office's laptop and conflict tables, made by `OfficeTables`.
     var officeTables: [DataTable] = []
 
@@ -119,15 +117,17 @@ struct DashboardPageBuilder {
                                  .optionalCount(trendTargets[i]), .percent(JapaneseFormat.percent(n, of: trendTargets[i]))])
             }, note: "平成30年度は計画の基準値（\(JapaneseFormat.count(IndicatorDefinition.official.baseline ?? 0))）です（記録がない場合）。"))
 
-        let created = programs.planEvents["created", default: 0] + programs.planEvents["replanned", default: 0]
+        let plans = programs.totals
+        let created = plans.plansCreated ?? 0
+        let target = plans.planAnnualTarget
         tables.append(DataTable(
             id: "programs", title: "アウトリーチ等を通じた継続的支援事業・日常生活自立支援事業", csvPath: "/csv/programs.csv\(q)",
             headers: ["項目", "件数", "目標・備考"],
             rows: [
                 TableRow([.text("アウトリーチ：プラン作成（再プランを含む）"), .count(created),
-                          .text(isOffice ? "—" : "年間目標 \(JapaneseFormat.count(Self.outreachPlanTarget))（達成率 \(JapaneseFormat.percent(created, of: Self.outreachPlanTarget))）")]),
-                TableRow([.text("　うち再プラン"), .count(programs.planEvents["replanned", default: 0]), .text("—")]),
-                TableRow([.text("アウトリーチ：終結"), .count(programs.planEvents["closed", default: 0]), .text("—")]),
+                          .text(isOffice ? "—" : "年間目標 \(JapaneseFormat.count(target))（達成率 \(JapaneseFormat.percent(created, of: target))）")]),
+                TableRow([.text("　うち再プラン"), .count(plans.replans ?? 0), .text("—")]),
+                TableRow([.text("アウトリーチ：終結"), .count(plans.plansClosed ?? 0), .text("—")]),
                 TableRow([.text("日常生活自立支援事業：定期訪問件数"), .count(programs.nichijiCheckins), .text("—")]),
                 TableRow([.text("日常生活自立支援事業：訪問した契約者数（実人数）"), .count(programs.nichijiHolders),
                           .text("同じ契約者は年度内で1人と数えます")]),

@@ -55,7 +55,11 @@ struct ReportController {
             language = l
         }
         let counters = try await store.counters(fiscalYears: [fy.year, fy.year - 1])
-        return try JSONReply.response(TotalsReport.make(fiscalYear: fy, asOf: asOf, counters: counters, language: language))
+        var report = TotalsReport.make(fiscalYear: fy, asOf: asOf, counters: counters, language: language)
+        if let dashboard = store as? any DashboardStore {
+            report.programs = try await dashboard.programFigures(fiscalYear: fy.year, districts: nil).totals
+        }
+        return try JSONReply.response(report)
     }
 
     @Sendable func tokens(request: Request, context: ServerRequestContext) async throws -> Response {

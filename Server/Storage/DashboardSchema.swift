@@ -167,7 +167,8 @@ struct NichijiHolderKey: Hashable, Sendable {
     let subjectId: String
 }
 
-/// The counting rule of `IndicatorCounting`, per 校区: the same visits, once each, by their display version.
+/// The counting rule of `IndicatorCounting`, per 校区: the same visits, once each, by their display version;
+/// plan events and check-ins by Shared's `ProgramCounting`, the rule the laptop's `totals` uses too.
 enum DistrictCounting {
     static func contribution(of display: Version?) -> [DistrictCounterKey] {
         guard let visit = display?.payload.visit else { return [] }
@@ -176,7 +177,7 @@ enum DistrictCounting {
             return DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension.rawValue,
                                       key: key.key, kind: key.kind)
         }
-        if !keys.isEmpty, visit.kind == .outreach, let event = visit.planEvent {
+        if let (visit, event) = ProgramCounting.planEvent(of: display) {
             keys.append(DistrictCounterKey(fiscalYear: visit.fiscalYear.year, district: visit.district,
                                            dimension: DistrictCounterKey.planEvent, key: event.rawValue, kind: visit.kind))
         }
@@ -193,9 +194,9 @@ enum DistrictCounting {
         return (metrics, MinseiDayKey(month: c.month, district: c.district, visitorId: c.visitorId, date: c.date.description))
     }
 
-    /// The contract holder a live 日常生活自立支援事業 check-in visited, if it is one.
+    /// The contract holder a live 日常生活自立支援事業 check-in visited, if it is one (Shared's `ProgramCounting`).
     static func holder(of display: Version?) -> NichijiHolderKey? {
-        guard let display, display.isLive, let visit = display.payload.visit, visit.kind == .nichijiCheckin else { return nil }
+        guard let visit = ProgramCounting.nichijiCheckin(of: display) else { return nil }
         return NichijiHolderKey(fiscalYear: visit.fiscalYear.year, district: visit.district, subjectId: visit.subjectId)
     }
 }

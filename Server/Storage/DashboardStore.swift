@@ -32,6 +32,11 @@ public struct ProgramFigures: Codable, Sendable, Hashable {
     public var nichijiCheckins: Int
     /// Distinct contract holders visited by a check-in in the 年度.
     public var nichijiHolders: Int
+
+    /// The same figures as `TotalsReport.programs` carries them.
+    public var totals: ProgramTotals {
+        ProgramTotals(planEvents: planEvents, nichijiCheckins: nichijiCheckins, nichijiHolders: nichijiHolders)
+    }
 }
 
 /// One 民生委員's month in the national activity record's terms, from their visits and activities.

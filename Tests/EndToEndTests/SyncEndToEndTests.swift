@@ -321,10 +321,20 @@ struct SyncEndToEndTests {
             try c.log(1, subject: "S-1", kind: .minseiWatch, date: "2026-03-31")
             try c.log(1, subject: "S-1", kind: .outreach, date: "2025-09-09")
             try c.log(1, subject: "S-1", date: "2025-03-31")   // FY2024
+            // Outreach plans and 日常生活自立支援事業 check-ins, from both laptops.
+            for (i, event) in [(0, PlanEvent.created), (1, .replanned), (1, .closed)] {
+                try c.replicas[i].logVisit(VisitFields(subjectId: "S-1", kind: .outreach, date: LocalDate("2025-07-01"), planEvent: event))
+            }
+            for i in [0, 1] { try c.replicas[i].logVisit(VisitFields(subjectId: "S-1", kind: .nichijiCheckin, date: LocalDate("2025-08-01"))) }
             try await c.syncAll()
             let server = try await SyncEngine.forLogin(database: c.replicas[0]).transport.totals(fiscalYear: 2025, language: .japanese)
             let local = try c.replicas[1].localTotals(fiscalYear: FiscalYear(2025), asOf: server.asOf)
             #expect(server == local)
+            #expect(server.programs == ProgramTotals(planEvents: ["created": 1, "replanned": 1, "closed": 1], nichijiCheckins: 2, nichijiHolders: 1))
+            // What `mimamori totals --server` prints of that report.
+            let lines = TotalsCommand.text(server, language: .japanese, fromServer: true)
+            #expect(lines.contains("アウトリーチ：プラン作成 2件（うち再プラン 1件）／年間目標 30件、終結 1件"), "\(lines)")
+            #expect(lines.contains("日常生活自立支援事業：定期訪問 2件、契約者 1人"), "\(lines)")
             #expect(server.indicators.map(\.count) == [1, 2])
             #expect(server.indicators[0].annualTarget == 296_000)
             #expect(server.byMonth.first { $0.key == "2026-03" }?.broad == 1)

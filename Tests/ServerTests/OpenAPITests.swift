@@ -53,6 +53,7 @@ struct OpenAPITests {
         ("Dot", fields(of: v.dot)),
         ("TotalsReport", fields(of: TotalsReport.make(fiscalYear: FiscalYear(2025), asOf: LocalDate("2025-06-01")!, counters: [:]))),
         ("IndicatorTotal", fields(of: TotalsReport.make(fiscalYear: FiscalYear(2025), asOf: LocalDate("2025-06-01")!, counters: [:]).indicators[0])),
+        ("ProgramTotals", fields(of: ProgramTotals(planEvents: [:], nichijiCheckins: 0, nichijiHolders: 0))),
         ("BreakdownRow", fields(of: TotalsReport.make(fiscalYear: FiscalYear(2025), asOf: LocalDate("2025-06-01")!, counters: [:]).byMonth[0])),
         ("TokenInfo", fields(of: TokenInfo(id: "t", role: .admin, name: "n", districts: [], replicaId: nil, createdAt: .now(), revokedAt: nil))),
     ]

@@ -52,6 +52,60 @@ struct TotalsTests {
         }
     }
 
+    @Test("totals carry the outreach plans and 日常生活自立支援事業 of the 年度, equal to a recount of the documents", arguments: StoreKind.available)
+    func programs(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
+            let a = "replica-a"
+            func outreach(_ id: String, _ event: PlanEvent?, date: String = "2025-06-01") -> DocumentPayload {
+                guard case var .visit(v) = Fixture.visit(id, kind: .outreach, date: date) else { return Fixture.visit(id) }
+                v.planEvent = event
+                return .visit(v)
+            }
+            func checkin(_ id: String, holder: String, date: String = "2025-06-01") -> DocumentPayload {
+                guard case var .visit(v) = Fixture.visit(id, kind: .nichijiCheckin, date: date) else { return Fixture.visit(id) }
+                v.subjectId = holder
+                return .visit(v)
+            }
+            var versions = [
+                Fixture.create(outreach("o1", .created), replica: a, counter: 1),
+                Fixture.create(outreach("o2", .created), replica: a, counter: 2),
+                Fixture.create(outreach("o3", .replanned), replica: a, counter: 3),
+                Fixture.create(outreach("o4", .closed), replica: a, counter: 4),
+                Fixture.create(outreach("o5", nil), replica: a, counter: 5),
+                Fixture.create(outreach("o6", .created, date: "2025-03-31"), replica: a, counter: 6),  // FY2024
+                Fixture.create(outreach("o7", .created), replica: a, counter: 7, deleted: true),      // deleted: nothing
+                Fixture.create(checkin("n1", holder: "S-1"), replica: a, counter: 8),
+                Fixture.create(checkin("n2", holder: "S-1", date: "2025-07-01"), replica: a, counter: 9),
+                Fixture.create(checkin("n3", holder: "S-2"), replica: a, counter: 10),
+                Fixture.create(checkin("n4", holder: "S-3", date: "2024-06-01"), replica: a, counter: 11),  // FY2024
+            ]
+            _ = try await client.pushOK(versions, replica: a, token: fx.visitor)
+            // An edit turns a plan made into one closed; a conflict counts once, by its display version.
+            let edit = try Fixture.edit([versions[1]], outreach("o2", .closed), replica: a, counter: 12)
+            let other = try Fixture.edit([versions[0]], outreach("o1", .created), replica: "replica-b", counter: 1)
+            let mine = try Fixture.edit([versions[0]], outreach("o1", .created, date: "2025-06-02"), replica: a, counter: 13)
+            _ = try await client.pushOK([edit], replica: a, token: fx.visitor)
+            let office = try await fx.store.issueToken(role: .office, name: "Nishi office", districts: ["nishi"])
+            _ = try await client.pushOK([other], replica: "replica-b", token: office)
+            #expect(try await client.pushOK([mine], replica: a, token: fx.visitor).map(\.outcome) == [.conflict])
+            versions += [edit, other, mine]
+
+            let response = try await client.send(.get, API.totalsPath + "?fy=2025&asOf=2025-09-30", token: fx.coordinator.secret)
+            #expect(response.status == .ok)
+            let programs = try #require(try response.decode(TotalsReport.self).programs)
+            #expect(programs == ProgramTotals(planEvents: ["created": 1, "replanned": 1, "closed": 2], nichijiCheckins: 3, nichijiHolders: 2))
+            #expect(programs.plansCreated == 2)
+            #expect(programs.replans == 1)
+            #expect(programs.planAnnualTarget == 30)
+            #expect(!response.text.contains("S-1"))  // counts only, no subject ids
+
+            let displays = try await fx.store.allDocuments().values.compactMap { try VersionSet($0).display }
+            #expect(programs == ProgramCounting.recount(fiscalYear: 2025, displays: displays))
+            let lastYear = try await client.send(.get, API.totalsPath + "?fy=2024&asOf=2025-09-30", token: fx.coordinator.secret)
+            #expect(try lastYear.decode(TotalsReport.self).programs == ProgramCounting.recount(fiscalYear: 2024, displays: displays))
+        }
+    }
+
     @Test("a code the server does not know is counted under 'unknown', never echoed; free text is no code at all", arguments: StoreKind.available)
     func unknownCodes(store: StoreKind) async throws {
         try await ServerFixture.run(store) { fx, client in
