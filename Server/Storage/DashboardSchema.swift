@@ -167,12 +167,48 @@ struct NichijiHolderKey: Hashable, Sendable {
     let subjectId: String
 }
 
+/// Everything a version adds to the server's counters while it is its document's display version: the
+/// indicator counters (`IndicatorCounting`) and the dashboard's (`DistrictCounting`). A push makes one per
+/// pushed version before the store's transaction, so inside it only the sums are left.
+struct DisplayContribution: Sendable {
+    let indicator: [CounterKey]
+    let district: [DistrictCounterKey]
+    let holder: NichijiHolderKey?
+    let minsei: (metrics: [MinseiKey: Int], day: MinseiDayKey)?
+
+    init(_ display: Version?) {
+        indicator = IndicatorCounting.contribution(of: display)
+        district = DistrictCounting.contribution(of: display, indicator: indicator)
+        holder = DistrictCounting.holder(of: display)
+        minsei = DistrictCounting.minseiActivity(of: display)
+    }
+
+    static let none = DisplayContribution(nil)
+}
+
+/// A document's display version going from one version to another (either may be none), as contributions.
+struct DisplayChange: Sendable {
+    let before: DisplayContribution
+    let after: DisplayContribution
+
+    /// Adds the change of the indicator counters into a batch's running sums (entries may reach zero).
+    func addIndicator(to totals: inout [CounterKey: Int]) {
+        for k in before.indicator { totals[k, default: 0] -= 1 }
+        for k in after.indicator { totals[k, default: 0] += 1 }
+    }
+}
+
 /// The counting rule of `IndicatorCounting`, per 校区: the same visits, once each, by their display version;
 /// plan events and check-ins by Shared's `ProgramCounting`, the rule the laptop's `totals` uses too.
 enum DistrictCounting {
     static func contribution(of display: Version?) -> [DistrictCounterKey] {
+        contribution(of: display, indicator: IndicatorCounting.contribution(of: display))
+    }
+
+    /// The same, given the version's `IndicatorCounting.contribution` already made.
+    static func contribution(of display: Version?, indicator: [CounterKey]) -> [DistrictCounterKey] {
         guard let visit = display?.payload.visit else { return [] }
-        var keys: [DistrictCounterKey] = IndicatorCounting.contribution(of: display).compactMap { key in
+        var keys: [DistrictCounterKey] = indicator.compactMap { key in
             guard key.dimension != .district else { return nil }
             return DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension.rawValue,
                                       key: key.key, kind: key.kind)
@@ -217,7 +253,8 @@ struct DashboardDeltas: Sendable {
     /// What a push's saves change.
     init(saves: [DocumentSave]) {
         for save in saves {
-            add(before: save.previous?.versions.display, after: save.document.versions.display)
+            add(save.displayChange ?? DisplayChange(before: DisplayContribution(save.previous?.versions.display),
+                                                    after: DisplayContribution(save.document.versions.display)))
             if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
                 conflicts.append((save.id, save.document.versions))
             }
@@ -233,15 +270,20 @@ struct DashboardDeltas: Sendable {
     /// A document's display version went from `before` to `after` (nil: none), summed into the batch's
     /// dictionaries as it goes (entries may reach zero; `write` leaves those out).
     mutating func add(before: Version?, after: Version?) {
-        for k in DistrictCounting.contribution(of: before) { counters[k, default: 0] -= 1 }
-        for k in DistrictCounting.contribution(of: after) { counters[k, default: 0] += 1 }
-        if let k = DistrictCounting.holder(of: before) { holders[k, default: 0] -= 1 }
-        if let k = DistrictCounting.holder(of: after) { holders[k, default: 0] += 1 }
-        if let b = DistrictCounting.minseiActivity(of: before) {
+        add(DisplayChange(before: DisplayContribution(before), after: DisplayContribution(after)))
+    }
+
+    /// The same, from contributions already made.
+    mutating func add(_ change: DisplayChange) {
+        for k in change.before.district { counters[k, default: 0] -= 1 }
+        for k in change.after.district { counters[k, default: 0] += 1 }
+        if let k = change.before.holder { holders[k, default: 0] -= 1 }
+        if let k = change.after.holder { holders[k, default: 0] += 1 }
+        if let b = change.before.minsei {
             for (k, n) in b.metrics { minseiMetrics[k, default: 0] -= n }
             minseiDays[b.day, default: 0] -= 1
         }
-        if let a = DistrictCounting.minseiActivity(of: after) {
+        if let a = change.after.minsei {
             for (k, n) in a.metrics { minseiMetrics[k, default: 0] += n }
             minseiDays[a.day, default: 0] += 1
         }
@@ -325,54 +367,58 @@ struct DashboardRecordingTransaction<Base: PushTransaction, Tables: DashboardTab
         try tables.write(DashboardDeltas(saves: saves), at: now)
     }
 
-    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
-        try base.storeReply(replica: replica, batchId: batchId, contentHash: contentHash, body: body)
-        let refused = (try? MimamoriJSON.decodePushResponse(body))?.results.filter { $0.outcome == .rejected }.count ?? 0
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {
+        try base.storeReply(replica: replica, batchId: batchId, contentHash: contentHash, body: body, refused: refused)
         try tables.recordPush(replica: replica, refused: refused, at: now)
     }
 }
 
-/// `DashboardTableWriter` in SQLite, on one connection inside the caller's transaction.
+/// `DashboardTableWriter` in SQLite, on one connection inside the caller's transaction: each kind of row one
+/// multi-row statement per chunk (`SQLitePushTransaction.forEachChunk`), like the push's own tables.
 struct SQLiteDashboardTables: DashboardTableWriter {
     let db: Database
+    private var rows: SQLitePushTransaction { SQLitePushTransaction(db: db) }
 
     func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count) VALUES (?, ?, ?, ?, ?, ?)
+        try rows.forEachChunk(Array(deltas), rowsPerStatement: 150, sql: {
+            """
+            INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count) VALUES \(SQLitePushTransaction.values(rows: $0, columns: 6))
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
-            """)
-        for (key, delta) in deltas {
-            try statement.execute(arguments: [key.fiscalYear, key.district, key.dimension, key.key, key.kind.rawValue, delta])
-        }
+            """
+        }, arguments: { [$0.key.fiscalYear, $0.key.district, $0.key.dimension, $0.key.key, $0.key.kind.rawValue, $0.value] })
     }
 
     func addNichijiHolders(_ deltas: [NichijiHolderKey: Int]) throws {
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count) VALUES (?, ?, ?, ?)
+        let all = Array(deltas)
+        try rows.forEachChunk(all, rowsPerStatement: 200, sql: {
+            """
+            INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count) VALUES \(SQLitePushTransaction.values(rows: $0, columns: 4))
             ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
-            """)
-        let prune = try db.cachedStatement(sql: "DELETE FROM nichiji_holders WHERE fiscal_year = ? AND district = ? AND subject_id = ? AND count = 0")
-        for (key, delta) in deltas {
-            try upsert.execute(arguments: [key.fiscalYear, key.district, key.subjectId, delta])
-            if delta < 0 { try prune.execute(arguments: [key.fiscalYear, key.district, key.subjectId]) }
-        }
+            """
+        }, arguments: { [$0.key.fiscalYear, $0.key.district, $0.key.subjectId, $0.value] })
+        // Only a row that went down can have reached zero.
+        try rows.forEachChunk(all.filter { $0.value < 0 }, rowsPerStatement: 300, sql: {
+            "DELETE FROM nichiji_holders WHERE count = 0 AND (fiscal_year, district, subject_id) IN (VALUES \(SQLitePushTransaction.values(rows: $0, columns: 3)))"
+        }, arguments: { [$0.key.fiscalYear, $0.key.district, $0.key.subjectId] })
     }
 
     func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws {
-        let metric = try db.cachedStatement(sql: """
-            INSERT INTO minsei_activity (month, district, visitor_id, metric, count) VALUES (?, ?, ?, ?, ?)
+        try rows.forEachChunk(Array(metrics), rowsPerStatement: 150, sql: {
+            """
+            INSERT INTO minsei_activity (month, district, visitor_id, metric, count) VALUES \(SQLitePushTransaction.values(rows: $0, columns: 5))
             ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
-            """)
-        for (k, n) in metrics { try metric.execute(arguments: [k.month, k.district, k.visitorId, k.metric, n]) }
-        let day = try db.cachedStatement(sql: """
-            INSERT INTO minsei_days (month, district, visitor_id, date, count) VALUES (?, ?, ?, ?, ?)
+            """
+        }, arguments: { [$0.key.month, $0.key.district, $0.key.visitorId, $0.key.metric, $0.value] })
+        let allDays = Array(days)
+        try rows.forEachChunk(allDays, rowsPerStatement: 150, sql: {
+            """
+            INSERT INTO minsei_days (month, district, visitor_id, date, count) VALUES \(SQLitePushTransaction.values(rows: $0, columns: 5))
             ON CONFLICT (month, district, visitor_id, date) DO UPDATE SET count = minsei_days.count + excluded.count
-            """)
-        let prune = try db.cachedStatement(sql: "DELETE FROM minsei_days WHERE month = ? AND district = ? AND visitor_id = ? AND date = ? AND count = 0")
-        for (k, n) in days {
-            try day.execute(arguments: [k.month, k.district, k.visitorId, k.date, n])
-            if n < 0 { try prune.execute(arguments: [k.month, k.district, k.visitorId, k.date]) }
-        }
+            """
+        }, arguments: { [$0.key.month, $0.key.district, $0.key.visitorId, $0.key.date, $0.value] })
+        try rows.forEachChunk(allDays.filter { $0.value < 0 }, rowsPerStatement: 200, sql: {
+            "DELETE FROM minsei_days WHERE count = 0 AND (month, district, visitor_id, date) IN (VALUES \(SQLitePushTransaction.values(rows: $0, columns: 4)))"
+        }, arguments: { [$0.key.month, $0.key.district, $0.key.visitorId, $0.key.date] })
     }
 
     func saveConflicts(listed: [ConflictRow], resolved: [String], at now: Timestamp) throws {

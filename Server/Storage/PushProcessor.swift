@@ -53,6 +53,9 @@ public struct DocumentSave: Sendable {
     public let sequence: Int64
     /// The canonical JSON (`VersionJSON`) of versions this batch brought, by dot, made once per pushed version.
     public var versionJSON: [Dot: Data] = [:]
+    /// The change of its display version in counters' terms, when made before the transaction (nil: count it
+    /// from `previous` and `document`).
+    var displayChange: DisplayChange? = nil
 
     /// The canonical JSON to store for one of `document`'s versions.
     public func json(of version: Version) -> Data {
@@ -103,14 +106,15 @@ public protocol PushTransaction {
     func addToCounters(_ deltas: [CounterKey: Int]) throws
     /// Records that a document left `from` for `to`, as a change of `from`'s feed with its own sequence.
     func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws
-    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws
+    /// Stores a batch's reply, which refused `refused` of its versions.
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws
 }
 
 /// The server's side of SYNC.md's push: checks each version, applies it through the shared merge rule
 /// (`VersionSet.apply`), gives each changed document a new sequence and moves the indicator counters by
 /// the change of its display version — all in the caller's transaction. The server never writes versions
 /// of its own nor touches vectors.
-public struct PushProcessor {
+public struct PushProcessor: Sendable {
     public let caller: Caller
     /// Latest visit date accepted: Japan-time today plus a day of slack for client clocks.
     public let today: LocalDate
@@ -120,12 +124,37 @@ public struct PushProcessor {
         self.today = today
     }
 
-    public func run(_ request: PushRequest, in tx: some PushTransaction) throws -> PushReply {
+    /// Everything of a push that does not depend on stored state, done before the store's transaction and its
+    /// lock (PostgreSQL's `server_state` row): each version's canonical JSON, the batch's content hash, the checks
+    /// of each version on its own and against the caller, and the ids and replicas to read.
+    public func prepare(_ request: PushRequest) -> PreparedPush {
         // Each version's canonical JSON, written once: hashed here and stored as it is by `saveDocuments`.
         let canonical = request.versions.map(VersionJSON.encode)
         // The hash of the batch's canonical JSON (the bytes `encodePush(request)` writes): a retry matches
         // whatever whitespace or key order it was sent in.
         let contentHash = Data(SHA256.hash(data: MimamoriJSON.encodePush(batchId: request.batchId, replicaId: request.replicaId, versionJSON: canonical)))
+        let refusals = request.versions.map { statelessRefusal($0, pushedBy: request.replicaId) }
+        // What each acceptable version counts for should it become its document's display version.
+        let contributions = zip(request.versions, refusals).map { $1 == nil ? DisplayContribution($0) : .none }
+        // The stored set of every document the batch names, and the highest counter the server has seen of every
+        // other replica its vectors name, are read in one go (ids that cannot be valid are not looked up).
+        let ids = Array(Set(request.versions.lazy.map { $0.documentId }.filter(DocumentID.isValid)))
+        let others = Set(request.versions.lazy.filter { $0.vector.counters.count <= Limits.vectorEntries }
+            .flatMap { $0.vector.counters.keys }.filter { $0 != request.replicaId && DocumentID.isValid($0) })
+        return PreparedPush(request: request, canonical: canonical, contentHash: contentHash, refusals: refusals,
+                            contributions: contributions, documentIds: ids, otherReplicas: Array(others))
+    }
+
+    /// `prepare` and `run` in one, for callers that hold no lock.
+    public func run(_ request: PushRequest, in tx: some PushTransaction) throws -> PushReply {
+        try run(prepare(request), in: tx)
+    }
+
+    /// The part of a push that reads and writes stored state, in the caller's transaction: the replay check, the
+    /// server's checks against stored documents and counters, the merge, and the writes.
+    public func run(_ prepared: PreparedPush, in tx: some PushTransaction) throws -> PushReply {
+        let request = prepared.request
+        let contentHash = prepared.contentHash
         if let stored = try tx.storedBatch(replica: request.replicaId, batchId: request.batchId) {
             if let hash = stored.contentHash, hash != contentHash {
                 throw BatchReuseError(replica: request.replicaId, batchId: request.batchId)
@@ -133,25 +162,27 @@ public struct PushProcessor {
             return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
         }
         var state = BatchState()
-        // One read for the whole batch: the stored set of every document it names, and the highest counter the
-        // server has seen of every other replica its vectors name (ids that cannot be valid are not looked up).
-        let ids = Array(Set(request.versions.lazy.map { $0.documentId }.filter(DocumentID.isValid)))
+        // One read for the whole batch.
+        let ids = prepared.documentIds
         let stored = try tx.documents(ids)
         state.documents.reserveCapacity(ids.count)
         state.original.reserveCapacity(ids.count)
-        state.versionJSON.reserveCapacity(ids.count)
+        state.brought.reserveCapacity(ids.count)
         for id in ids {
             state.documents[id] = .some(stored[id])
             state.original[id] = .some(stored[id])
         }
-        let others = Set(request.versions.lazy.filter { $0.vector.counters.count <= Limits.vectorEntries }
-            .flatMap { $0.vector.counters.keys }.filter { $0 != request.replicaId && DocumentID.isValid($0) })
-        state.highest = try tx.highestCounters(of: Array(others))
+        state.highest = try tx.highestCounters(of: prepared.otherReplicas)
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        for (version, json) in zip(request.versions, canonical) {
-            results.append(try apply(version, json: json, pushedBy: request.replicaId, state: &state, tx: tx))
+        for (index, version) in request.versions.enumerated() {
+            if let refusal = prepared.refusals[index] {
+                results.append(refusal)
+            } else {
+                results.append(try apply(version, index: index, pushedBy: request.replicaId, state: &state))
+            }
         }
+        let refused = results.lazy.filter { $0.outcome == .rejected }.count
 
         var sequence = try tx.lastSequence()
         var deltas: [CounterKey: Int] = [:]
@@ -165,9 +196,15 @@ public struct PushProcessor {
                 try tx.recordMove(id: id, type: document.type, from: previous.district, to: document.district, sequence: sequence)
                 sequence += 1
             }
+            let brought = state.brought[id] ?? [:]
+            // The display after is nearly always a version this batch brought, counted before the lock; the one
+            // before was stored, and is counted here.
+            let after = document.versions.display
+            let change = DisplayChange(before: previous.map { DisplayContribution($0.versions.display) } ?? .none,
+                                       after: after.flatMap { brought[$0.dot] }.map { prepared.contributions[$0] } ?? DisplayContribution(after))
             saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence,
-                                      versionJSON: state.versionJSON[id] ?? [:]))
-            IndicatorCounting.addDeltas(before: previous?.versions.display, after: document.versions.display, to: &deltas)
+                                      versionJSON: brought.mapValues { prepared.canonical[$0] }, displayChange: change))
+            change.addIndicator(to: &deltas)
         }
         if !state.changedOrder.isEmpty {
             try tx.saveDocuments(saves)
@@ -178,7 +215,7 @@ public struct PushProcessor {
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
         let body = MimamoriJSON.encodePushResponse(response)
-        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash, body: body)
+        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash, body: body, refused: refused)
         return PushReply(response: response, body: body, replayed: false)
     }
 
@@ -191,16 +228,17 @@ public struct PushProcessor {
         var changed: Set<String> = []
         var highest: [String: UInt64] = [:]
         var raisedCounters: [String: UInt64] = [:]
-        /// The canonical JSON of each version this batch brought to a document.
-        var versionJSON: [String: [Dot: Data]] = [:]
+        /// The versions this batch brought to each document: their index in the request, by dot.
+        var brought: [String: [Dot: Int]] = [:]
     }
 
-    private func apply(_ version: Version, json: Data, pushedBy replica: String, state: inout BatchState,
-                       tx: some PushTransaction) throws -> PushResult {
-        func reject(_ code: RejectionCode, _ message: String) -> PushResult {
-            PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
-        }
+    private static func reject(_ version: Version, _ code: RejectionCode, _ message: String) -> PushResult {
+        PushResult(documentId: version.documentId, dot: version.dot, outcome: .rejected, code: code.rawValue, message: message)
+    }
 
+    /// The refusal of a version on its own and against the caller, whatever is stored (nil: it passes these).
+    func statelessRefusal(_ version: Version, pushedBy replica: String) -> PushResult? {
+        func reject(_ code: RejectionCode, _ message: String) -> PushResult { Self.reject(version, code, message) }
         let structural = version.structuralProblems
         if !structural.isEmpty {
             return reject(.invalidRecord, "the version is malformed and was not stored: " + structural.map(\.description).joined(separator: "; "))
@@ -216,7 +254,14 @@ public struct PushProcessor {
         if !caller.districts.contains(district) {
             return reject(.outOfScope, "district '\(district)' is not among this token's districts (\(caller.token.districts.sorted().joined(separator: ", "))); ask the administrator for a token that covers it")
         }
+        return nil
+    }
 
+    /// Applies a version that passed `statelessRefusal` to the batch's state: the checks against what is stored,
+    /// then the merge.
+    private func apply(_ version: Version, index: Int, pushedBy replica: String, state: inout BatchState) throws -> PushResult {
+        func reject(_ code: RejectionCode, _ message: String) -> PushResult { Self.reject(version, code, message) }
+        let district = version.payload.district
         let id = version.documentId
         let current = state.documents[id] ?? nil
         if let current {
@@ -253,10 +298,28 @@ public struct PushProcessor {
         }
         if outcome != .known {
             state.documents[id] = .some(StoredDocument(versions))
-            state.versionJSON[id, default: [:]][version.dot] = json
+            state.brought[id, default: [:]][version.dot] = index
             if state.changed.insert(id).inserted { state.changedOrder.append(id) }
             state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
         }
         return PushResult(documentId: id, dot: version.dot, outcome: outcome)
     }
+}
+
+/// A push request with the work that needs no stored state done (`PushProcessor.prepare`): what the store's
+/// transaction then applies.
+public struct PreparedPush: Sendable {
+    public let request: PushRequest
+    /// The canonical JSON of each version, in the request's order.
+    let canonical: [Data]
+    /// SHA-256 of the batch's canonical JSON: a retry with other content is refused by it.
+    let contentHash: Data
+    /// For each version, its refusal when it fails a check that needs nothing stored (nil: it passes them).
+    let refusals: [PushResult?]
+    /// For each version, what it counts for as its document's display version (nothing for a refused one).
+    let contributions: [DisplayContribution]
+    /// The valid document ids the batch names, each once.
+    let documentIds: [String]
+    /// Other replicas the versions' vectors name, whose highest counters the server has seen are read.
+    let otherReplicas: [String]
 }

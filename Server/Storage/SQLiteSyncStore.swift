@@ -44,9 +44,12 @@ public struct SQLiteSyncStore: SyncStore {
     }
 
     public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
-        try await writer.write { db in
+        // What needs nothing stored is done before the single writer is taken.
+        let processor = PushProcessor(caller: caller, today: today)
+        let prepared = processor.prepare(request)
+        return try await writer.write { db in
             let tx = DashboardRecordingTransaction(base: SQLitePushTransaction(db: db), tables: SQLiteDashboardTables(db: db), now: .now())
-            return try PushProcessor(caller: caller, today: today).run(request, in: tx)
+            return try processor.run(prepared, in: tx)
         }
     }
 
@@ -324,7 +327,7 @@ struct SQLitePushTransaction: PushTransaction {
             """).execute(arguments: [id, from, to, type.rawValue, sequence])
     }
 
-    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {
         try db.cachedStatement(sql: "INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES (?, ?, ?, ?)")
             .execute(arguments: [replica, batchId, body, contentHash])
     }

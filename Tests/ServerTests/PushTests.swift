@@ -55,6 +55,39 @@ struct PushTests {
         }
     }
 
+    @Test("refusals made before the store's transaction and inside it come back in the batch's order; the laptop's tally counts each once, a replay none",
+          arguments: StoreKind.available)
+    func refusalsBeforeAndInside(store: StoreKind) async throws {
+        try await ServerFixture.run(store) { fx, client in
+            let a = "replica-a"
+            let held = Fixture.create(Fixture.visit("visit-1", note: "first"), replica: a, counter: 1)
+            #expect(try await client.pushOK([held], replica: a, token: fx.visitor).map(\.outcome) == [.new])
+            let batch = [
+                Fixture.create(Fixture.visit("visit-2"), replica: a, counter: 2),
+                Fixture.create(Fixture.visit("visit-3", district: "higashi"), replica: a, counter: 3),  // the token's scope
+                Fixture.create(Fixture.visit("visit-1", note: "other content"), replica: a, counter: 1),  // the stored set
+                Fixture.create(Fixture.visit("visit-4"), replica: "replica-b", counter: 1),  // not its own write
+                Fixture.create(Fixture.visit("visit-5"), replica: a, counter: 5),
+            ]
+            let request = PushRequest(batchId: "batch-refusals", replicaId: a, versions: batch)
+            let first = try await client.push(request, token: fx.visitor)
+            #expect(first.status == .ok, "\(first.text)")
+            let results = try first.decode(PushResponse.self).results
+            #expect(results.map(\.outcome) == [.new, .rejected, .rejected, .rejected, .new])
+            #expect(results.map(\.code) == [nil, "out_of_scope", "counter_reused", "not_own_dot", nil])
+            #expect(results.map(\.documentId) == batch.map(\.documentId))
+            let laptop = try #require(try await fx.store.laptops(districts: ["nishi"]).first { $0.replicaId == a })
+            #expect(laptop.refusedLastPush == 3)
+            #expect(laptop.refusedTotal == 3)
+            // A retry gets the same bytes and is not counted again.
+            let replay = try await client.push(request, token: fx.visitor)
+            #expect(replay.text == first.text)
+            #expect(try await fx.store.laptops(districts: ["nishi"]).first { $0.replicaId == a }?.refusedTotal == 3)
+            #expect(Set(try await fx.store.allDocuments().keys) == ["visit-1", "visit-2", "visit-5"])
+            #expect(try await fx.store.counters(fiscalYears: [2025]) == (try await fx.store.recount()))
+        }
+    }
+
     @Test("a new version is new, the same again is known, a concurrent one is a conflict", arguments: StoreKind.available)
     func outcomes(store: StoreKind) async throws {
         try await ServerFixture.run(store) { fx, client in

@@ -8,7 +8,7 @@ import PostgresNIO
 extension PostgresPushTransaction: DashboardTableWriter {
     func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws {
         let rows = Array(deltas)
-        try run("""
+        try send("""
             INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
@@ -24,29 +24,32 @@ extension PostgresPushTransaction: DashboardTableWriter {
 
     func addNichijiHolders(_ deltas: [NichijiHolderKey: Int]) throws {
         let rows = Array(deltas)
-        func bind(_ b: inout PostgresBindings) {
+        func bind(_ b: inout PostgresBindings, _ rows: [(key: NichijiHolderKey, value: Int)]) {
             b.append(rows.map { Int32(clamping: $0.key.fiscalYear) })
             b.append(rows.map(\.key.district))
             b.append(rows.map(\.key.subjectId))
         }
-        try run("""
+        try send("""
             INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::bigint[])
             ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
             """) {
-            bind(&$0)
+            bind(&$0, rows)
             $0.append(rows.map { Int64($0.value) })
         }
-        try run("""
+        // Only a row that went down can have reached zero.
+        let lowered = rows.filter { $0.value < 0 }
+        guard !lowered.isEmpty else { return }
+        try send("""
             DELETE FROM nichiji_holders h USING unnest($1::integer[], $2::text[], $3::text[]) AS k(fiscal_year, district, subject_id)
             WHERE h.fiscal_year = k.fiscal_year AND h.district = k.district AND h.subject_id = k.subject_id AND h.count = 0
-            """) { bind(&$0) }
+            """) { bind(&$0, lowered) }
     }
 
     func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws {
         if !metrics.isEmpty {
             let rows = Array(metrics)
-            try run("""
+            try send("""
                 INSERT INTO minsei_activity (month, district, visitor_id, metric, count)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
                 ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
@@ -60,32 +63,34 @@ extension PostgresPushTransaction: DashboardTableWriter {
         }
         guard !days.isEmpty else { return }
         let rows = Array(days)
-        func bind(_ b: inout PostgresBindings) {
+        func bind(_ b: inout PostgresBindings, _ rows: [(key: MinseiDayKey, value: Int)]) {
             b.append(rows.map(\.key.month))
             b.append(rows.map(\.key.district))
             b.append(rows.map(\.key.visitorId))
             b.append(rows.map(\.key.date))
         }
-        try run("""
+        try send("""
             INSERT INTO minsei_days (month, district, visitor_id, date, count)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             ON CONFLICT (month, district, visitor_id, date) DO UPDATE SET count = minsei_days.count + excluded.count
             """) {
-            bind(&$0)
+            bind(&$0, rows)
             $0.append(rows.map { Int64($0.value) })
         }
-        try run("""
+        let lowered = rows.filter { $0.value < 0 }
+        guard !lowered.isEmpty else { return }
+        try send("""
             DELETE FROM minsei_days d USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(month, district, visitor_id, date)
             WHERE d.month = k.month AND d.district = k.district AND d.visitor_id = k.visitor_id AND d.date = k.date AND d.count = 0
-            """) { bind(&$0) }
+            """) { bind(&$0, lowered) }
     }
 
     func saveConflicts(listed: [ConflictRow], resolved: [String], at now: Timestamp) throws {
         if !resolved.isEmpty {
-            try run("DELETE FROM conflicts WHERE document_id = ANY($1)") { $0.append(resolved) }
+            try send("DELETE FROM conflicts WHERE document_id = ANY($1)") { $0.append(resolved) }
         }
         guard !listed.isEmpty else { return }
-        try run("""
+        try send("""
             INSERT INTO conflicts (document_id, district, type, visit_date, versions, since)
             SELECT k.document_id, k.district, k.type, NULLIF(k.visit_date, ''), k.versions, $6::bigint
             FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::integer[]) AS k(document_id, district, type, visit_date, versions)
@@ -102,7 +107,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
     }
 
     func recordPush(replica: String, refused: Int, at now: Timestamp) throws {
-        try run("""
+        try send("""
             INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
             VALUES ($1, $2, $2, $3, $3)
             ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,

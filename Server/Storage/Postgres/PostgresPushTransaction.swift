@@ -8,27 +8,64 @@ import PostgresNIO
 /// `SQLitePushTransaction`, each list sent as arrays and expanded with `unnest`/`ANY`, so a whole batch is one
 /// statement per table whatever its size.
 ///
-/// `PushProcessor` is synchronous (SQLite's transactions are), so each statement waits for its reply. That is
+/// `PushProcessor` is synchronous (SQLite's transactions are), so each read waits for its reply. That is
 /// only safe off the event loops and off Swift's cooperative pool: `PostgresSyncStore` runs the processor on a
-/// thread of its own (`PostgresSyncStore.onOwnThread`).
+/// thread of its own (`PostgresSyncStore.onOwnThread`). Writes return no rows the push needs, so they are
+/// queued on the connection without waiting (it sends them in order, each as soon as the one before is done)
+/// and `finish()` waits for them all before the transaction commits: the lock is not held across a thread's
+/// wake-up per statement.
 struct PostgresPushTransaction: PushTransaction {
     let connection: PostgresConnection
     let logger: Logger
+    /// The `server_state` row as read when its lock was taken: a push reads it once.
+    let locked: PostgresSyncStore.ServerState?
+    private let pending = PendingWrites()
 
-    @discardableResult
-    func run(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void = { _ in }) throws -> [PostgresRow] {
+    init(connection: PostgresConnection, logger: Logger, locked: PostgresSyncStore.ServerState? = nil) {
+        self.connection = connection
+        self.logger = logger
+        self.locked = locked
+    }
+
+    /// The writes queued and not yet waited for; only the push's own thread touches it.
+    private final class PendingWrites {
+        var futures: [EventLoopFuture<PostgresQueryResult>] = []
+    }
+
+    private func query(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws -> EventLoopFuture<PostgresQueryResult> {
         var binds = PostgresBindings()
         try bind(&binds)
-        let result: PostgresQueryResult = try connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger).wait()
-        return result.rows
+        return connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+    }
+
+    /// A read: waits for every write queued before it (the first failure is the one reported), then its rows.
+    @discardableResult
+    func run(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void = { _ in }) throws -> [PostgresRow] {
+        let future = try query(sql, bind)
+        try finish()
+        return try future.wait().rows
+    }
+
+    /// A write: queued on the connection, waited for by `finish()` (or the next read).
+    func send(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void = { _ in }) throws {
+        pending.futures.append(try query(sql, bind))
+    }
+
+    /// Waits for every queued write; throws the first one's failure.
+    func finish() throws {
+        let futures = pending.futures
+        pending.futures = []
+        for future in futures { _ = try future.wait() }
     }
 
     func epoch() throws -> String {
+        if let locked { return locked.epoch }
         guard let row = try run("SELECT epoch FROM server_state WHERE id = 1").first else { throw PostgresSyncStore.Failure.noServerState }
         return try row.decode(String.self)
     }
 
     func lastSequence() throws -> Int64 {
+        if let locked { return locked.lastSequence }
         guard let row = try run("SELECT last_sequence FROM server_state WHERE id = 1").first else { throw PostgresSyncStore.Failure.noServerState }
         return try row.decode(Int64.self)
     }
@@ -77,7 +114,7 @@ struct PostgresPushTransaction: PushTransaction {
     func saveDocuments(_ saves: [DocumentSave]) throws {
         guard !saves.isEmpty else { return }
         // New sequences are all above every stored one, so the UNIQUE sequence never collides mid-statement.
-        try run("""
+        try send("""
             INSERT INTO documents (document_id, type, district, sequence)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
             ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
@@ -89,7 +126,7 @@ struct PostgresPushTransaction: PushTransaction {
         }
         let (superseded, inserted) = saves.versionChanges
         if !superseded.isEmpty {
-            try run("""
+            try send("""
                 DELETE FROM versions WHERE (document_id, dot_replica, dot_counter) IN
                     (SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[]))
                 """) {
@@ -100,7 +137,7 @@ struct PostgresPushTransaction: PushTransaction {
         }
         if !inserted.isEmpty {
             // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
-            try run("""
+            try send("""
                 INSERT INTO versions (document_id, dot_replica, dot_counter, version)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
                 """) {
@@ -113,13 +150,13 @@ struct PostgresPushTransaction: PushTransaction {
     }
 
     func setLastSequence(_ sequence: Int64) throws {
-        try run("UPDATE server_state SET last_sequence = $1 WHERE id = 1") { $0.append(sequence) }
+        try send("UPDATE server_state SET last_sequence = $1 WHERE id = 1") { $0.append(sequence) }
     }
 
     func raiseHighestCounters(_ counters: [String: UInt64]) throws {
         guard !counters.isEmpty else { return }
         let rows = Array(counters)
-        try run("""
+        try send("""
             INSERT INTO replica_counters (replica_id, highest_counter)
             SELECT * FROM unnest($1::text[], $2::bigint[])
             ON CONFLICT (replica_id) DO UPDATE SET highest_counter = excluded.highest_counter
@@ -133,7 +170,7 @@ struct PostgresPushTransaction: PushTransaction {
     func addToCounters(_ deltas: [CounterKey: Int]) throws {
         guard !deltas.isEmpty else { return }
         let rows = Array(deltas)
-        try run("""
+        try send("""
             INSERT INTO counters (fiscal_year, dimension, key, kind, count)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = counters.count + excluded.count
@@ -147,7 +184,7 @@ struct PostgresPushTransaction: PushTransaction {
     }
 
     func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws {
-        try run("""
+        try send("""
             INSERT INTO moves (document_id, from_district, to_district, type, sequence) VALUES ($1, $2, $3, $4, $5)
             ON CONFLICT (document_id, from_district) DO UPDATE SET to_district = excluded.to_district, sequence = excluded.sequence
             """) {
@@ -159,8 +196,8 @@ struct PostgresPushTransaction: PushTransaction {
         }
     }
 
-    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data) throws {
-        try run("INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES ($1, $2, $3, $4)") {
+    func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {
+        try send("INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES ($1, $2, $3, $4)") {
             $0.append(replica)
             $0.append(batchId)
             try $0.append(body)

@@ -137,8 +137,8 @@ enum PostgresSchema {
         for try await (id, version) in rows.decode((String, String).self) { try backfill.add(documentId: id, version: version) }
         let deltas = try backfill.finish()
         guard !deltas.isEmpty else { return }
-        try await PostgresSyncStore.onOwnThread {
-            try PostgresPushTransaction(connection: connection, logger: logger).write(deltas, at: .now())
+        try await PostgresSyncStore.withPushTransaction(connection, logger: logger) { tx in
+            try tx.write(deltas, at: .now())
         }
     }
 }

@@ -9,9 +9,8 @@ extension PostgresSyncStore {
         guard !versions.isEmpty else { return }
         let logger = logger
         try await transaction { connection in
-            try await connection.query("SELECT 1 FROM server_state WHERE id = 1 FOR UPDATE", logger: logger)
-            try await Self.onOwnThread {
-                let tx = PostgresPushTransaction(connection: connection, logger: logger)
+            let locked = try await Self.lockServerState(connection, logger: logger)
+            try await Self.withPushTransaction(connection, logger: logger, locked: locked) { tx in
                 var sequence = try tx.lastSequence()
                 var saves: [DocumentSave] = []
                 saves.reserveCapacity(versions.count)

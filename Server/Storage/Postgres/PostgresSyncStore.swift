@@ -156,15 +156,45 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         throw Failure.noServerState
     }
 
+    /// The `server_state` row: the epoch, and the last sequence given.
+    struct ServerState: Sendable {
+        let epoch: String
+        let lastSequence: Int64
+    }
+
+    /// Takes the lock that keeps the feed exact and reads the row it locks, in one statement. Taken before a push's
+    /// first read and held until COMMIT: in READ COMMITTED each later statement then sees every push committed
+    /// before this one, so no two pushes interleave.
+    static func lockServerState(_ connection: PostgresConnection, logger: Logger) async throws -> ServerState {
+        let rows = try await connection.query("SELECT epoch, last_sequence FROM server_state WHERE id = 1 FOR UPDATE", logger: logger)
+        for try await (epoch, lastSequence) in rows.decode((String, Int64).self) {
+            return ServerState(epoch: epoch, lastSequence: lastSequence)
+        }
+        throw Failure.noServerState
+    }
+
+    /// Runs `body` with the push statements on `connection` (on a thread of its own), then waits for every write
+    /// it queued, so that the caller's COMMIT follows them all.
+    static func withPushTransaction<T: Sendable>(_ connection: PostgresConnection, logger: Logger, locked: ServerState? = nil,
+                                                 _ body: @escaping @Sendable (PostgresPushTransaction) throws -> T) async throws -> T {
+        try await onOwnThread {
+            let tx = PostgresPushTransaction(connection: connection, logger: logger, locked: locked)
+            let value = try body(tx)
+            try tx.finish()
+            return value
+        }
+    }
+
     public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         let logger = logger
+        // What needs nothing stored — canonical JSON, the content hash, each version's own checks — is done before
+        // the lock, so a second server's work overlaps this one's.
+        let processor = PushProcessor(caller: caller, today: today)
+        let prepared = processor.prepare(request)
         return try await transaction { connection in
-            // The lock that keeps the feed exact: taken before the first read, held until COMMIT. In READ COMMITTED
-            // each later statement then sees every push committed before this one, so no two pushes interleave.
-            try await connection.query("SELECT 1 FROM server_state WHERE id = 1 FOR UPDATE", logger: logger)
-            return try await Self.onOwnThread {
-                let tx = PostgresPushTransaction(connection: connection, logger: logger)
-                return try PushProcessor(caller: caller, today: today).run(request, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
+            let locked = try await Self.lockServerState(connection, logger: logger)
+            return try await Self.withPushTransaction(connection, logger: logger, locked: locked) { tx in
+                try processor.run(prepared, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
             }
         }
     }
