@@ -10,6 +10,16 @@ import Testing
 struct ProgramTotalsTests {
     static let passphrase = "ひまわり畑で待ち合わせ"
 
+    /// An encrypted laptop at `dir` holding a subject and the visits of `logPrograms`.
+    static func encryptedLaptopWithPrograms(in dir: URL) throws -> AppDatabase {
+        let db = try AppDatabase.open(directory: dir, create: true)
+        try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+        try db.encrypt(passphrase: passphrase, parameters: .testing)
+        try db.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi"), today: today)
+        try logPrograms(db)
+        return db
+    }
+
     /// Outreach visits with plan events and check-ins of three contract holders, one of each in FY2024.
     @discardableResult
     static func logPrograms(_ db: AppDatabase) throws -> (outreach: [String], checkins: [String]) {
@@ -59,11 +69,7 @@ struct ProgramTotalsTests {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
-            let db = try AppDatabase.open(directory: dir, create: true)
-            try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
-            try db.encrypt(passphrase: Self.passphrase, parameters: .testing)
-            try db.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi"), today: today)
-            try Self.logPrograms(db)
+            let db = try Self.encryptedLaptopWithPrograms(in: dir)
             // As a database from before version 6 is after its migration: the column empty, the fill pending.
             try db.writer.write { try $0.execute(sql: "UPDATE visit_index SET plan_event = NULL; INSERT INTO plan_events_pending (id) VALUES (1)") }
         }
@@ -114,11 +120,7 @@ struct ProgramTotalsTests {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         do {
-            let db = try AppDatabase.open(directory: dir, create: true)
-            try db.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
-            try db.encrypt(passphrase: Self.passphrase, parameters: .testing)
-            try db.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi"), today: today)
-            try Self.logPrograms(db)
+            let db = try Self.encryptedLaptopWithPrograms(in: dir)
         }
         let environment = ["LANG": "ja_JP.UTF-8", "PATH": "/usr/bin:/bin", "HOME": dir.path, "MIMAMORI_HOME": dir.path]
         let text = try runMimamori(["totals", "--fy", "2025"], environment: environment)
