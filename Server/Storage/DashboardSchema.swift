@@ -101,26 +101,15 @@ enum DashboardSchema {
 /// in document order: each document's set counted once, as push would have (every store's upgrade).
 struct DashboardBackfill {
     private var deltas = DashboardDeltas()
-    private var currentId: String?
-    private var current: [Version] = []
+    private var rows = VersionRowGrouper()
 
     mutating func add(documentId: String, version: String) throws {
-        if documentId != currentId {
-            try flush()
-            currentId = documentId
-        }
-        current.append(try SQLitePushTransaction.decodeVersion(version))
+        if let document = try rows.add(documentId: documentId, version: version) { deltas.add(document: document.id, document.versions) }
     }
 
     mutating func finish() throws -> DashboardDeltas {
-        try flush()
+        if let document = try rows.finish() { deltas.add(document: document.id, document.versions) }
         return deltas
-    }
-
-    private mutating func flush() throws {
-        defer { current = [] }
-        guard let id = currentId, !current.isEmpty else { return }
-        deltas.add(document: id, try VersionSet(current))
     }
 }
 

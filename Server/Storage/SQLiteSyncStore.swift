@@ -123,19 +123,14 @@ public struct SQLiteSyncStore: SyncStore {
     public func recount() async throws -> [CounterKey: Int] {
         try await writer.read { db in
             var displays: [Version] = []
-            var currentId: String?
-            var current: [Version] = []
-            func flush() throws {
-                if !current.isEmpty, let display = try VersionSet(current).display { displays.append(display) }
-                current = []
-            }
+            var grouper = VersionRowGrouper()
             let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
             while let row = try rows.next() {
-                let id: String = row["document_id"]
-                if id != currentId { try flush(); currentId = id }
-                current.append(try SQLitePushTransaction.decodeVersion(row["version"]))
+                if let display = try grouper.add(documentId: row["document_id"], version: row["version"])?.versions.display {
+                    displays.append(display)
+                }
             }
-            try flush()
+            if let display = try grouper.finish()?.versions.display { displays.append(display) }
             return IndicatorCounting.recount(displays: displays)
         }
     }

@@ -68,6 +68,31 @@ public protocol SyncStore: Sendable {
     func bindToken(id: String, toReplica replica: String) async throws -> String
 }
 
+/// Stored version rows read in document order (`ORDER BY document_id`), gathered into each document's version
+/// set as they come: what a recount and the dashboard's backfill read, in either store.
+struct VersionRowGrouper {
+    private var currentId: String?
+    private var current: [Version] = []
+
+    /// Adds a row; returns the previous document's set when this row begins another document.
+    mutating func add(documentId: String, version: String) throws -> (id: String, versions: VersionSet)? {
+        var finished: (id: String, versions: VersionSet)?
+        if documentId != currentId {
+            finished = try finish()
+            currentId = documentId
+        }
+        current.append(try SQLitePushTransaction.decodeVersion(version))
+        return finished
+    }
+
+    /// The set of the document whose rows came last; call it once the rows end.
+    mutating func finish() throws -> (id: String, versions: VersionSet)? {
+        defer { current = [] }
+        guard let id = currentId, !current.isEmpty else { return nil }
+        return (id, try VersionSet(current))
+    }
+}
+
 extension SyncStore {
     /// `changesJSON`, decoded.
     public func changes(since: Int64, limit: Int, districts: Set<String>,

@@ -249,18 +249,12 @@ public final class PostgresSyncStore: SyncStore, Sendable {
 
     public func recount() async throws -> [CounterKey: Int] {
         var displays: [Version] = []
-        var currentId: String?
-        var current: [Version] = []
-        func flush() throws {
-            if !current.isEmpty, let display = try VersionSet(current).display { displays.append(display) }
-            current = []
-        }
+        var grouper = VersionRowGrouper()
         let rows = try await client.query("SELECT document_id, version FROM versions ORDER BY document_id", logger: logger)
         for try await (id, version) in rows.decode((String, String).self) {
-            if id != currentId { try flush(); currentId = id }
-            current.append(try SQLitePushTransaction.decodeVersion(version))
+            if let display = try grouper.add(documentId: id, version: version)?.versions.display { displays.append(display) }
         }
-        try flush()
+        if let display = try grouper.finish()?.versions.display { displays.append(display) }
         return IndicatorCounting.recount(displays: displays)
     }
 
