@@ -12,6 +12,6 @@ public struct StatusCommand: AsyncParsableCommand {
         let config = global.configuration
         let s = try config.openDatabaseKeyOptional().status()
         if output.json { return try Output.json(s) }
-        config.language.strings.statusLines(s).forEach { print($0) }
+        config.strings.statusLines(s).forEach { print($0) }
     }
 }

@@ -338,16 +338,18 @@ struct JapaneseStrings: Strings {
     func subjectWithId(name: String, id: String) -> String { "\(honorific(name))（\(id)）" }
     var listSeparator: String { "・" }
     var chooseOneOrNone: String { "番号（ないときは 0）" }
-    /// `2025-06` as 2025年6月.
-    static func monthText(_ key: String) -> String {
+    /// `2025-06` as 2025年6月, or 令和7年6月 in 和暦.
+    func monthText(_ key: String) -> String {
         let parts = key.split(separator: "-").compactMap { Int($0) }
-        return parts.count == 2 ? "\(parts[0])年\(parts[1])月" : key
+        guard parts.count == 2 else { return key }
+        guard wareki, let first = LocalDate(year: parts[0], month: parts[1], day: 1) else { return "\(parts[0])年\(parts[1])月" }
+        return String(Wareki.dateLabel(first).prefix { $0 != "月" }) + "月"
     }
     func statusLines(_ s: StatusReport) -> [String] {
         var lines = [
             "訪問者: \(s.name)さん（\(VisitorRole(rawValue: s.role).label(.japanese))、訪問者 ID \(s.visitorId)）",
             "記録した訪問: \(s.visits) 件　訪問先: \(s.subjects) 人" + (s.showsActivities ? "　その他の活動・連絡調整: \(s.activities) 件" : ""),
-            "今月（\(JapaneseStrings.monthText(s.month))）に記録した訪問: \(s.visitsThisMonth) 件"
+            "今月（\(monthText(s.month))）に記録した訪問: \(s.visitsThisMonth) 件"
                 + (s.showsActivities ? "　その他の活動・連絡調整: \(s.activitiesThisMonth) 件" : ""),
             "まだ送っていない変更: \(s.pendingChanges) 件"
                 + (s.showsActivities ? "（訪問 \(s.pendingVisits) 件・その他の活動・連絡調整 \(s.pendingActivities) 件を含む）" : ""),

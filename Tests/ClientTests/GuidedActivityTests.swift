@@ -130,6 +130,8 @@ struct GuidedActivityTests {
         let japanese = JapaneseStrings().statusLines(s)
         #expect(japanese.contains("今月（2025年6月）に記録した訪問: 1 件　その他の活動・連絡調整: 2 件"))
         #expect(japanese.contains("まだ送っていない変更: 8 件（訪問 2 件・その他の活動・連絡調整 5 件を含む）"))
+        // With --wareki the month is written in the era calendar too, like every other date on screen.
+        #expect(JapaneseStrings(wareki: true).statusLines(s).contains("今月（令和7年6月）に記録した訪問: 1 件　その他の活動・連絡調整: 2 件"))
         #expect(EnglishStrings().statusLines(s).contains("this month (2025-06), your visits: 1  activities: 2"))
         #expect(EnglishStrings().statusLines(s).contains("pending changes: 8 (of which visits 2, activities 5)"))
 
