@@ -80,12 +80,14 @@ public struct CanonicalPushBytes: Sendable {
         w.out.reserveCapacity(request.versions.count * 700)
         var ranges: [Range<Int>] = []
         ranges.reserveCapacity(request.versions.count)
-        // By index: a version is a large value, costly to copy.
-        for i in request.versions.indices {
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            let start = w.out.count
-            w.version(request.versions[i])
-            ranges.append(start..<w.out.count)
+        // Read in place: a version is a large value, costly to copy.
+        request.versions.withUnsafeBufferPointer { versions in
+            for i in versions.indices {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                let start = w.out.count
+                w.version(versions[i])
+                ranges.append(start..<w.out.count)
+            }
         }
         joined = Data(w.out)
         self.ranges = ranges

@@ -77,7 +77,9 @@ extension Array where Element == DocumentSave {
             let id = self[i].id
             // A new document (the bulk of any first push) supersedes nothing: no sets of dots to build.
             guard let previous = self[i].previous, !previous.versions.isEmpty else {
-                for v in self[i].document.versions.versions { inserted.append((id, v.dot, self[i].json(of: v))) }
+                self[i].document.versions.versions.withUnsafeBufferPointer { versions in
+                    for v in versions.indices { inserted.append((id, versions[v].dot, self[i].json(of: versions[v]))) }
+                }
                 continue
             }
             let kept = Set(self[i].document.versions.versions.map { $0.dot })
@@ -131,6 +133,11 @@ public struct PushProcessor: Sendable {
     /// lock (PostgreSQL's `server_state` row): each version's canonical JSON, the batch's content hash, the checks
     /// of each version on its own and against the caller, and the ids and replicas to read.
     public func prepare(_ request: PushRequest) -> PreparedPush {
+        // Versions are read in place throughout: a version is a large value, costly to copy.
+        request.versions.withUnsafeBufferPointer { prepare(request, versions: $0) }
+    }
+
+    private func prepare(_ request: PushRequest, versions: UnsafeBufferPointer<Version>) -> PreparedPush {
         // Each version's canonical JSON, written once into one buffer: hashed here and stored as it is by
         // `saveDocuments`.
         let canonical = CanonicalPushBytes(request)
@@ -141,10 +148,9 @@ public struct PushProcessor: Sendable {
         hasher.update(data: canonical.joined)
         hasher.update(data: CanonicalPushBytes.tail)
         let contentHash = Data(hasher.finalize())
-        let refusals = request.versions.map { statelessRefusal($0, pushedBy: request.replicaId) }
+        let refusals = versions.indices.map { statelessRefusal(versions[$0], pushedBy: request.replicaId) }
         // What each acceptable version counts for should it become its document's display version.
-        // (Versions are read in place, by index, throughout: a version is a large value, costly to copy.)
-        let contributions = request.versions.indices.map { refusals[$0] == nil ? DisplayContribution(request.versions[$0]) : .none }
+        let contributions = versions.indices.map { refusals[$0] == nil ? DisplayContribution(versions[$0]) : .none }
         // The stored set of every document the batch names, and the highest counter the server has seen of every
         // other replica its vectors name, are read in one go (ids that cannot be valid are not looked up). Each
         // acceptable version gets its document's place in that list, so that the transaction's bookkeeping is
@@ -155,9 +161,9 @@ public struct PushProcessor: Sendable {
         var slots: [Int] = []
         slots.reserveCapacity(request.versions.count)
         var others: Set<String> = []
-        for i in request.versions.indices {
+        for i in versions.indices {
             guard refusals[i] == nil else { slots.append(-1); continue }
-            let id = request.versions[i].documentId
+            let id = versions[i].documentId
             if let slot = slotOf[id] {
                 slots.append(slot)
             } else {
@@ -165,7 +171,7 @@ public struct PushProcessor: Sendable {
                 slots.append(ids.count)
                 ids.append(id)
             }
-            for other in request.versions[i].vector.counters.keys where other != request.replicaId { others.insert(other) }
+            for other in versions[i].vector.counters.keys where other != request.replicaId { others.insert(other) }
         }
         return PreparedPush(request: request, canonical: canonical, contentHash: contentHash, refusals: refusals,
                             contributions: contributions, documentIds: ids, slots: slots, otherReplicas: Array(others))
@@ -179,6 +185,11 @@ public struct PushProcessor: Sendable {
     /// The part of a push that reads and writes stored state, in the caller's transaction: the replay check, the
     /// server's checks against stored documents and counters, the merge, and the writes.
     public func run(_ prepared: PreparedPush, in tx: some PushTransaction) throws -> PushReply {
+        // Versions are read in place throughout: a version is a large value, costly to copy.
+        try prepared.request.versions.withUnsafeBufferPointer { try run(prepared, versions: $0, in: tx) }
+    }
+
+    private func run(_ prepared: PreparedPush, versions: UnsafeBufferPointer<Version>, in tx: some PushTransaction) throws -> PushReply {
         let request = prepared.request
         let contentHash = prepared.contentHash
         if let stored = try tx.storedBatch(replica: request.replicaId, batchId: request.batchId) {
@@ -194,11 +205,11 @@ public struct PushProcessor: Sendable {
         state.highest = try tx.highestCounters(of: prepared.otherReplicas)
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        for index in request.versions.indices {
+        for index in versions.indices {
             if let refusal = prepared.refusals[index] {
                 results.append(refusal)
             } else {
-                results.append(try apply(request.versions[index], index: index, slot: prepared.slots[index], pushedBy: request.replicaId, state: &state))
+                results.append(try apply(versions[index], index: index, slot: prepared.slots[index], pushedBy: request.replicaId, state: &state))
             }
         }
         let refused = results.lazy.filter { $0.outcome == .rejected }.count
@@ -225,12 +236,12 @@ public struct PushProcessor: Sendable {
                 broughtAfter = brought[0]
             } else {
                 let dot = document.versions.display?.dot
-                broughtAfter = brought.first { request.versions[$0].dot == dot }
+                broughtAfter = brought.first { versions[$0].dot == dot }
             }
             let change = DisplayChange(before: previous.map { DisplayContribution($0.versions.display) } ?? .none,
                                        after: broughtAfter.map { prepared.contributions[$0] } ?? DisplayContribution(document.versions.display))
             saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence,
-                                      versionJSON: brought.map { (dot: request.versions[$0].dot, json: prepared.canonical.json(at: $0)) },
+                                      versionJSON: brought.map { (dot: versions[$0].dot, json: prepared.canonical.json(at: $0)) },
                                       displayChange: change))
             change.addIndicator(to: &deltas)
         }
