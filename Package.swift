@@ -50,6 +50,8 @@ let package = Package(
             dependencies: [
                 "MimamoriShared",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, to bind a push's rows without building `StatementArguments`.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

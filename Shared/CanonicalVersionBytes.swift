@@ -52,14 +52,59 @@ extension MimamoriJSON {
     public static func encodePush(batchId: String, replicaId: String, versionJSON: [Data]) -> Data {
         var w = FastJSONWriter(out: [])
         w.out.reserveCapacity(64 + versionJSON.reduce(0) { $0 + $1.count + 1 })
-        w.lit(#"{"batchId":"#); w.string(batchId)
-        w.lit(#","replicaId":"#); w.string(replicaId)
-        w.lit(#","versions":["#)
+        w.pushHead(batchId: batchId, replicaId: replicaId)
         for (i, json) in versionJSON.enumerated() {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.out.append(contentsOf: json)
         }
         w.lit("]}")
         return Data(w.out)
+    }
+}
+
+/// The canonical JSON (`VersionJSON`) of a push's versions, written once into one buffer: `joined` is the body of
+/// the `versions` array (the versions separated by commas), so the batch's canonical body is `head`, `joined`,
+/// `tail` — the bytes `encodePush(request)` writes — and each version's JSON is a slice of it, not a copy.
+public struct CanonicalPushBytes: Sendable {
+    /// `{"batchId":…,"replicaId":…,"versions":[`
+    public let head: Data
+    public let joined: Data
+    public static let tail = Data("]}".utf8)
+    private let ranges: [Range<Int>]
+
+    public init(_ request: PushRequest) {
+        var h = FastJSONWriter(out: [])
+        h.pushHead(batchId: request.batchId, replicaId: request.replicaId)
+        head = Data(h.out)
+        var w = FastJSONWriter(out: [])
+        w.out.reserveCapacity(request.versions.count * 700)
+        var ranges: [Range<Int>] = []
+        ranges.reserveCapacity(request.versions.count)
+        // Read in place: a version is a large value, costly to copy.
+        request.versions.withUnsafeBufferPointer { versions in
+            for i in versions.indices {
+                if i > 0 { w.byte(UInt8(ascii: ",")) }
+                let start = w.out.count
+                w.version(versions[i])
+                ranges.append(start..<w.out.count)
+            }
+        }
+        joined = Data(w.out)
+        self.ranges = ranges
+    }
+
+    /// The canonical JSON of the request's `i`th version.
+    public func json(at i: Int) -> Data {
+        let r = ranges[i]
+        return joined[(joined.startIndex + r.lowerBound)..<(joined.startIndex + r.upperBound)]
+    }
+}
+
+extension FastJSONWriter {
+    /// What a push body holds before its first version.
+    mutating func pushHead(batchId: String, replicaId: String) {
+        lit(#"{"batchId":"#); string(batchId)
+        lit(#","replicaId":"#); string(replicaId)
+        lit(#","versions":["#)
     }
 }

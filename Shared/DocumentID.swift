@@ -20,10 +20,18 @@ public enum DocumentID {
         }
         bytes[6] = (bytes[6] & 0x0F) | 0x70  // version 7
         bytes[8] = (bytes[8] & 0x3F) | 0x80  // RFC 4122 variant
-        let hex = bytes.map { $0.zeroPadded(2, radix: 16) }.joined()
-        let c = Array(hex)
-        return String(c[0..<8]) + "-" + String(c[8..<12]) + "-" + String(c[12..<16]) + "-" + String(c[16..<20]) + "-" + String(c[20..<32])
+        // Written byte by byte (8-4-4-4-12 lower-case hex digits): a laptop makes one for every write and batch.
+        var text: [UInt8] = []
+        text.reserveCapacity(36)
+        for (i, b) in bytes.enumerated() {
+            if i == 4 || i == 6 || i == 8 || i == 10 { text.append(UInt8(ascii: "-")) }
+            text.append(hexDigits[Int(b >> 4)])
+            text.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Ids are UUIDs made by a client, or — for subjects — a short id the office already uses (e.g. `S-0042`):
     /// 1 to 64 characters from A–Z, a–z, 0–9, `-`, `_`, `.`.

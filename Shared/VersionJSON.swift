@@ -82,9 +82,7 @@ extension MimamoriJSON {
     public static func encodePush(_ request: PushRequest) -> Data {
         var w = FastJSONWriter(out: [])
         w.out.reserveCapacity(64 + request.versions.count * 700)
-        w.lit(#"{"batchId":"#); w.string(request.batchId)
-        w.lit(#","replicaId":"#); w.string(request.replicaId)
-        w.lit(#","versions":["#)
+        w.pushHead(batchId: request.batchId, replicaId: request.replicaId)
         for (i, v) in request.versions.enumerated() {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.version(v)

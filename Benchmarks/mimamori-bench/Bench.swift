@@ -238,7 +238,7 @@ struct MimamoriBench {
     }
 
     /// Pushes every replica's writes in batches of 1000 through `HTTPTransport`, `laptopsAtOnce` replicas at a
-    /// time, and returns versions per second.
+    /// time, each as `mimamori sync` does (`pushBatches`), and returns versions per second.
     static func pushAll(_ documents: [Version], to url: URL, tokens: [IssuedToken], laptopsAtOnce: Int) async throws -> Double {
         try await pushAll(documents, to: [url], tokens: tokens, laptopsAtOnce: laptopsAtOnce)
     }
@@ -255,13 +255,8 @@ struct MimamoriBench {
                         let replica = Workload.replicas[r]
                         let transport = HTTPTransport(baseURL: url, token: tokens[r].secret, replicaId: replica)
                         let mine = byReplica[replica] ?? []
-                        for start in stride(from: 0, to: mine.count, by: API.maxBatchSize) {
-                            let batch = Array(mine[start..<min(start + API.maxBatchSize, mine.count)])
-                            let reply = try await transport.push(PushRequest(batchId: UUID().uuidString, replicaId: replica, versions: batch))
-                            if let refused = reply.results.first(where: { $0.outcome != .new }) {
-                                throw BenchFailure("bench push refused: \(refused)")
-                            }
-                        }
+                        let batches = stride(from: 0, to: mine.count, by: API.maxBatchSize).map { mine[$0..<min($0 + API.maxBatchSize, mine.count)] }
+                        try await pushBatches(batches.count, replica: replica, transport: transport) { Array(batches[$0]) }
                         await transport.shutdown()
                         log("pushed replica \(r + 1)/\(Workload.replicaCount) (\(laptopsAtOnce) at once)")
                     }
@@ -270,6 +265,28 @@ struct MimamoriBench {
             try await group.waitForAll()
         }
         return Double(documents.count) / (ContinuousClock.now - start).seconds
+    }
+
+    /// Sends one replica's `count` batches the way `SyncEngine.push` does: two in flight (two connections), each
+    /// batch's versions' canonical JSON spliced into the body (the laptop splices what its outbox stores; here each
+    /// is encoded once, in the batch's own task, while the batch before is in flight), replies checked in order.
+    /// `made` is called with each batch's JSON size, `replied` after each reply.
+    static func pushBatches(_ count: Int, replica: String, transport: HTTPTransport, made: @escaping @Sendable (Int) -> Void = { _ in },
+                            replied: () -> Void = {}, versions: @escaping @Sendable (Int) -> [Version]) async throws {
+        var inFlight: [Task<PushResponse, any Error>] = []
+        defer { for t in inFlight { t.cancel() } }
+        func check(_ reply: PushResponse) throws {
+            if let refused = reply.results.first(where: { $0.outcome != .new }) { throw BenchFailure("bench push refused: \(refused)") }
+        }
+        for k in 0..<count {
+            inFlight.append(Task {
+                let json = versions(k).map(VersionJSON.encode)
+                made(json.reduce(0) { $0 + $1.count })
+                return try await transport.push(PushBatch(batchId: UUID().uuidString, replicaId: replica, versionJSON: json))
+            })
+            if inFlight.count == 2 { try check(await inFlight.removeFirst().value); replied() }
+        }
+        while !inFlight.isEmpty { try check(await inFlight.removeFirst().value); replied() }
     }
 
     /// Pulls everything into `client` through the engine `mimamori sync` uses (the login's transport), sampling

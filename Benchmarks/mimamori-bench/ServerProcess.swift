@@ -23,6 +23,14 @@ enum ServerProcess {
         }
     }
 
+    /// The JSON bytes of the batches sent, summed from their tasks.
+    final class JSONSizes: @unchecked Sendable {
+        private let lock = NSLock()
+        private var sum = 0
+        func add(_ n: Int) { lock.withLock { sum += n } }
+        var total: Int { lock.withLock { sum } }
+    }
+
     /// A running child server.
     struct Child {
         let process: Process
@@ -99,8 +107,9 @@ enum ServerProcess {
         }
     }
 
-    /// Subjects, then `visits` visits, pushed by each workload replica in turn in batches of 1000 (each batch
-    /// made while the previous one is sent); then everything pulled by an office laptop through `SyncEngine`.
+    /// Subjects, then `visits` visits, pushed by each workload replica in turn in batches of 1000 (as `mimamori
+    /// sync` does: two in flight, each made while the one before is sent); then everything pulled by an office
+    /// laptop through `SyncEngine`.
     static func measure(visits: Int, dir: URL, pageSize: Int, ceiling: Double, report: inout Report) async throws {
         let serverDir = dir.appendingPathComponent("server-process")
         let setup = try SQLiteSyncStore(directory: serverDir)
@@ -125,24 +134,11 @@ enum ServerProcess {
                 let s = k * API.maxBatchSize
                 return mine[s..<min(s + API.maxBatchSize, mine.count)].map(Workload.visit)
             }
-            var current = subjects
-            var nextBatch = 0
-            while true {
-                if current.isEmpty {
-                    guard nextBatch < batchCount else { break }
-                    current = batch(nextBatch)
-                    nextBatch += 1
-                }
-                jsonBytes += current.reduce(0) { $0 + VersionJSON.encode($1).count }
-                let upcoming: Int? = nextBatch < batchCount ? nextBatch : nil
-                async let made: [Version] = upcoming.map(batch) ?? []
-                let reply = try await transport.push(PushRequest(batchId: UUID().uuidString, replicaId: replica, versions: current))
-                if let refused = reply.results.first(where: { $0.outcome != .new }) { throw BenchFailure("bench push refused: \(refused)") }
-                current = await made
-                if upcoming != nil { nextBatch += 1 }
+            let sizes = JSONSizes()
+            try await MimamoriBench.pushBatches(batchCount + 1, replica: replica, transport: transport, made: sizes.add, replied: {
                 if let m = child.memory() { memorySamples.append(m.current) }
-                if current.isEmpty { break }
-            }
+            }) { k in k == 0 ? subjects : batch(k - 1) }
+            jsonBytes += sizes.total
             await transport.shutdown()
             log("pushed replica \(r + 1)/\(Workload.replicaCount) into the server process")
         }

@@ -11,6 +11,12 @@ public struct PushBatch: Sendable, Hashable {
 
     public var count: Int { versionJSON.count }
 
+    public init(batchId: String, replicaId: String, versionJSON: [Data]) {
+        self.batchId = batchId
+        self.replicaId = replicaId
+        self.versionJSON = versionJSON
+    }
+
     /// The request body: the stored bytes spliced, the same bytes `MimamoriJSON.encodePush(request)` writes.
     public var body: Data { MimamoriJSON.encodePush(batchId: batchId, replicaId: replicaId, versionJSON: versionJSON) }
 
@@ -46,12 +52,13 @@ extension AppDatabase {
 
     /// The batch to push next: the one already formed and not yet acknowledged if any (same id, same versions),
     /// otherwise up to `limit` pending changes, oldest first, stamped with a new batch id in this transaction.
-    public func nextPushBatch(limit: Int = API.maxBatchSize) throws -> PushBatch? {
+    /// Batches named in `excluding` (those already in flight) are passed over.
+    public func nextPushBatch(limit: Int = API.maxBatchSize, excluding inFlight: Set<String> = []) throws -> PushBatch? {
         try write { db in
             let replica = try AppDatabase.requireReplica(db)
             let pending = OutboxEntry.all().inState(.pending)
-            var batchId = try pending.filter(OutboxEntry.Columns.batchId != nil).order(OutboxEntry.Columns.seq)
-                .select(OutboxEntry.Columns.batchId, as: String.self).fetchOne(db)
+            var batchId = try pending.filter(OutboxEntry.Columns.batchId != nil && !inFlight.contains(OutboxEntry.Columns.batchId))
+                .order(OutboxEntry.Columns.seq).select(OutboxEntry.Columns.batchId, as: String.self).fetchOne(db)
             if batchId == nil {
                 let seqs = try pending.filter(OutboxEntry.Columns.batchId == nil).order(OutboxEntry.Columns.seq).limit(limit)
                     .select(OutboxEntry.Columns.seq, as: Int64.self).fetchAll(db)

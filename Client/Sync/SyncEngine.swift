@@ -53,14 +53,32 @@ public struct SyncEngine: Sendable {
     /// Pushes the outbox. If the server refuses a whole batch as malformed (400/422) instead of answering per
     /// record, the batch is split in halves until the offending version is alone, and that one is set aside as
     /// rejected: one bad record never stalls the queue.
+    ///
+    /// Two batches are in flight at a time (on two connections): the next is read from the outbox and sent while
+    /// the server works on the one before, so the laptop's and the server's work overlap. The outbox's promises
+    /// hold as with one: each batch is formed and stamped with its id in a transaction before it is sent, an
+    /// entry leaves the outbox only by its own batch's reply (replies are recorded in the order the batches were
+    /// formed), and a sync that stops leaves both batches to be resent under the same ids (a replay). The server
+    /// applies a replica's batches in whatever order they reach it: the merge rule does not depend on it.
     func push(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws {
         let total = try database.pendingCount()
         var done = 0
         var limit = API.maxBatchSize
-        while let batch = try database.nextPushBatch(limit: limit) {
+        let transport = self.transport
+        var inFlight: [(batch: PushBatch, reply: Task<PushResponse, any Error>)] = []
+        // However this ends, nothing keeps sending after it: a batch still unanswered is resent by the next sync.
+        defer { for sending in inFlight { sending.reply.cancel() } }
+        while true {
+            while inFlight.count < Self.batchesInFlight,
+                let batch = try database.nextPushBatch(limit: limit, excluding: Set(inFlight.map(\.batch.batchId))) {
+                inFlight.append((batch, Task { try await transport.push(batch) }))
+            }
+            guard !inFlight.isEmpty else { return }
+            let (batch, sending) = inFlight.removeFirst()
             let reply: PushResponse
             do {
-                reply = try await transport.push(batch)
+                // A cancelled sync cancels the exchange, as it would without the task between.
+                reply = try await withTaskCancellationHandler { try await sending.value } onCancel: { sending.cancel() }
             } catch let ClientError.server(status, code, message) where status == 400 || status == 422 {
                 if batch.count == 1 {
                     try database.rejectBatch(batch.batchId, code: code, message: message)
@@ -88,6 +106,10 @@ public struct SyncEngine: Sendable {
             }
         }
     }
+
+    /// How many push batches are sent before the first reply is awaited: two keep the laptop and the server busy
+    /// at once; more would only queue at the server's single writer.
+    static let batchesInFlight = 2
 
     /// The server holds other content under this batch id, so nothing of it was stored: never a success. The
     /// batch goes back to the outbox (to be sent under a new id) and sync stops with a message to report.

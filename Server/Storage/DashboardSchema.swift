@@ -163,7 +163,7 @@ struct DisplayContribution: Sendable {
     let indicator: [CounterKey]
     let district: [DistrictCounterKey]
     let holder: NichijiHolderKey?
-    let minsei: (metrics: [MinseiKey: Int], day: MinseiDayKey)?
+    let minsei: (metrics: [(key: MinseiKey, count: Int)], day: MinseiDayKey)?
 
     init(_ display: Version?) {
         indicator = IndicatorCounting.contribution(of: display)
@@ -211,11 +211,17 @@ enum DistrictCounting {
 
     /// What a live visit or activity of a 民生委員・児童委員 adds to their monthly activity record (Shared's
     /// `MonthlyActivityReport.contribution`): its metrics, and its day.
-    static func minseiActivity(of display: Version?) -> (metrics: [MinseiKey: Int], day: MinseiDayKey)? {
+    static func minseiActivity(of display: Version?) -> (metrics: [(key: MinseiKey, count: Int)], day: MinseiDayKey)? {
+        // Most visits are not a 民生委員's: their role says so before any metric is made.
+        switch display?.payload {
+        case let .visit(v)?: guard MinseiRecord.roles.contains(v.visitorRole) else { return nil }
+        case let .activity(a)?: guard MinseiRecord.roles.contains(a.visitorRole) else { return nil }
+        default: return nil
+        }
         guard let c = MonthlyActivityReport.contribution(of: display), MinseiRecord.roles.contains(c.visitorRole) else { return nil }
-        let metrics = Dictionary(uniqueKeysWithValues: c.metrics.map { metric, n in
-            (MinseiKey(month: c.month, district: c.district, visitorId: c.visitorId, metric: metric), n)
-        })
+        let metrics = c.metrics.map { metric, n in
+            (key: MinseiKey(month: c.month, district: c.district, visitorId: c.visitorId, metric: metric), count: n)
+        }
         return (metrics, MinseiDayKey(month: c.month, district: c.district, visitorId: c.visitorId, date: c.date.description))
     }
 
@@ -241,11 +247,16 @@ struct DashboardDeltas: Sendable {
 
     /// What a push's saves change.
     init(saves: [DocumentSave]) {
-        for save in saves {
-            add(save.displayChange ?? DisplayChange(before: DisplayContribution(save.previous?.versions.display),
-                                                    after: DisplayContribution(save.document.versions.display)))
-            if save.document.versions.isConflict || save.previous?.versions.isConflict == true {
-                conflicts.append((save.id, save.document.versions))
+        // By index: a save is a large value, not worth copying to read a few fields.
+        for i in saves.indices {
+            if let change = saves[i].displayChange {
+                add(change)
+            } else {
+                add(DisplayChange(before: DisplayContribution(saves[i].previous?.versions.display),
+                                  after: DisplayContribution(saves[i].document.versions.display)))
+            }
+            if saves[i].document.versions.isConflict || saves[i].previous?.versions.isConflict == true {
+                conflicts.append((saves[i].id, saves[i].document.versions))
             }
         }
     }

@@ -51,15 +51,16 @@ public struct DocumentSave: Sendable {
     public let document: StoredDocument
     public let previous: StoredDocument?
     public let sequence: Int64
-    /// The canonical JSON (`VersionJSON`) of versions this batch brought, by dot, made once per pushed version.
-    public var versionJSON: [Dot: Data] = [:]
+    /// The canonical JSON (`VersionJSON`) of versions this batch brought, with their dots, made once per pushed
+    /// version (nearly always one: a list, not a dictionary per document).
+    public var versionJSON: [(dot: Dot, json: Data)] = []
     /// The change of its display version in counters' terms, when made before the transaction (nil: count it
     /// from `previous` and `document`).
     var displayChange: DisplayChange? = nil
 
     /// The canonical JSON to store for one of `document`'s versions.
     public func json(of version: Version) -> Data {
-        versionJSON[version.dot] ?? VersionJSON.encode(version)
+        versionJSON.first { $0.dot == version.dot }?.json ?? VersionJSON.encode(version)
     }
 }
 
@@ -71,16 +72,20 @@ extension Array where Element == DocumentSave {
         var superseded: [(documentId: String, dot: Dot)] = []
         var inserted: [(documentId: String, dot: Dot, json: Data)] = []
         inserted.reserveCapacity(count)
-        for save in self {
+        // By index: a save is a large value, not worth copying to read a few fields.
+        for i in indices {
+            let id = self[i].id
             // A new document (the bulk of any first push) supersedes nothing: no sets of dots to build.
-            guard let previous = save.previous, !previous.versions.isEmpty else {
-                for v in save.document.versions.versions { inserted.append((save.id, v.dot, save.json(of: v))) }
+            guard let previous = self[i].previous, !previous.versions.isEmpty else {
+                self[i].document.versions.versions.withUnsafeBufferPointer { versions in
+                    for v in versions.indices { inserted.append((id, versions[v].dot, self[i].json(of: versions[v]))) }
+                }
                 continue
             }
-            let kept = Set(save.document.versions.versions.map { $0.dot })
+            let kept = Set(self[i].document.versions.versions.map { $0.dot })
             let before = Set(previous.versions.versions.map { $0.dot })
-            superseded += before.subtracting(kept).map { (save.id, $0) }
-            for v in save.document.versions.versions where !before.contains(v.dot) { inserted.append((save.id, v.dot, save.json(of: v))) }
+            superseded += before.subtracting(kept).map { (id, $0) }
+            for v in self[i].document.versions.versions where !before.contains(v.dot) { inserted.append((id, v.dot, self[i].json(of: v))) }
         }
         return (superseded, inserted)
     }
@@ -128,21 +133,48 @@ public struct PushProcessor: Sendable {
     /// lock (PostgreSQL's `server_state` row): each version's canonical JSON, the batch's content hash, the checks
     /// of each version on its own and against the caller, and the ids and replicas to read.
     public func prepare(_ request: PushRequest) -> PreparedPush {
-        // Each version's canonical JSON, written once: hashed here and stored as it is by `saveDocuments`.
-        let canonical = request.versions.map(VersionJSON.encode)
+        // Versions are read in place throughout: a version is a large value, costly to copy.
+        request.versions.withUnsafeBufferPointer { prepare(request, versions: $0) }
+    }
+
+    private func prepare(_ request: PushRequest, versions: UnsafeBufferPointer<Version>) -> PreparedPush {
+        // Each version's canonical JSON, written once into one buffer: hashed here and stored as it is by
+        // `saveDocuments`.
+        let canonical = CanonicalPushBytes(request)
         // The hash of the batch's canonical JSON (the bytes `encodePush(request)` writes): a retry matches
         // whatever whitespace or key order it was sent in.
-        let contentHash = Data(SHA256.hash(data: MimamoriJSON.encodePush(batchId: request.batchId, replicaId: request.replicaId, versionJSON: canonical)))
-        let refusals = request.versions.map { statelessRefusal($0, pushedBy: request.replicaId) }
+        var hasher = SHA256()
+        hasher.update(data: canonical.head)
+        hasher.update(data: canonical.joined)
+        hasher.update(data: CanonicalPushBytes.tail)
+        let contentHash = Data(hasher.finalize())
+        let refusals = versions.indices.map { statelessRefusal(versions[$0], pushedBy: request.replicaId) }
         // What each acceptable version counts for should it become its document's display version.
-        let contributions = zip(request.versions, refusals).map { $1 == nil ? DisplayContribution($0) : .none }
+        let contributions = versions.indices.map { refusals[$0] == nil ? DisplayContribution(versions[$0]) : .none }
         // The stored set of every document the batch names, and the highest counter the server has seen of every
-        // other replica its vectors name, are read in one go (ids that cannot be valid are not looked up).
-        let ids = Array(Set(request.versions.lazy.map { $0.documentId }.filter(DocumentID.isValid)))
-        let others = Set(request.versions.lazy.filter { $0.vector.counters.count <= Limits.vectorEntries }
-            .flatMap { $0.vector.counters.keys }.filter { $0 != request.replicaId && DocumentID.isValid($0) })
+        // other replica its vectors name, are read in one go (ids that cannot be valid are not looked up). Each
+        // acceptable version gets its document's place in that list, so that the transaction's bookkeeping is
+        // by position, not by id.
+        var slotOf: [String: Int] = [:]
+        slotOf.reserveCapacity(request.versions.count)
+        var ids: [String] = []
+        var slots: [Int] = []
+        slots.reserveCapacity(request.versions.count)
+        var others: Set<String> = []
+        for i in versions.indices {
+            guard refusals[i] == nil else { slots.append(-1); continue }
+            let id = versions[i].documentId
+            if let slot = slotOf[id] {
+                slots.append(slot)
+            } else {
+                slotOf[id] = ids.count
+                slots.append(ids.count)
+                ids.append(id)
+            }
+            for other in versions[i].vector.counters.keys where other != request.replicaId { others.insert(other) }
+        }
         return PreparedPush(request: request, canonical: canonical, contentHash: contentHash, refusals: refusals,
-                            contributions: contributions, documentIds: ids, otherReplicas: Array(others))
+                            contributions: contributions, documentIds: ids, slots: slots, otherReplicas: Array(others))
     }
 
     /// `prepare` and `run` in one, for callers that hold no lock.
@@ -153,6 +185,11 @@ public struct PushProcessor: Sendable {
     /// The part of a push that reads and writes stored state, in the caller's transaction: the replay check, the
     /// server's checks against stored documents and counters, the merge, and the writes.
     public func run(_ prepared: PreparedPush, in tx: some PushTransaction) throws -> PushReply {
+        // Versions are read in place throughout: a version is a large value, costly to copy.
+        try prepared.request.versions.withUnsafeBufferPointer { try run(prepared, versions: $0, in: tx) }
+    }
+
+    private func run(_ prepared: PreparedPush, versions: UnsafeBufferPointer<Version>, in tx: some PushTransaction) throws -> PushReply {
         let request = prepared.request
         let contentHash = prepared.contentHash
         if let stored = try tx.storedBatch(replica: request.replicaId, batchId: request.batchId) {
@@ -161,25 +198,18 @@ public struct PushProcessor: Sendable {
             }
             return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
         }
-        var state = BatchState()
         // One read for the whole batch.
         let ids = prepared.documentIds
         let stored = try tx.documents(ids)
-        state.documents.reserveCapacity(ids.count)
-        state.original.reserveCapacity(ids.count)
-        state.brought.reserveCapacity(ids.count)
-        for id in ids {
-            state.documents[id] = .some(stored[id])
-            state.original[id] = .some(stored[id])
-        }
+        var state = BatchState(original: ids.map { stored[$0] })
         state.highest = try tx.highestCounters(of: prepared.otherReplicas)
         var results: [PushResult] = []
         results.reserveCapacity(request.versions.count)
-        for (index, version) in request.versions.enumerated() {
+        for index in versions.indices {
             if let refusal = prepared.refusals[index] {
                 results.append(refusal)
             } else {
-                results.append(try apply(version, index: index, pushedBy: request.replicaId, state: &state))
+                results.append(try apply(versions[index], index: index, slot: prepared.slots[index], pushedBy: request.replicaId, state: &state))
             }
         }
         let refused = results.lazy.filter { $0.outcome == .rejected }.count
@@ -188,22 +218,31 @@ public struct PushProcessor: Sendable {
         var deltas: [CounterKey: Int] = [:]
         var saves: [DocumentSave] = []
         saves.reserveCapacity(state.changedOrder.count)
-        for id in state.changedOrder {
-            guard let document = state.documents[id] ?? nil else { continue }
+        for slot in state.changedOrder {
+            guard let document = state.documents[slot] else { continue }
+            let id = ids[slot]
             sequence += 1
-            let previous = state.original[id] ?? nil
+            let previous = state.original[slot]
             if let previous, previous.district != document.district {
                 try tx.recordMove(id: id, type: document.type, from: previous.district, to: document.district, sequence: sequence)
                 sequence += 1
             }
-            let brought = state.brought[id] ?? [:]
+            let brought = state.brought[slot]
             // The display after is nearly always a version this batch brought, counted before the lock; the one
             // before was stored, and is counted here.
-            let after = document.versions.display
+            let broughtAfter: Int?
+            if brought.count == 1, document.versions.versions.count == 1 {
+                // The one version brought was applied and nothing of this batch superseded it: it is the set.
+                broughtAfter = brought[0]
+            } else {
+                let dot = document.versions.display?.dot
+                broughtAfter = brought.first { versions[$0].dot == dot }
+            }
             let change = DisplayChange(before: previous.map { DisplayContribution($0.versions.display) } ?? .none,
-                                       after: after.flatMap { brought[$0.dot] }.map { prepared.contributions[$0] } ?? DisplayContribution(after))
+                                       after: broughtAfter.map { prepared.contributions[$0] } ?? DisplayContribution(document.versions.display))
             saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence,
-                                      versionJSON: brought.mapValues { prepared.canonical[$0] }, displayChange: change))
+                                      versionJSON: brought.map { (dot: versions[$0].dot, json: prepared.canonical.json(at: $0)) },
+                                      displayChange: change))
             change.addIndicator(to: &deltas)
         }
         if !state.changedOrder.isEmpty {
@@ -219,17 +258,25 @@ public struct PushProcessor: Sendable {
         return PushReply(response: response, body: body, replayed: false)
     }
 
-    /// Documents and counters touched by this batch, held in memory and written once at the end.
+    /// Documents and counters touched by this batch, held in memory and written once at the end. Documents are
+    /// by their place in `PreparedPush.documentIds`.
     private struct BatchState {
-        var documents: [String: StoredDocument?] = [:]
+        var documents: [StoredDocument?]
         /// As stored before this batch.
-        var original: [String: StoredDocument?] = [:]
-        var changedOrder: [String] = []
-        var changed: Set<String> = []
+        let original: [StoredDocument?]
+        var changedOrder: [Int] = []
+        var changed: [Bool]
         var highest: [String: UInt64] = [:]
         var raisedCounters: [String: UInt64] = [:]
-        /// The versions this batch brought to each document: their index in the request, by dot.
-        var brought: [String: [Dot: Int]] = [:]
+        /// The versions this batch brought to each document: their index in the request.
+        var brought: [[Int]]
+
+        init(original: [StoredDocument?]) {
+            self.original = original
+            documents = original
+            changed = Array(repeating: false, count: original.count)
+            brought = Array(repeating: [], count: original.count)
+        }
     }
 
     private static func reject(_ version: Version, _ code: RejectionCode, _ message: String) -> PushResult {
@@ -259,11 +306,11 @@ public struct PushProcessor: Sendable {
 
     /// Applies a version that passed `statelessRefusal` to the batch's state: the checks against what is stored,
     /// then the merge.
-    private func apply(_ version: Version, index: Int, pushedBy replica: String, state: inout BatchState) throws -> PushResult {
+    private func apply(_ version: Version, index: Int, slot: Int, pushedBy replica: String, state: inout BatchState) throws -> PushResult {
         func reject(_ code: RejectionCode, _ message: String) -> PushResult { Self.reject(version, code, message) }
         let district = version.payload.district
         let id = version.documentId
-        let current = state.documents[id] ?? nil
+        let current = state.documents[slot]
         if let current {
             if !caller.districts.contains(current.district) {
                 return reject(.outOfScope, "document \(id) is in district '\(current.district)' (a district office may have moved it there), which this token does not cover; the change was not stored — ask the office of '\(current.district)'")
@@ -289,18 +336,27 @@ public struct PushProcessor: Sendable {
 
         // The merge rule itself — reused counters, type changes, new / known / conflict — is Shared's, the
         // laptop's too; what is the server's alone (scope, moves, counters it has seen) is checked above.
-        var versions = current?.versions ?? VersionSet()
         let outcome: PushOutcome
-        do {
-            outcome = try versions.apply(version)
-        } catch let refusal as any MergeRefusal {
-            return reject(refusal.code, refusal.errorDescription ?? "\(refusal)")
+        if let current {
+            var versions = current.versions
+            do {
+                outcome = try versions.apply(version)
+            } catch let refusal as any MergeRefusal {
+                return reject(refusal.code, refusal.errorDescription ?? "\(refusal)")
+            }
+            if outcome != .known { state.documents[slot] = StoredDocument(versions) }
+        } else {
+            // A new document (the bulk of any first push): the version alone is its set, nothing to merge.
+            outcome = .new
+            state.documents[slot] = StoredDocument(type: version.type, district: district, versions: VersionSet(only: version))
         }
         if outcome != .known {
-            state.documents[id] = .some(StoredDocument(versions))
-            state.brought[id, default: [:]][version.dot] = index
-            if state.changed.insert(id).inserted { state.changedOrder.append(id) }
-            state.raisedCounters[replica] = max(state.raisedCounters[replica] ?? 0, version.dot.counter)
+            state.brought[slot].append(index)
+            if !state.changed[slot] {
+                state.changed[slot] = true
+                state.changedOrder.append(slot)
+            }
+            if version.dot.counter > state.raisedCounters[replica] ?? 0 { state.raisedCounters[replica] = version.dot.counter }
         }
         return PushResult(documentId: id, dot: version.dot, outcome: outcome)
     }
@@ -310,16 +366,18 @@ public struct PushProcessor: Sendable {
 /// transaction then applies.
 public struct PreparedPush: Sendable {
     public let request: PushRequest
-    /// The canonical JSON of each version, in the request's order.
-    let canonical: [Data]
+    /// The canonical JSON of each version, in one buffer.
+    let canonical: CanonicalPushBytes
     /// SHA-256 of the batch's canonical JSON: a retry with other content is refused by it.
     let contentHash: Data
     /// For each version, its refusal when it fails a check that needs nothing stored (nil: it passes them).
     let refusals: [PushResult?]
     /// For each version, what it counts for as its document's display version (nothing for a refused one).
     let contributions: [DisplayContribution]
-    /// The valid document ids the batch names, each once.
+    /// The document ids of the batch's acceptable versions, each once.
     let documentIds: [String]
+    /// For each version, its document's place in `documentIds` (-1 for a version refused already).
+    let slots: [Int]
     /// Other replicas the versions' vectors name, whose highest counters the server has seen are read.
     let otherReplicas: [String]
 }
