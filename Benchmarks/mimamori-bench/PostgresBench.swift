@@ -32,6 +32,9 @@ enum PostgresBench {
                 let push = try await MimamoriBench.pushAll(documents, to: [url], tokens: tokens, laptopsAtOnce: 1)
                 report.add("PostgreSQL: push over loopback HTTP, batches of 1000, one laptop at a time",
                            String(format: "%.0f visits/s (%.3f of ceiling)", push, push / insert))
+                // What autovacuum does within a minute of a bulk push: without statistics PostgreSQL plans each page
+                // as a sort of every row above `since`, so the figure would depend on a race with autovacuum.
+                try await analyze(store.url)
                 let pull = try await pullIntoNewLaptop(from: url, token: office, directory: dir.appendingPathComponent("pg-laptop"),
                                                        pageSize: pageSize, expected: documents.count)
                 report.add("PostgreSQL: pull and apply into an (encrypted) laptop database (pages of \(pageSize))",
@@ -106,14 +109,24 @@ enum PostgresBench {
     /// The same rows (id + the version's JSON, encoded before the clock starts) into a plain table of a fresh
     /// database: 1000 per multi-row INSERT, each its own transaction; then, into another table, one COPY.
     static func ceiling(_ versions: [Version], at url: PostgresDatabaseURL) async throws -> (insert: Double, copy: Double) {
+        try await withConnection(url) { connection, logger in try await ceiling(versions, on: connection, logger: logger) }
+    }
+
+    /// Refreshes the planner's statistics of every table in `url`'s database.
+    static func analyze(_ url: PostgresDatabaseURL) async throws {
+        try await withConnection(url) { connection, logger in _ = try await connection.query("ANALYZE", logger: logger) }
+    }
+
+    /// One plain connection to `url` (no TLS: the bench's cluster is local) for the length of `body`.
+    static func withConnection<T>(_ url: PostgresDatabaseURL, _ body: (PostgresConnection, Logger) async throws -> T) async throws -> T {
         let logger = Logger(label: "mimamori-bench")
         let connection = try await PostgresConnection.connect(
             configuration: .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: .disable),
             id: 1, logger: logger)
         do {
-            let rates = try await ceiling(versions, on: connection, logger: logger)
+            let value = try await body(connection, logger)
             try await connection.close()
-            return rates
+            return value
         } catch {
             try? await connection.close()
             throw error

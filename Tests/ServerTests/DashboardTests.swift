@@ -510,7 +510,7 @@ struct DashboardCountingTests {
                 for table in ["district_counters", "conflicts", "replica_activity", "nichiji_holders", "minsei_activity", "minsei_days", "dashboard_sessions"] {
                     try await TestPostgres.execute("DROP TABLE \(table)", on: url)
                 }
-                try await TestPostgres.execute("DELETE FROM schema_version WHERE version = 2", on: url)
+                try await TestPostgres.execute("DELETE FROM schema_version WHERE version >= 2", on: url)
                 return try await PostgresSyncStore.connect(url)
             }
         }

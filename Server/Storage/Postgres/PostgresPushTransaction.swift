@@ -84,11 +84,16 @@ struct PostgresPushTransaction: PushTransaction {
         guard !ids.isEmpty else { return [:] }
         var heads: [String: (type: DocumentType, district: String)] = [:]
         var versions: [String: [Version]] = [:]
+        // One index probe per id, whatever the table's size: written as `document_id = ANY($1)`, PostgreSQL chose a
+        // scan of every document (its cost model takes the probes for disk reads), 29 ms per batch of 1000 at
+        // 100,000 documents, inside the lock. The subqueries' LIMIT and OFFSET keep the planner from turning the
+        // lookups back into joins it may hash.
         let rows = try run("""
-            SELECT d.document_id, d.type, d.district, v.version
-            FROM documents d LEFT JOIN versions v ON v.document_id = d.document_id
-            WHERE d.document_id = ANY($1)
-            """) { $0.append(ids) }
+            SELECT k.id, d.type, d.district, v.version
+            FROM unnest($1::text[]) AS k(id)
+            JOIN LATERAL (SELECT type, district FROM documents WHERE document_id = k.id LIMIT 1) d ON true
+            LEFT JOIN LATERAL (SELECT version FROM versions WHERE document_id = k.id OFFSET 0) v ON true
+            """) { $0.append(Array(Set(ids))) }
         for row in rows {
             let (id, type, district, version) = try row.decode((String, String, String, String?).self)
             if let type = DocumentType(rawValue: type) { heads[id] = (type, district) }
