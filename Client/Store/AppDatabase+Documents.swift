@@ -260,10 +260,15 @@ struct DocumentBatch {
             try AppDatabase.withdraw(db, documentId: id, to: district)
         }
         let columns = StoredVersion.allColumns.map(\.name).joined(separator: ", ")
+        let sealedJSON = try Sealing.seal(newVersions.map(\.json), .versionJSON, in: db)
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
             let rows = newVersions[chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)]
             var arguments = StatementArguments()
-            for row in rows { arguments += try row.sealed(db).arguments }
+            for (i, row) in zip(rows.indices, rows) {
+                var sealed = row
+                sealed.json = sealedJSON[i]
+                arguments += sealed.arguments
+            }
             try db.cachedStatement(sql: """
                 INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
                 """).execute(arguments: arguments)
