@@ -41,6 +41,9 @@ public struct VersionSet: Hashable, Sendable {
         self.versions = try VersionSet.maximal(Array(versions))
     }
 
+    /// The set of a document's first version: one version is its own maximal set.
+    public init(only version: Version) { versions = [version] }
+
     public var isEmpty: Bool { versions.isEmpty }
     public var isConflict: Bool { versions.count > 1 }
 
