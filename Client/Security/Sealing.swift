@@ -112,14 +112,3 @@ enum Sealing {
         try VersionJSON.decode(open(stored, .versionJSON, in: db))
     }
 }
-
-extension Sealing {
-    /// Projection rows of `width` values with the subject name at `index`, the name sealed.
-    static func sealNames(_ values: [DatabaseValue], width: Int, at index: Int, in db: Database) throws -> [DatabaseValue] {
-        var sealed = values
-        for i in stride(from: index, to: values.count, by: width) {
-            if let name = String.fromDatabaseValue(values[i]) { sealed[i] = try sealText(name, .subjectName, in: db).databaseValue }
-        }
-        return sealed
-    }
-}
