@@ -35,6 +35,8 @@ let package = Package(
             dependencies: [
                 "MimamoriShared",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, to bind a pulled group's rows without building `StatementArguments`.
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),

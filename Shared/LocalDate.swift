@@ -34,11 +34,30 @@ public struct LocalDate: Hashable, Comparable, Sendable, Codable, CustomStringCo
     }
 
     public var description: String {
-        "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))"
+        guard fitsDigits else { return "\(year.zeroPadded(4))-\(month.zeroPadded(2))-\(day.zeroPadded(2))" }
+        return digits(10)
     }
 
     /// `YYYY-MM`, the key of a month in reports.
-    public var monthKey: String { "\(year.zeroPadded(4))-\(month.zeroPadded(2))" }
+    public var monthKey: String {
+        guard fitsDigits else { return "\(year.zeroPadded(4))-\(month.zeroPadded(2))" }
+        return digits(7)
+    }
+
+    /// Every date `init?` accepts: four digits of year, two of month and of day.
+    private var fitsDigits: Bool { (0...9999).contains(year) && (0...99).contains(month) && (0...99).contains(day) }
+
+    /// The first `count` bytes of `YYYY-MM-DD`, written digit by digit into a small string (no allocation): a
+    /// date is written for every visit stored, listed and counted.
+    private func digits(_ count: Int) -> String {
+        String(unsafeUninitializedCapacity: count) { out in
+            func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 48 + value % 10) }
+            out[0] = digit(year / 1000); out[1] = digit(year / 100); out[2] = digit(year / 10); out[3] = digit(year)
+            out[4] = UInt8(ascii: "-"); out[5] = digit(month / 10); out[6] = digit(month)
+            if count == 10 { out[7] = UInt8(ascii: "-"); out[8] = digit(day / 10); out[9] = digit(day) }
+            return count
+        }
+    }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool {
         (a.year, a.month, a.day) < (b.year, b.month, b.day)

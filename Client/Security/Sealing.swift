@@ -24,9 +24,32 @@ enum Sealing {
     static let textPrefix = "sealed1:"
 
     static func seal(_ plain: Data, _ purpose: Purpose, key: SymmetricKey) throws -> Data {
-        let box = try ChaChaPoly.seal(plain, using: key, nonce: ChaChaPoly.Nonce(), authenticating: Data(purpose.rawValue.utf8))
-        return Data([formatByte]) + box.combined
+        try seal(plain, purpose, key: key, nonce: ChaChaPoly.Nonce())
     }
+
+    private static func seal(_ plain: Data, _ purpose: Purpose, key: SymmetricKey, nonce: ChaChaPoly.Nonce) throws -> Data {
+        let box = try ChaChaPoly.seal(plain, using: key, nonce: nonce, authenticating: Data(purpose.rawValue.utf8))
+        var sealed = Data(capacity: 1 + box.combined.count)
+        sealed.append(formatByte)
+        sealed.append(box.combined)
+        return sealed
+    }
+
+    /// Many values of one column sealed at once (a pulled page seals hundreds): their random nonces are drawn
+    /// from the system's generator with one call (`arc4random_buf`: one getrandom), not two calls per value.
+    static func seal(_ plains: [Data], _ purpose: Purpose, key: SymmetricKey) throws -> [Data] {
+        var nonces = [UInt8](repeating: 0, count: plains.count * nonceByteCount)
+        nonces.withUnsafeMutableBytes { buffer in
+            if let base = buffer.baseAddress { arc4random_buf(base, buffer.count) }
+        }
+        return try plains.enumerated().map { i, plain in
+            let start = i * nonceByteCount
+            return try seal(plain, purpose, key: key, nonce: ChaChaPoly.Nonce(data: nonces[start..<(start + nonceByteCount)]))
+        }
+    }
+
+    /// ChaChaPoly's nonce: 96 bits.
+    private static let nonceByteCount = 12
 
     /// Throws `CryptoKitError.authenticationFailure` for another key (or damaged bytes).
     static func open(_ sealed: Data, _ purpose: Purpose, key: SymmetricKey) throws -> Data {
@@ -42,11 +65,14 @@ enum Sealing {
 
     /// What to store: sealed when the database has a vault, as given before the first-run upgrade.
     static func seal(_ plain: Data, _ purpose: Purpose, in db: Database) throws -> Data {
-        switch Keyring.of(db)?.state ?? .clear {
-        case .clear: return plain
-        case .locked: throw ClientError.locked
-        case let .unlocked(key): return try seal(plain, purpose, key: key)
-        }
+        guard let key = try textKey(db) else { return plain }
+        return try seal(plain, purpose, key: key)
+    }
+
+    /// `seal(_:_:in:)` of many values (see `seal(_:_:key:)` of many).
+    static func seal(_ plains: [Data], _ purpose: Purpose, in db: Database) throws -> [Data] {
+        guard let key = try textKey(db) else { return plains }
+        return try seal(plains, purpose, key: key)
     }
 
     static func open(_ stored: Data, _ purpose: Purpose, in db: Database) throws -> Data {
@@ -84,25 +110,5 @@ enum Sealing {
     /// A version's canonical JSON, opened, decoded.
     static func version(_ stored: Data, in db: Database) throws -> Version {
         try VersionJSON.decode(open(stored, .versionJSON, in: db))
-    }
-}
-
-extension Sealing {
-    /// Projection rows of `width` values with the subject name at `index`, the name sealed.
-    static func sealNames(_ values: [DatabaseValue], width: Int, at index: Int, in db: Database) throws -> [DatabaseValue] {
-        var sealed = values
-        for i in stride(from: index, to: values.count, by: width) {
-            if let name = String.fromDatabaseValue(values[i]) { sealed[i] = try sealText(name, .subjectName, in: db).databaseValue }
-        }
-        return sealed
-    }
-}
-
-extension StoredVersion {
-    /// The row as stored: its JSON sealed with the key of `db`.
-    func sealed(_ db: Database) throws -> StoredVersion {
-        var row = self
-        row.json = try Sealing.seal(json, .versionJSON, in: db)
-        return row
     }
 }

@@ -116,6 +116,11 @@ struct DocumentBatch {
         self.receivedAt = receivedAt.milliseconds
         nextRowId = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM version") ?? 0) + 1
         let ids = Array(Set(documentIds))
+        // A pulled group is mostly new documents: room for each from the start, not grown (and rehashed) as it fills.
+        held.reserveCapacity(ids.count)
+        sets.reserveCapacity(ids.count)
+        projections.reserveCapacity(ids.count)
+        newVersions.reserveCapacity(ids.count)
         var current: [String: [Version]] = [:]
         for chunk in stride(from: 0, to: ids.count, by: 500) {
             let part = ids[chunk..<min(chunk + 500, ids.count)]
@@ -143,8 +148,14 @@ struct DocumentBatch {
     /// shared merge rule, and records the result.
     mutating func merge(documentId: String, incoming: [Version], json: [Data]) throws {
         let before = currentSet(documentId)
-        let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
-        let after = try before.merging(VersionSet(mine))
+        let after: VersionSet
+        if before.isEmpty, incoming.count == 1, incoming[0].documentId == documentId {
+            // A new document (the bulk of a first sync): its one version is its set, no merge machinery.
+            after = VersionSet(only: incoming[0])
+        } else {
+            let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
+            after = try before.merging(VersionSet(mine))
+        }
         record(documentId: documentId, before: before, after: after, seen: incoming, json: json)
     }
 
@@ -158,13 +169,17 @@ struct DocumentBatch {
             if h.current { leftCurrent.append(h.rowId) } else { becameCurrent.append(h.rowId) }
             dots[dot]!.current.toggle()
         }
-        for (v, json) in zip(seen, json) where v.documentId == id && dots[v.dot] == nil {
-            let isCurrent = isCurrent(v.dot)
-            dots[v.dot] = Held(rowId: nextRowId, current: isCurrent)
-            newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: v.dot.replica,
-                                             dotCounter: Int64(v.dot.counter), current: isCurrent,
-                                             json: json, receivedAt: receivedAt))
-            nextRowId += 1
+        // Read in place: a version is a large value, costly to copy.
+        seen.withUnsafeBufferPointer { seen in
+            for i in seen.indices where i < json.count && seen[i].documentId == id && dots[seen[i].dot] == nil {
+                let dot = seen[i].dot
+                let isCurrent = isCurrent(dot)
+                dots[dot] = Held(rowId: nextRowId, current: isCurrent)
+                newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: dot.replica,
+                                                 dotCounter: Int64(dot.counter), current: isCurrent,
+                                                 json: json[i], receivedAt: receivedAt))
+                nextRowId += 1
+            }
         }
         held[id] = dots
         sets[id] = after
@@ -197,10 +212,18 @@ struct DocumentBatch {
         withdrawn[id] = district
     }
 
+    /// What a projection row holds besides the payload's own fields.
+    private struct RowTail {
+        let deleted: Bool
+        let inConflict: Bool
+        let versionId: Int64
+    }
+
+    /// A projection row, bound to its statement when written (`StatementBinder`).
     private enum Projection {
-        case visit([DatabaseValue])
-        case subject([DatabaseValue])
-        case activity([DatabaseValue])
+        case visit(Visit, RowTail, planEvent: String?)
+        case subject(Subject, RowTail)
+        case activity(Activity, RowTail)
         case removed(DocumentType)
     }
 
@@ -216,29 +239,14 @@ struct DocumentBatch {
     /// The query projection of a document's display version: the columns lists and `due` filter on, and the
     /// row of the version itself. Derived here and nowhere else.
     private mutating func project(_ display: Version, rowId: Int64, inConflict: Bool) {
+        let tail = RowTail(deleted: display.deleted, inConflict: inConflict, versionId: rowId)
         switch display.payload {
         case let .visit(v):
-            let row: [DatabaseValue] = [
-                v.id.databaseValue, v.date.description.databaseValue, v.kind.rawValue.databaseValue,
-                v.method.rawValue.databaseValue, v.outcome.rawValue.databaseValue, v.subjectId.databaseValue,
-                v.district.databaseValue, v.visitorId.databaseValue, display.deleted.databaseValue,
-                inConflict.databaseValue, rowId.databaseValue, Self.planEventColumn(display),
-            ]
-            projections[v.id] = .visit(row)
+            projections[v.id] = .visit(v, tail, planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue)
         case let .subject(s):
-            let cadence: DatabaseValue = s.cadenceDays?.databaseValue ?? .null
-            let row: [DatabaseValue] = [
-                s.id.databaseValue, s.name.databaseValue, s.district.databaseValue, s.active.databaseValue, cadence,
-                display.deleted.databaseValue, inConflict.databaseValue, rowId.databaseValue,
-            ]
-            projections[s.id] = .subject(row)
+            projections[s.id] = .subject(s, tail)
         case let .activity(a):
-            let row: [DatabaseValue] = [
-                a.id.databaseValue, a.date.description.databaseValue, a.category.rawValue.databaseValue,
-                a.district.databaseValue, a.visitorId.databaseValue, display.deleted.databaseValue,
-                inConflict.databaseValue, rowId.databaseValue,
-            ]
-            projections[a.id] = .activity(row)
+            projections[a.id] = .activity(a, tail)
         case let .erased(e):
             projections[e.id] = .removed(e.type)
         }
@@ -260,24 +268,30 @@ struct DocumentBatch {
             try AppDatabase.withdraw(db, documentId: id, to: district)
         }
         let columns = StoredVersion.allColumns.map(\.name).joined(separator: ", ")
+        let sealedJSON = try Sealing.seal(newVersions.map(\.json), .versionJSON, in: db)
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
-            let rows = newVersions[chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)]
-            var arguments = StatementArguments()
-            for row in rows { arguments += try row.sealed(db).arguments }
-            try db.cachedStatement(sql: """
+            let rows = chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)
+            var binder = StatementBinder(try db.cachedStatement(sql: """
                 INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
-                """).execute(arguments: arguments)
+                """))
+            // In `StoredVersion.allColumns` order, the JSON as sealed.
+            for i in rows {
+                let row = newVersions[i]
+                binder.int(row.id); binder.text(row.documentId); binder.text(row.dotReplica); binder.int(row.dotCounter)
+                binder.bool(row.current); binder.blob(sealedJSON[i]); binder.int(row.receivedAt)
+            }
+            try binder.execute("the pulled versions")
         }
         for (ids, flag) in [(leftCurrent, false), (becameCurrent, true)] where !ids.isEmpty {
             try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
         }
-        var visitRows: [DatabaseValue] = [], subjectRows: [DatabaseValue] = [], activityRows: [DatabaseValue] = []
+        var visitRows: [Projection] = [], subjectRows: [Projection] = [], activityRows: [Projection] = []
         var removed: [DocumentType: [String]] = [:]
         for (id, projection) in projections {
             switch projection {
-            case let .visit(row): visitRows += row
-            case let .subject(row): subjectRows += row
-            case let .activity(row): activityRows += row
+            case .visit: visitRows.append(projection)
+            case .subject: subjectRows.append(projection)
+            case .activity: activityRows.append(projection)
             case let .removed(type): removed[type, default: []].append(id)
             }
         }
@@ -285,10 +299,9 @@ struct DocumentBatch {
             try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(ids.count)))",
                            arguments: StatementArguments(ids))
         }
-        try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, values: visitRows)
-        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8,
-                            values: Sealing.sealNames(subjectRows, width: 8, at: 1, in: db))
-        try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, values: activityRows)
+        try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, rows: visitRows)
+        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, rows: subjectRows)
+        try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, rows: activityRows)
         try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
         try CounterRecord.add(counterDeltas, in: db)
         try ActivityCounterKey.add(activityDeltas.filter { $0.value != 0 }, in: db)
@@ -296,14 +309,37 @@ struct DocumentBatch {
 
     static let rowsPerStatement = 250
 
-    /// `INSERT OR REPLACE` of rows of `width` values each, `rowsPerStatement` rows a statement.
+    /// `INSERT OR REPLACE` of projection rows of `width` values each, `rowsPerStatement` rows a statement.
     private static func insertRows(_ db: Database, table: String, columns: String, width: Int,
-                                   values: [DatabaseValue]) throws {
-        let count = values.count / width
-        for chunk in stride(from: 0, to: count, by: rowsPerStatement) {
-            let rows = min(rowsPerStatement, count - chunk)
-            try db.cachedStatement(sql: "INSERT OR REPLACE INTO \(table) (\(columns)) VALUES \(valuesList(rows: rows, columns: width))")
-                .execute(arguments: StatementArguments(values[(chunk * width)..<((chunk + rows) * width)]))
+                                   rows: [Projection]) throws {
+        for chunk in stride(from: 0, to: rows.count, by: rowsPerStatement) {
+            let part = rows[chunk..<min(chunk + rowsPerStatement, rows.count)]
+            var binder = StatementBinder(try db.cachedStatement(
+                sql: "INSERT OR REPLACE INTO \(table) (\(columns)) VALUES \(valuesList(rows: part.count, columns: width))"))
+            for row in part { try bind(row, to: &binder, in: db) }
+            try binder.execute("the rows of \(table)")
         }
+    }
+
+    /// One projection row's values, in the order of its table's `…ProjectionColumns`; a subject's name sealed.
+    private static func bind(_ row: Projection, to b: inout StatementBinder, in db: Database) throws {
+        switch row {
+        case let .visit(v, tail, planEvent):
+            b.text(v.id); b.text(v.date.description); b.text(v.kind.rawValue); b.text(v.method.rawValue)
+            b.text(v.outcome.rawValue); b.text(v.subjectId); b.text(v.district); b.text(v.visitorId)
+            bind(tail, to: &b); b.text(planEvent)
+        case let .subject(s, tail):
+            b.text(s.id); b.text(try Sealing.sealText(s.name, .subjectName, in: db)); b.text(s.district); b.bool(s.active)
+            b.int(s.cadenceDays); bind(tail, to: &b)
+        case let .activity(a, tail):
+            b.text(a.id); b.text(a.date.description); b.text(a.category.rawValue); b.text(a.district); b.text(a.visitorId)
+            bind(tail, to: &b)
+        case .removed:
+            break
+        }
+    }
+
+    private static func bind(_ tail: RowTail, to b: inout StatementBinder) {
+        b.bool(tail.deleted); b.bool(tail.inConflict); b.int(tail.versionId)
     }
 }

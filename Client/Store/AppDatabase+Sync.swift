@@ -159,25 +159,35 @@ extension AppDatabase {
     /// are read with one query, and each version is written once, as the JSON it arrived as.
     @discardableResult
     public func applyPulledPage(_ received: ReceivedChanges, now: Timestamp = .now()) throws -> PulledPageResult {
-        let page = received.page
+        try applyPulledPages([received], now: now)
+    }
+
+    /// Applies consecutive pulled pages, in order, in ONE transaction (as `applyPulledPage` does one), the cursor
+    /// ending at the last page's: what `SyncEngine` does with the pages it has, so that the random pages of the
+    /// projection's indexes a pulled visit touches are written once for several pages.
+    @discardableResult
+    public func applyPulledPages(_ pages: [ReceivedChanges], now: Timestamp = .now()) throws -> PulledPageResult {
+        guard let last = pages.last?.page else { return PulledPageResult(documents: 0, newConflicts: 0) }
         return try write { db in
             let replica = try AppDatabase.requireReplica(db)
             var highestOwn = UInt64(replica.counter)
-            var batch = try DocumentBatch(db, documentIds: page.changes.map(\.documentId), receivedAt: now)
-            for (change, json) in zip(page.changes, received.versionJSON) {
-                if let district = change.movedTo {
-                    batch.withdraw(documentId: change.documentId, type: change.type, to: district)
-                    continue
+            var batch = try DocumentBatch(db, documentIds: pages.flatMap { $0.page.changes.map(\.documentId) }, receivedAt: now)
+            for received in pages {
+                for (change, json) in zip(received.page.changes, received.versionJSON) {
+                    if let district = change.movedTo {
+                        batch.withdraw(documentId: change.documentId, type: change.type, to: district)
+                        continue
+                    }
+                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json)
+                    for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
                 }
-                try batch.merge(documentId: change.documentId, incoming: change.versions, json: json)
-                for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
             }
             try batch.write(db)
             // A counter of ours seen from outside (e.g. this database was restored from a backup) must never be
             // used again.
             try db.execute(sql: "UPDATE replica SET pull_cursor = ?, server_epoch = ?, counter = ? WHERE id = 1",
-                           arguments: [page.nextSince, page.epoch, Int64(highestOwn)])
-            return PulledPageResult(documents: page.changes.count, newConflicts: batch.newConflicts)
+                           arguments: [last.nextSince, last.epoch, Int64(highestOwn)])
+            return PulledPageResult(documents: pages.reduce(0) { $0 + $1.page.changes.count }, newConflicts: batch.newConflicts)
         }
     }
 

@@ -77,6 +77,13 @@ public struct AppDatabase: Sendable {
             keyring.attach(db)
             // Deleted content is zeroed, not left in free pages (the upgrade's clear text, a replaced version).
             try db.execute(sql: "PRAGMA secure_delete = ON")
+            // A group of pulled pages dirties some thousands of pages in one transaction (`SyncEngine.pull`):
+            // SQLite's default cache (2 MB) would spill them to the WAL midway and read index pages back again.
+            // At most 32 MB, filled only as pages are used; readers keep the default.
+            if !db.configuration.readonly { try db.execute(sql: "PRAGMA cache_size = -32768") }
+            // Each multi-row statement of such a transaction keeps the earlier content of the pages it changes
+            // (to undo just itself): in memory, not written to a temporary file page by page.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         config.foreignKeysEnabled = true
         // A second mimamori process (a sync running while a visit is logged) waits briefly instead of failing.

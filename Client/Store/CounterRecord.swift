@@ -79,9 +79,20 @@ struct ActivityCounterKey: Hashable {
     }
 
     /// Adds the change from `before` to `after` into a page's running `totals` (entries may reach zero).
+    /// Straight into `totals`, with no dictionary per document.
     static func addDeltas(before: Version?, after: Version?, to totals: inout [ActivityCounterKey: Int]) {
-        for (k, n) in contribution(of: before) { totals[k, default: 0] -= n }
-        for (k, n) in contribution(of: after) { totals[k, default: 0] += n }
+        add(before, times: -1, to: &totals)
+        add(after, times: 1, to: &totals)
+    }
+
+    /// `contribution(of: display)`, each count multiplied by `sign`, added into `totals`.
+    private static func add(_ display: Version?, times sign: Int, to totals: inout [ActivityCounterKey: Int]) {
+        guard let c = MonthlyActivityReport.contribution(of: display) else { return }
+        let month = c.month
+        totals[ActivityCounterKey(month: month, visitorId: c.visitorId, metric: dayPrefix + c.date.description), default: 0] += sign
+        for (metric, n) in c.metrics {
+            totals[ActivityCounterKey(month: month, visitorId: c.visitorId, metric: metric), default: 0] += sign * n
+        }
     }
 
     /// Adds deltas with one upsert each, then drops the counters that reached zero (so a day with no visit left
@@ -92,7 +103,11 @@ struct ActivityCounterKey: Hashable {
             INSERT INTO activity_counters (month, visitor_id, metric, count) VALUES (?, ?, ?, ?)
             ON CONFLICT (month, visitor_id, metric) DO UPDATE SET count = count + excluded.count
             """)
-        for (k, n) in deltas { try upsert.execute(arguments: [k.month, k.visitorId, k.metric, n]) }
+        for (k, n) in deltas {
+            var binder = StatementBinder(upsert)
+            binder.text(k.month); binder.text(k.visitorId); binder.text(k.metric); binder.int(Int64(n))
+            try binder.execute("an activity counter")
+        }
         if deltas.values.contains(where: { $0 < 0 }) {
             try db.execute(sql: "DELETE FROM activity_counters WHERE count = 0")
         }

@@ -142,6 +142,62 @@ extension CanonicalStoreTests {
     }
 }
 
+extension CanonicalStoreTests {
+    /// Three pages from another replica: new visits (`first`), then an edit of one of them, then a version
+    /// concurrent with a local edit of `db` (a conflict).
+    func threePages(for db: AppDatabase, first: [Version]) throws -> [ChangesResponse] {
+        var edited = first[0].payload.visit!
+        edited.note = "edited remotely"
+        let edit = remote(edited, replica: "R-OTHER", counter: 4, vector: first[0].vector.setting("R-OTHER", to: 4))
+        let mine = try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, note: "mine"), today: today)
+        let held = try db.visitDetail(id: mine.id).display
+        try db.editVisit(id: mine.id, VisitFields(note: "edited here"), today: today)
+        var theirs = mine
+        theirs.note = "edited there"
+        let concurrent = remote(theirs, replica: "R-OTHER", counter: 5, vector: held.vector.setting("R-OTHER", to: 5))
+        func page(_ n: Int64, _ versions: [Version], more: Bool) -> ChangesResponse {
+            ChangesResponse(epoch: "e", changes: versions.enumerated().map { i, v in
+                DocumentChange(sequence: n * 10 + Int64(i), documentId: v.documentId, type: .visit, versions: [v])
+            }, nextSince: n * 10 + 9, hasMore: more)
+        }
+        return [page(1, first, more: true), page(2, [edit], more: true), page(3, [concurrent], more: false)]
+    }
+
+    @Test("pages applied together in one transaction end exactly as applied one by one: documents, history, conflicts, counters, cursor")
+    func pagesTogetherAsOneByOne() throws {
+        let first = (1...3).map { remote(replica: "R-OTHER", counter: UInt64($0)) }
+        let oneByOne = try makeDatabase(), together = try makeDatabase()
+        for page in try threePages(for: oneByOne, first: first) { try oneByOne.applyPulledPage(page) }
+        let result = try together.applyPulledPages(try threePages(for: together, first: first).map(ReceivedChanges.init))
+        #expect(result.documents == 5)
+        #expect(result.newConflicts == 1)
+        for db in [oneByOne, together] {
+            #expect(try db.pullCursor() == 39)
+            #expect(try db.conflicts().count == 1)
+            #expect(try db.visits().count == 4)
+            #expect(try db.visitDetail(id: first[0].documentId).display.payload.visit?.note == "edited remotely")
+            #expect(try db.visitDetail(id: first[0].documentId).history.count == 2)
+            #expect(try db.counters() == db.recount())
+        }
+        for v in first { #expect(try oneByOne.document(id: v.documentId) == together.document(id: v.documentId)) }
+        #expect(try oneByOne.counters() == together.counters())
+    }
+
+    @Test("versions sealed together each get a nonce of their own, and each opens to its canonical JSON")
+    func sealedTogetherDistinctNonces() throws {
+        let db = try makeDatabase()
+        let versions = (1...50).map { remote(replica: "R-OTHER", counter: UInt64($0)) }
+        try db.applyPulledPage(ChangesResponse(epoch: "e", changes: versions.enumerated().map { i, v in
+            DocumentChange(sequence: Int64(i + 1), documentId: v.documentId, type: .visit, versions: [v])
+        }, nextSince: 50, hasMore: false))
+        let stored = try db.writer.read { d in try Data.fetchAll(d, sql: "SELECT json FROM version WHERE dot_replica = 'R-OTHER'") }
+        #expect(stored.count == 50)
+        #expect(stored.allSatisfy(Sealing.isSealed))
+        #expect(Set(stored.map { $0.dropFirst().prefix(12) }).count == 50, "a nonce used twice under one key")
+        for v in versions { #expect(try storedJSON(db, v.documentId) == [VersionJSON.encode(v)]) }
+    }
+}
+
 /// What a laptop database shows through the public API; the migration must leave all of it as it was.
 /// (The same struct made `Fixtures/v1-laptop.json` on the v1 release; see `Fixtures/README.md`.)
 struct V1Observed: Codable, Hashable {

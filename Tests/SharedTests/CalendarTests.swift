@@ -51,6 +51,15 @@ struct CalendarTests {
         #expect(LocalDate(dayNumber: LocalDate("1999-12-31")!.dayNumber + 1).description == "2000-01-01")
     }
 
+    @Test("a date is written YYYY-MM-DD and its month YYYY-MM, zero-padded, and read back the same",
+          arguments: ["0001-01-01", "0999-09-09", "2025-04-07", "2024-12-31", "9999-12-31"])
+    func datesAreWrittenZeroPadded(text: String) throws {
+        let date = try #require(LocalDate(text))
+        #expect(date.description == text)
+        #expect(date.monthKey == String(text.prefix(7)))
+        #expect(LocalDate(date.description) == date)
+    }
+
     @Test func todayIsReckonedInJapanTime() {
         // 2025-03-31 15:30 UTC is already 1 April 00:30 in Japan: a new 年度.
         let instant = Timestamp(milliseconds: 1_743_435_000_000).date

@@ -1,0 +1,74 @@
+import Foundation
+import GRDB
+import GRDBSQLite
+
+/// Binds a multi-row statement's values straight to SQLite, in order, with no `StatementArguments` (an array of
+/// existentials per row) built: what `DocumentBatch.write` does for the thousands of rows of a pulled group.
+/// The first failing bind is kept and thrown by `execute`.
+struct StatementBinder {
+    private let statement: Statement
+    private let sqlite: OpaquePointer
+    private var index: Int32 = 1
+    private var failure: Int32 = SQLITE_OK
+
+    /// Resets `statement` and clears its bindings; GRDB then holds no arguments of its own for it.
+    init(_ statement: Statement) {
+        statement.setUncheckedArguments(StatementArguments())
+        self.statement = statement
+        sqlite = statement.sqliteStatement
+    }
+
+    /// SQLite copies the bytes before the call returns.
+    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    private mutating func next(_ code: Int32) {
+        if failure == SQLITE_OK, code != SQLITE_OK { failure = code }
+        index += 1
+    }
+
+    mutating func text(_ value: String) {
+        var value = value
+        let (s, i) = (sqlite, index)
+        next(value.withUTF8 { bytes in
+            // An empty buffer may have no address, and a null pointer would bind NULL: bind "" instead.
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(s, i, "", 0, Self.transient) }
+            guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
+            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
+                sqlite3_bind_text(s, i, $0, length, Self.transient)
+            }
+        })
+    }
+
+    mutating func text(_ value: String?) {
+        if let value { text(value) } else { null() }
+    }
+
+    /// Bytes as a blob (as GRDB binds `Data`).
+    mutating func blob(_ value: Data) {
+        let (s, i) = (sqlite, index)
+        next(value.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_zeroblob(s, i, 0) }
+            guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
+            return sqlite3_bind_blob(s, i, base, length, Self.transient)
+        })
+    }
+
+    mutating func int(_ value: Int64) { next(sqlite3_bind_int64(sqlite, index, value)) }
+
+    mutating func int(_ value: Int?) {
+        if let value { int(Int64(value)) } else { null() }
+    }
+
+    /// 1 or 0, as GRDB stores a `Bool`.
+    mutating func bool(_ value: Bool) { int(value ? 1 : 0) }
+
+    mutating func null() { next(sqlite3_bind_null(sqlite, index)) }
+
+    /// Runs the statement with the values bound, or throws the first bind that failed.
+    func execute(_ what: String) throws {
+        if failure != SQLITE_OK {
+            throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "binding the values of \(what)", sql: statement.sql)
+        }
+        try statement.execute()
+    }
+}
