@@ -30,13 +30,19 @@ let package = Package(
         // Records, code lists, validation, calendar, indicator, version vectors, merge, wire types.
         // Foundation only, so that client and server share one definition of everything they exchange.
         .target(name: "MimamoriShared", path: "Shared"),
+        // Binding rows straight to SQLite's C API (no `StatementArguments` per row), for the laptop's pulled groups
+        // and the server's pushes alike.
+        .target(
+            name: "MimamoriSQLite",
+            dependencies: [.product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift")],
+            path: "Sources/MimamoriSQLite"
+        ),
         .target(
             name: "MimamoriClient",
             dependencies: [
                 "MimamoriShared",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C API, to bind a pulled group's rows without building `StatementArguments`.
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "MimamoriSQLite",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
@@ -52,8 +58,7 @@ let package = Package(
             dependencies: [
                 "MimamoriShared",
                 .product(name: "GRDB", package: "GRDB.swift"),
-                // SQLite's C API, to bind a push's rows without building `StatementArguments`.
-                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                "MimamoriSQLite",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),

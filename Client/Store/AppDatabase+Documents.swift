@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MimamoriSQLite
 import MimamoriShared
 
 /// The one place that keeps versions, projections and counters in step, for local writes and pulled pages

@@ -1,4 +1,5 @@
 import GRDB
+import MimamoriSQLite
 import MimamoriShared
 
 /// One local indicator counter (見守り訪問活動件数 by 年度, dimension, key and kind), maintained with the shared

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import GRDBSQLite
+import MimamoriSQLite
 import MimamoriShared
 
 /// The embedded default store: SQLite through GRDB, a WAL `DatabasePool` on disk (an in-memory
@@ -233,21 +233,15 @@ struct SQLitePushTransaction: PushTransaction {
     }
 
     /// `forEachChunk` for the hot statements of a push: each row's values are bound straight to the statement
-    /// (`SQLiteBinder`), with no `StatementArguments` built and no copy of a version's JSON into a `String`.
+    /// (`StatementBinder`), with no `StatementArguments` built and no copy of a version's JSON into a `String`.
     func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
-                               bind: (inout SQLiteBinder, Element) -> Void) throws {
+                               bind: (inout StatementBinder, Element) -> Void) throws {
         var start = rows.startIndex
         while start < rows.endIndex {
             let end = min(start + rowsPerStatement, rows.endIndex)
-            let statement = try db.cachedStatement(sql: sql(end - start))
-            // Resets the statement and clears its bindings; GRDB then holds no arguments of its own for it.
-            statement.setUncheckedArguments(StatementArguments())
-            var binder = SQLiteBinder(statement: statement.sqliteStatement)
+            var binder = StatementBinder(try db.cachedStatement(sql: sql(end - start)))
             for row in rows[start..<end] { bind(&binder, row) }
-            if binder.failure != SQLITE_OK {
-                throw DatabaseError(resultCode: ResultCode(rawValue: binder.failure), message: "binding the values of a push's rows", sql: statement.sql)
-            }
-            try statement.execute()
+            try binder.execute("a push's rows")
             start = end
         }
     }
@@ -350,48 +344,5 @@ struct SQLitePushTransaction: PushTransaction {
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {
         try db.cachedStatement(sql: "INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES (?, ?, ?, ?)")
             .execute(arguments: [replica, batchId, body, contentHash])
-    }
-}
-
-/// Binds values to a prepared statement's parameters in order, straight from Swift values (SQLite copies each).
-/// The first failure is kept, and the caller throws it before executing.
-struct SQLiteBinder {
-    let statement: OpaquePointer
-    private var index: Int32 = 1
-    private(set) var failure: Int32 = SQLITE_OK
-
-    init(statement: OpaquePointer) { self.statement = statement }
-
-    /// SQLite copies the bytes before the call returns.
-    private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
-
-    private mutating func next(_ code: Int32) {
-        if failure == SQLITE_OK, code != SQLITE_OK { failure = code }
-        index += 1
-    }
-
-    mutating func text(_ value: String) {
-        var value = value
-        let i = index
-        next(value.withUTF8 { Self.bindText(statement, i, UnsafeRawBufferPointer($0)) })
-    }
-
-    /// Text given as its UTF-8 bytes (a version's canonical JSON).
-    mutating func text(utf8 bytes: Data) {
-        let i = index
-        next(bytes.withUnsafeBytes { Self.bindText(statement, i, $0) })
-    }
-
-    mutating func int(_ value: Int64) {
-        next(sqlite3_bind_int64(statement, index, value))
-    }
-
-    /// An empty buffer may have no address, and a null pointer would bind NULL: bind "" instead.
-    private static func bindText(_ statement: OpaquePointer, _ index: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
-        guard let base = bytes.baseAddress, bytes.count > 0 else {
-            return sqlite3_bind_text(statement, index, "", 0, transient)
-        }
-        guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
-        return sqlite3_bind_text(statement, index, base.assumingMemoryBound(to: CChar.self), length, transient)
     }
 }

@@ -3,16 +3,17 @@ import GRDB
 import GRDBSQLite
 
 /// Binds a multi-row statement's values straight to SQLite, in order, with no `StatementArguments` (an array of
-/// existentials per row) built: what `DocumentBatch.write` does for the thousands of rows of a pulled group.
-/// The first failing bind is kept and thrown by `execute`.
-struct StatementBinder {
+/// existentials per row) built: what the laptop's `DocumentBatch.write` does for the thousands of rows of a pulled
+/// group, and the server's push for a batch's documents and versions. The first failing bind is kept and thrown by
+/// `execute`.
+package struct StatementBinder {
     private let statement: Statement
     private let sqlite: OpaquePointer
     private var index: Int32 = 1
     private var failure: Int32 = SQLITE_OK
 
     /// Resets `statement` and clears its bindings; GRDB then holds no arguments of its own for it.
-    init(_ statement: Statement) {
+    package init(_ statement: Statement) {
         statement.setUncheckedArguments(StatementArguments())
         self.statement = statement
         sqlite = statement.sqliteStatement
@@ -26,7 +27,7 @@ struct StatementBinder {
         index += 1
     }
 
-    mutating func text(_ value: String) {
+    package mutating func text(_ value: String) {
         var value = value
         let (s, i) = (sqlite, index)
         next(value.withUTF8 { bytes in
@@ -39,12 +40,22 @@ struct StatementBinder {
         })
     }
 
-    mutating func text(_ value: String?) {
+    package mutating func text(_ value: String?) {
         if let value { text(value) } else { null() }
     }
 
+    /// Text given as its UTF-8 bytes (a version's canonical JSON), without a copy into a `String`.
+    package mutating func text(utf8 value: Data) {
+        let (s, i) = (sqlite, index)
+        next(value.withUnsafeBytes { bytes in
+            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(s, i, "", 0, Self.transient) }
+            guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
+            return sqlite3_bind_text(s, i, base.assumingMemoryBound(to: CChar.self), length, Self.transient)
+        })
+    }
+
     /// Bytes as a blob (as GRDB binds `Data`).
-    mutating func blob(_ value: Data) {
+    package mutating func blob(_ value: Data) {
         let (s, i) = (sqlite, index)
         next(value.withUnsafeBytes { bytes in
             guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_zeroblob(s, i, 0) }
@@ -53,19 +64,19 @@ struct StatementBinder {
         })
     }
 
-    mutating func int(_ value: Int64) { next(sqlite3_bind_int64(sqlite, index, value)) }
+    package mutating func int(_ value: Int64) { next(sqlite3_bind_int64(sqlite, index, value)) }
 
-    mutating func int(_ value: Int?) {
+    package mutating func int(_ value: Int?) {
         if let value { int(Int64(value)) } else { null() }
     }
 
     /// 1 or 0, as GRDB stores a `Bool`.
-    mutating func bool(_ value: Bool) { int(value ? 1 : 0) }
+    package mutating func bool(_ value: Bool) { int(value ? 1 : 0) }
 
-    mutating func null() { next(sqlite3_bind_null(sqlite, index)) }
+    package mutating func null() { next(sqlite3_bind_null(sqlite, index)) }
 
     /// Runs the statement with the values bound, or throws the first bind that failed.
-    func execute(_ what: String) throws {
+    package func execute(_ what: String) throws {
         if failure != SQLITE_OK {
             throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "binding the values of \(what)", sql: statement.sql)
         }
