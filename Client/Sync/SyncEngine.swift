@@ -171,7 +171,7 @@ public struct SyncEngine: Sendable {
     /// Fetches pages from `since` until they hold `groupDocuments` documents, the server has no more, or a page
     /// comes from another epoch. A failure after the first page is returned with the pages before it.
     static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int) async throws -> PageGroup {
-        var group = PageGroup(pages: [try await transport.receivedChanges(since: since, limit: limit)])
+        var group = PageGroup(pages: [try await page(transport, since: since, limit: limit)])
         var documents = group.pages[0].page.changes.count
         let epoch = group.pages[0].page.epoch
         // A server that sends empty pages saying "more" cannot hold a group open for ever.
@@ -179,7 +179,7 @@ public struct SyncEngine: Sendable {
         while let last = group.pages.last?.page, last.hasMore, last.epoch == epoch, documents < groupDocuments,
               group.pages.count < maxPages {
             do {
-                let next = try await transport.receivedChanges(since: last.nextSince, limit: limit)
+                let next = try await page(transport, since: last.nextSince, limit: limit)
                 group.pages.append(next)
                 documents += next.page.changes.count
             } catch {
@@ -188,6 +188,16 @@ public struct SyncEngine: Sendable {
             }
         }
         return group
+    }
+
+    /// One page, refused when it says there is more but does not move past `since`: a server that did so (broken,
+    /// or not Mimamori's) would keep the laptop pulling the same page for ever.
+    static func page(_ transport: any SyncTransport, since: Int64, limit: Int) async throws -> ReceivedChanges {
+        let received = try await transport.receivedChanges(since: since, limit: limit)
+        if received.page.hasMore, received.page.nextSince <= since {
+            throw ClientError.badServerReply("the page of changes after \(since) says there are more but its nextSince (\(received.page.nextSince)) does not move past \(since)")
+        }
+        return received
     }
 
     /// Applies pages on a thread of their own. Swift concurrency runs everything else on one thread per core; a

@@ -202,4 +202,40 @@ struct SyncEngineTests {
         #expect(try reader.visits().count == 9)
         #expect(try reader.counters() == writer.counters())
     }
+
+    @Test("a server whose pages say there are more without moving past the cursor is refused, not pulled from for ever")
+    func stalledPages() async throws {
+        let server = FakeServer()
+        let db = try makeDatabase()
+        let transport = StallingTransport(server: server)
+        do {
+            _ = try await SyncEngine(database: db, transport: transport, pageSize: 500).sync()
+            Issue.record("the sync ended as if the server were sound")
+        } catch let ClientError.badServerReply(reason) {
+            #expect(reason.contains("nextSince"))
+        }
+        #expect(await transport.pagesAsked.value == 1, "the first such page stops the pull")
+        #expect(try db.pullCursor() == 0)
+        #expect(try db.pendingCount() == 0, "the push before the pull still went through")
+    }
+}
+
+/// A server double whose every page is empty, says there are more, and gives back the cursor it was asked with.
+struct StallingTransport: SyncTransport {
+    let server: FakeServer
+    let pagesAsked = Tally()
+    func health() async throws -> HealthResponse { await server.health() }
+    func push(_ request: PushRequest) async throws -> PushResponse { try await server.push(request) }
+    func changes(since: Int64, limit: Int) async throws -> ChangesResponse {
+        await pagesAsked.add()
+        return ChangesResponse(epoch: await server.health().epoch, changes: [], nextSince: since, hasMore: true)
+    }
+    func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {
+        TotalsReport.make(fiscalYear: FiscalYear(fiscalYear), asOf: today, counters: await server.counters(), language: language)
+    }
+}
+
+actor Tally {
+    private(set) var value = 0
+    func add() { value += 1 }
 }
