@@ -267,9 +267,9 @@ struct MimamoriBench {
         return Double(documents.count) / (ContinuousClock.now - start).seconds
     }
 
-    /// Sends one replica's `count` batches the way `SyncEngine.push` does: two in flight (two connections), each
+    /// Sends one replica's `count` batches the way `SyncEngine.push` does: `SyncEngine.batchesInFlight` in flight, each
     /// batch's versions' canonical JSON spliced into the body (the laptop splices what its outbox stores; here each
-    /// is encoded once, in the batch's own task, while the batch before is in flight), replies checked in order.
+    /// is encoded once, in the batch's own task, while the batches before are in flight), replies checked in order.
     /// `made` is called with each batch's JSON size, `replied` after each reply.
     static func pushBatches(_ count: Int, replica: String, transport: HTTPTransport, made: @escaping @Sendable (Int) -> Void = { _ in },
                             replied: () -> Void = {}, versions: @escaping @Sendable (Int) -> [Version]) async throws {
@@ -284,7 +284,7 @@ struct MimamoriBench {
                 made(json.reduce(0) { $0 + $1.count })
                 return try await transport.push(PushBatch(batchId: UUID().uuidString, replicaId: replica, versionJSON: json))
             })
-            if inFlight.count == 2 { try check(await inFlight.removeFirst().value); replied() }
+            if inFlight.count == SyncEngine.batchesInFlight { try check(await inFlight.removeFirst().value); replied() }
         }
         while !inFlight.isEmpty { try check(await inFlight.removeFirst().value); replied() }
     }

@@ -108,7 +108,7 @@ enum ServerProcess {
     }
 
     /// Subjects, then `visits` visits, pushed by each workload replica in turn in batches of 1000 (as `mimamori
-    /// sync` does: two in flight, each made while the one before is sent); then everything pulled by an office
+    /// sync` does: `SyncEngine.batchesInFlight` in flight, each made while the ones before are sent); then everything pulled by an office
     /// laptop through `SyncEngine`.
     static func measure(visits: Int, dir: URL, pageSize: Int, ceiling: Double, report: inout Report) async throws {
         let serverDir = dir.appendingPathComponent("server-process")

@@ -106,11 +106,13 @@ struct SyncEngineTests {
         #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: today).indicators[0].count == API.maxBatchSize + 10)
     }
 
-    @Test("with two batches in flight, a lost reply leaves both to be resent under the same ids, and nothing is doubled")
-    func lostReplyWithTwoBatchesInFlight() async throws {
+    @Test("with several batches in flight, a lost reply leaves them to be resent under the same ids, and nothing is doubled")
+    func lostReplyWithBatchesInFlight() async throws {
         let server = FakeServer()
         let db = try makeDatabase()
-        try await logVisitsDirectly(API.maxBatchSize + 10, in: db)
+        // More batches than are ever in flight at once.
+        let visits = API.maxBatchSize * SyncEngine.batchesInFlight + 10
+        try await logVisitsDirectly(visits, in: db)
         let total = try db.pendingCount()
         await server.setLoseNextReply()
         await #expect(throws: ClientError.self) { _ = try await sync(db, server) }
@@ -123,7 +125,7 @@ struct SyncEngineTests {
         let batches = await server.batchesReceived
         #expect(Dictionary(grouping: batches, by: \.batchId).values.allSatisfy { Set($0).count == 1 })
         #expect(batches.allSatisfy { $0.versions.count <= API.maxBatchSize })
-        #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: today).indicators[0].count == API.maxBatchSize + 10)
+        #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: today).indicators[0].count == visits)
     }
 
     @Test("a rejected change is set aside with its reason and does not stall the rest")
