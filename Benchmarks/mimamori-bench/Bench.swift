@@ -405,6 +405,8 @@ func log(_ s: String) {
 /// The process's resident memory, sampled as a pull goes: flat means pages are not piling up.
 struct RSSSampler {
     private(set) var samples: [Int] = []
+    /// Before the work sampled began: what the process held already (in the benchmark, the steps before it).
+    var before: Int? = RSSSampler.current()
 
     /// Current resident set size in bytes (Linux: /proc/self/statm), nil elsewhere.
     static func current() -> Int? {
@@ -420,7 +422,8 @@ struct RSSSampler {
         guard let first = samples.first, let peak = samples.max(), let last = samples.last else { return "not measured" }
         let quarter = samples[samples.count / 4], half = samples[samples.count / 2]
         func mb(_ b: Int) -> String { String(format: "%.0f MB", Double(b) / 1_048_576) }
-        return "peak \(mb(peak)); after the first page \(mb(first)), at 1/4 \(mb(quarter)), 1/2 \(mb(half)), end \(mb(last))"
+        return "peak \(mb(peak)); " + (before.map { "before the first page \(mb($0)), " } ?? "")
+            + "after the first page \(mb(first)), at 1/4 \(mb(quarter)), 1/2 \(mb(half)), end \(mb(last))"
     }
 }
 
