@@ -98,7 +98,7 @@ struct SyncEngineTests {
         try await logVisitsDirectly(API.maxBatchSize + 10, in: db)
         var progress: [SyncProgress] = []
         let summary = try await SyncEngine(database: db, transport: FakeTransport(server: server)).sync { progress.append($0) }
-        // Two batches are in flight at once, so they may reach the server in either order.
+        // Batches are in flight together, so they may reach the server in either order.
         let sizes = await server.batchesReceived.map(\.versions.count)
         #expect(sizes.sorted(by: >) == [API.maxBatchSize, 11])
         #expect(summary.pushed == API.maxBatchSize + 11)
