@@ -216,19 +216,15 @@ struct SQLitePushTransaction: PushTransaction {
             .map { StoredBatch(reply: $0["reply"], contentHash: $0["content_hash"]) }
     }
 
-    /// Runs `statement` once per chunk of `rows`, each chunk as one multi-row statement: `sql(n)` is the SQL
+    /// Runs a statement once per chunk of `rows`, each chunk as one multi-row statement: `sql(n)` is the SQL
     /// for n rows, `arguments` a row's values. Chunks keep each statement under SQLite's bound-variable limit.
     func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
                                arguments: (Element) -> StatementArguments, _ body: (Statement) throws -> Void = { try $0.execute() }) throws {
-        var start = rows.startIndex
-        while start < rows.endIndex {
-            let end = min(start + rowsPerStatement, rows.endIndex)
-            let statement = try db.cachedStatement(sql: sql(end - start))
+        try chunks(of: rows, rowsPerStatement: rowsPerStatement, sql: sql) { chunk, statement in
             var args = StatementArguments()
-            for row in rows[start..<end] { args += arguments(row) }
+            for row in chunk { args += arguments(row) }
             statement.setUncheckedArguments(args)
             try body(statement)
-            start = end
         }
     }
 
@@ -236,12 +232,20 @@ struct SQLitePushTransaction: PushTransaction {
     /// (`StatementBinder`), with no `StatementArguments` built and no copy of a version's JSON into a `String`.
     func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
                                bind: (inout StatementBinder, Element) -> Void) throws {
+        try chunks(of: rows, rowsPerStatement: rowsPerStatement, sql: sql) { chunk, statement in
+            var binder = StatementBinder(statement)
+            for row in chunk { bind(&binder, row) }
+            try binder.execute("a push's rows")
+        }
+    }
+
+    /// `rows` cut into chunks of at most `rowsPerStatement`, each with the cached statement for its size.
+    private func chunks<Element>(of rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
+                                 _ body: (ArraySlice<Element>, Statement) throws -> Void) throws {
         var start = rows.startIndex
         while start < rows.endIndex {
             let end = min(start + rowsPerStatement, rows.endIndex)
-            var binder = StatementBinder(try db.cachedStatement(sql: sql(end - start)))
-            for row in rows[start..<end] { bind(&binder, row) }
-            try binder.execute("a push's rows")
+            try body(rows[start..<end], try db.cachedStatement(sql: sql(end - start)))
             start = end
         }
     }
