@@ -30,14 +30,7 @@ package struct StatementBinder {
     package mutating func text(_ value: String) {
         var value = value
         let (s, i) = (sqlite, index)
-        next(value.withUTF8 { bytes in
-            // An empty buffer may have no address, and a null pointer would bind NULL: bind "" instead.
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(s, i, "", 0, Self.transient) }
-            guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
-            return base.withMemoryRebound(to: CChar.self, capacity: bytes.count) {
-                sqlite3_bind_text(s, i, $0, length, Self.transient)
-            }
-        })
+        next(value.withUTF8 { Self.bindText(s, i, UnsafeRawBufferPointer($0)) })
     }
 
     package mutating func text(_ value: String?) {
@@ -47,11 +40,14 @@ package struct StatementBinder {
     /// Text given as its UTF-8 bytes (a version's canonical JSON), without a copy into a `String`.
     package mutating func text(utf8 value: Data) {
         let (s, i) = (sqlite, index)
-        next(value.withUnsafeBytes { bytes in
-            guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(s, i, "", 0, Self.transient) }
-            guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
-            return sqlite3_bind_text(s, i, base.assumingMemoryBound(to: CChar.self), length, Self.transient)
-        })
+        next(value.withUnsafeBytes { Self.bindText(s, i, $0) })
+    }
+
+    /// An empty buffer may have no address, and a null pointer would bind NULL: "" is bound instead.
+    private static func bindText(_ s: OpaquePointer, _ i: Int32, _ bytes: UnsafeRawBufferPointer) -> Int32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return sqlite3_bind_text(s, i, "", 0, transient) }
+        guard let length = Int32(exactly: bytes.count) else { return SQLITE_TOOBIG }
+        return sqlite3_bind_text(s, i, base.assumingMemoryBound(to: CChar.self), length, transient)
     }
 
     /// Bytes as a blob (as GRDB binds `Data`).
