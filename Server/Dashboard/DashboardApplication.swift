@@ -5,7 +5,7 @@ import Logging
 /// Builds the dashboard's HTTP application: its own router and port, apart from the sync API. Its requests are
 /// logged and timed like the API's (one line each, `X-Request-Id`), into `metrics` when given.
 public func buildDashboardApplication(_ configuration: DashboardConfiguration, store: any DashboardStore,
-                                      logger: Logger = Logger(label: "mimamori-dashboard"),
+                                      logger: Logger = .quiet("mimamori-dashboard"),
                                       metrics: ServerMetrics = ServerMetrics()) -> some ApplicationProtocol {
     listeningApplication(router: buildDashboardRouter(configuration, store: store, metrics: metrics), configuration,
                          serverName: "mimamori-dashboard", logger: logger)
@@ -28,7 +28,7 @@ public func buildDashboardRouter(_ configuration: DashboardConfiguration, store:
 /// Runs the dashboard while `body` runs, then stops it: for the benchmark and live tests. With port 0 it
 /// takes a free port; `body` gets the base URL.
 public func withRunningDashboard<T: Sendable>(
-    _ configuration: DashboardConfiguration, store: any DashboardStore, logger: Logger = Logger(label: "mimamori-dashboard"),
+    _ configuration: DashboardConfiguration, store: any DashboardStore, logger: Logger = .quiet("mimamori-dashboard"),
     _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
     try await withRunningApplication(configuration, logger: logger, { buildDashboardApplication($0, store: store, logger: logger) }, body)

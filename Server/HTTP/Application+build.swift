@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// `configuration.onListening`).
 /// `metrics` is what it counts into (served by `buildMetricsApplication`); each application has its own unless given one.
 public func buildApplication(_ configuration: ServerConfiguration, store: any SyncStore,
-                             logger: Logger = Logger(label: "mimamori-server"),
+                             logger: Logger = .quiet("mimamori-server"),
                              metrics: ServerMetrics = ServerMetrics()) -> some ApplicationProtocol {
     listeningApplication(router: buildRouter(configuration, store: store, metrics: metrics), configuration,
                          serverName: "mimamori-server", logger: logger)
@@ -36,7 +36,7 @@ public func buildRouter(_ configuration: ServerConfiguration, store: any SyncSto
 /// Runs the server while `body` runs, then stops it: for end-to-end tests and the benchmark.
 /// With `configuration.port` 0 the server takes a free port; `body` gets the base URL, e.g. `http://127.0.0.1:54321`.
 public func withRunningServer<T: Sendable>(
-    _ configuration: ServerConfiguration, store: any SyncStore, logger: Logger = Logger(label: "mimamori-server"),
+    _ configuration: ServerConfiguration, store: any SyncStore, logger: Logger = .quiet("mimamori-server"),
     metrics: ServerMetrics = ServerMetrics(), _ body: @escaping @Sendable (URL) async throws -> T
 ) async throws -> T {
     try await withRunningApplication(configuration, logger: logger, { buildApplication($0, store: store, logger: logger, metrics: metrics) }, body)
@@ -47,4 +47,15 @@ public struct ServerStartFailure: Error, LocalizedError {
     public let host: String
     public let port: Int
     public var errorDescription: String? { "the server on \(host):\(port) stopped unexpectedly" }
+}
+
+extension Logger {
+    /// The logger of an application built without one (tests, the benchmark): warnings and errors only.
+    /// `serve` passes its own at `.info`, which writes one line per request.
+    @usableFromInline
+    static func quiet(_ label: String) -> Logger {
+        var logger = Logger(label: label)
+        logger.logLevel = .warning
+        return logger
+    }
 }

@@ -39,6 +39,6 @@ public func buildMetricsRouter(_ metrics: ServerMetrics) -> Router<BasicRequestC
 }
 
 public func buildMetricsApplication(_ configuration: MetricsConfiguration, metrics: ServerMetrics,
-                                    logger: Logger = Logger(label: "mimamori-metrics")) -> some ApplicationProtocol {
+                                    logger: Logger = .quiet("mimamori-metrics")) -> some ApplicationProtocol {
     listeningApplication(router: buildMetricsRouter(metrics), configuration, serverName: "mimamori-metrics", logger: logger)
 }
