@@ -25,6 +25,13 @@ struct GuidedActivity: GuidedQuestions {
         var district: String?
 
         var fields: ActivityFields { ActivityFields(category: category, date: date, district: district, count: count, note: note) }
+
+        /// A recorded activity corrected: every answer over it (a note taken away is taken away).
+        func applied(to original: Activity) -> Activity {
+            var a = original
+            a.category = category ?? a.category; a.date = date; a.count = count; a.note = note
+            return a
+        }
     }
 
     /// Asks for an activity and saves it on confirmation. Returns the activity saved, or nil when nothing was saved.
@@ -43,7 +50,22 @@ struct GuidedActivity: GuidedQuestions {
         }
     }
 
-    func confirm(_ draft: inout Draft, fields: [Field]) throws -> Activity? {
+    /// Shows a recorded activity numbered like the summary, and saves the corrections the visitor makes (the menu's
+    /// 記録を見る・直す). Its district is the one it was recorded with, not asked again.
+    func correct(_ activity: Activity) throws -> Activity? {
+        do {
+            var draft = Draft(category: activity.category, date: activity.date, count: activity.count, note: activity.note,
+                              district: activity.district)
+            return try confirm(&draft, fields: Field.allCases.filter { $0 != .district }, editing: activity)
+        } catch is GuidedInputEnded {
+            terminal.say()
+            terminal.say(strings.notSaved)
+            return nil
+        }
+    }
+
+    func confirm(_ draft: inout Draft, fields: [Field], editing original: Activity? = nil) throws -> Activity? {
+        var changed = original == nil
         while true {
             let rows: [(Field, String, String)] = [
                 (.category, strings.fieldActivityCategory, draft.category?.label(language) ?? strings.none),
@@ -53,17 +75,26 @@ struct GuidedActivity: GuidedQuestions {
                 (.district, strings.fieldActivityDistrict, draft.district ?? strings.none),
             ]
             showSummary(rows.filter { fields.contains($0.0) }.map { ($0.0.rawValue, $0.1, $0.2) })
-            switch try askConfirm(strings.confirmSave, default: strings.saveDefault, lines: fields.map(\.rawValue)) {
+            let prompt = original == nil ? strings.confirmSave : (changed ? strings.confirmEdit : strings.reviewUnchanged)
+            switch try askConfirm(prompt, default: changed ? strings.saveDefault : strings.backDefault, lines: fields.map(\.rawValue)) {
             case nil: continue
             case .cancel?: return nil
             case .save?:
-                let saved = try saveAndSay({ try database.logActivity(draft.fields, today: today) }, said: { activity in
-                    strings.saved(strings.activityDescription(category: activity.category.label(language), date: activity.date,
-                                                              count: activity.count))
+                guard changed else { return nil }
+                let saved = try saveAndSay({ [draft] in
+                    if let original { return try database.editActivity(draft.applied(to: original), today: today) }
+                    return try database.logActivity(draft.fields, today: today)
+                }, said: { activity in
+                    let description = strings.activityDescription(category: activity.category.label(language), date: activity.date,
+                                                                  count: activity.count)
+                    return original == nil ? strings.saved(description) : strings.edited(description)
                 })
                 if let saved { return saved }
             case let .line(n)?:
-                if let field = Field(rawValue: n) { try ask(field, &draft) }
+                if let field = Field(rawValue: n), fields.contains(field) {
+                    try ask(field, &draft)
+                    changed = true
+                }
             }
         }
     }

@@ -48,6 +48,17 @@ struct GuidedVisit: GuidedQuestions {
                         concerns: concerns, urgent: urgent, sharedAt: sharedAt, referral: referral, nextDue: nextDue,
                         consultationField: consultationField, consultationTopics: consultationTopics, note: note)
         }
+
+        /// A recorded visit corrected: every answer over it, an answer taken away (なし) taken away too; what the
+        /// questions do not ask (time, services, plan event…) stays as recorded.
+        func applied(to original: Visit) -> Visit {
+            var v = original
+            v.subjectId = subject.id; v.date = date; v.kind = kind; v.method = method; v.outcome = outcome
+            v.actions = actions; v.concerns = concerns; v.urgent = urgent; v.note = note; v.sharedAt = sharedAt
+            v.referral = referral; v.nextDue = nextDue; v.consultationField = consultationField
+            v.consultationTopics = consultationTopics
+            return v
+        }
     }
 
     /// The numbered lines of the summary.
@@ -132,7 +143,7 @@ struct GuidedVisit: GuidedQuestions {
             case .save?:
                 guard changed else { return nil }
                 let saved = try saveAndSay({
-                    if let original { return try database.editVisit(id: original.id, draft.fields, today: today) }
+                    if let original { return try database.editVisit(draft.applied(to: original), today: today) }
                     return try database.logVisit(draft.fields, today: today)
                 }, said: { [draft] visit in
                     original == nil ? strings.saved(describe(visit, draft.subject)) : strings.edited(describe(visit, draft.subject))

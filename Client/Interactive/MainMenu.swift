@@ -99,16 +99,25 @@ struct MainMenu {
         return true
     }
 
-    /// 記録を見る・直す: the visitor's latest records, newest first; Enter takes the last one.
+    /// 記録を見る・直す: the visitor's latest records, newest first (a 民生委員's activities among their visits); Enter
+    /// takes the newest. The one chosen opens numbered like its summary, to correct.
     func review(_ db: AppDatabase, _ guided: GuidedVisit) throws {
-        let visits = try db.ownVisits(limit: 9)
-        guard !visits.isEmpty else { terminal.say(strings.noOwnVisits); return }
+        var records = try db.ownVisits(limit: 9).map(Reviewed.visit)
+        if VisitorRole.minseiRecordRoles.contains(try db.requireReplica().visitorRole) {
+            records = Array((records + (try db.ownActivities(limit: 9).map(Reviewed.activity))).sorted { $0.id > $1.id }.prefix(9))
+        }
+        guard !records.isEmpty else { terminal.say(strings.noOwnVisits); return }
         let names = Dictionary(try db.subjects(includeInactive: true).map { ($0.subject.id, $0.subject.name) }, uniquingKeysWith: { a, _ in a })
         terminal.say()
         terminal.say(strings.reviewTitle)
-        for (i, v) in visits.enumerated() {
-            terminal.say("   \(i + 1) " + strings.visitDescription(subjectName: names[v.subjectId] ?? v.subjectId, date: v.date,
-                                                                 kind: v.kind.label(language), outcome: v.outcome.label(language)))
+        for (i, record) in records.enumerated() {
+            switch record {
+            case let .visit(v):
+                terminal.say("   \(i + 1) " + strings.visitDescription(subjectName: names[v.subjectId] ?? v.subjectId, date: v.date,
+                                                                     kind: v.kind.label(language), outcome: v.outcome.label(language)))
+            case let .activity(a):
+                terminal.say("   \(i + 1) " + strings.activityDescription(category: a.category.label(language), date: a.date, count: a.count))
+            }
         }
         while true {
             guard let answer = terminal.ask(strings.reviewPrompt + " " + strings.chooseOne, default: "1") else {
@@ -116,9 +125,30 @@ struct MainMenu {
                 terminal.say(strings.notSaved)
                 return
             }
-            if answer.isEmpty { _ = try guided.correct(visits[0]); return }
-            if let n = Int(answer), (1...visits.count).contains(n) { _ = try guided.correct(visits[n - 1]); return }
-            terminal.say(strings.badChoice(field: strings.menuReview, answer, count: visits.count))
+            let chosen = answer.isEmpty ? 1 : Int(answer)
+            guard let chosen, (1...records.count).contains(chosen) else {
+                terminal.say(strings.badChoice(field: strings.menuReview, answer, count: records.count))
+                continue
+            }
+            switch records[chosen - 1] {
+            case let .visit(v): _ = try guided.correct(v)
+            case let .activity(a):
+                _ = try GuidedActivity(database: db, terminal: terminal, language: language, today: today, wareki: configuration.wareki).correct(a)
+            }
+            return
+        }
+    }
+
+    /// A record of 記録を見る・直す.
+    enum Reviewed {
+        case visit(Visit)
+        case activity(Activity)
+
+        var id: String {
+            switch self {
+            case let .visit(v): return v.id
+            case let .activity(a): return a.id
+            }
         }
     }
 }

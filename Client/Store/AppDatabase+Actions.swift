@@ -147,14 +147,28 @@ extension AppDatabase {
     public func editVisit(id: String, _ fields: VisitFields, today: LocalDate = .today(),
                           now: Timestamp = .now()) throws -> Visit {
         try write { db in
-            var visit = fields.applied(to: try AppDatabase.liveVisit(db, id: id))
-            if let subjectId = fields.subjectId {
-                visit.district = try AppDatabase.liveSubject(db, id: subjectId).district
-            }
-            try visit.validate(today: today, codes: .knownOnly)
-            _ = try AppDatabase.writeLocal(db, .visit(visit), now: now)
-            return visit
+            try AppDatabase.saveEdit(db, fields.applied(to: try AppDatabase.liveVisit(db, id: id)), subjectGiven: fields.subjectId != nil,
+                                     today: today, now: now)
         }
+    }
+
+    /// The menu's correction (記録を見る・直す): the visit as the visitor left it, every field of it, so an answer
+    /// taken away (a note, a referral, a next visit: なし) is taken away, which `VisitFields`' "nil leaves it" cannot say.
+    @discardableResult
+    func editVisit(_ visit: Visit, today: LocalDate = .today(), now: Timestamp = .now()) throws -> Visit {
+        try write { db in
+            _ = try AppDatabase.liveVisit(db, id: visit.id)
+            return try AppDatabase.saveEdit(db, visit, subjectGiven: true, today: today, now: now)
+        }
+    }
+
+    /// Writes an edited visit: its district follows a subject given, it is validated, then stored as a local write.
+    private static func saveEdit(_ db: Database, _ edited: Visit, subjectGiven: Bool, today: LocalDate, now: Timestamp) throws -> Visit {
+        var visit = edited
+        if subjectGiven { visit.district = try liveSubject(db, id: visit.subjectId).district }
+        try visit.validate(today: today, codes: .knownOnly)
+        _ = try writeLocal(db, .visit(visit), now: now)
+        return visit
     }
 
     /// `mimamori visit delete`: a tombstone version (never an erase), so the delete syncs and a concurrent edit

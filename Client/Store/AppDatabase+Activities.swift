@@ -38,11 +38,32 @@ extension AppDatabase {
     @discardableResult
     public func editActivity(id: String, _ fields: ActivityFields, today: LocalDate = .today(),
                              now: Timestamp = .now()) throws -> Activity {
+        try write { db in try AppDatabase.saveEdit(db, fields.applied(to: try AppDatabase.liveActivity(db, id: id)), today: today, now: now) }
+    }
+
+    /// The menu's correction: the activity as the visitor left it, every field (a note taken away is taken away).
+    @discardableResult
+    func editActivity(_ activity: Activity, today: LocalDate = .today(), now: Timestamp = .now()) throws -> Activity {
         try write { db in
-            let activity = fields.applied(to: try AppDatabase.liveActivity(db, id: id))
-            try activity.validate(today: today, codes: .knownOnly)
-            _ = try AppDatabase.writeLocal(db, .activity(activity), now: now)
-            return activity
+            _ = try AppDatabase.liveActivity(db, id: activity.id)
+            return try AppDatabase.saveEdit(db, activity, today: today, now: now)
+        }
+    }
+
+    private static func saveEdit(_ db: Database, _ activity: Activity, today: LocalDate, now: Timestamp) throws -> Activity {
+        try activity.validate(today: today, codes: .knownOnly)
+        _ = try writeLocal(db, .activity(activity), now: now)
+        return activity
+    }
+
+    /// The latest activities this visitor recorded, newest first (ids are time-ordered), for 記録を見る・直す.
+    func ownActivities(limit: Int) throws -> [Activity] {
+        guard let replica = try replica() else { return [] }
+        return try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT v.json FROM activity_index i JOIN version v ON v.id = i.version_id
+                WHERE i.deleted = 0 AND i.visitor_id = ? ORDER BY i.id DESC LIMIT ?
+                """, arguments: [replica.visitorId, limit]).compactMap { try AppDatabase.display($0, db).activity }
         }
     }
 

@@ -142,6 +142,21 @@ struct GuidedActivityTests {
         #expect(!lines.joined().contains("活動"))
     }
 
+    @Test("correcting an activity: a line changed and the note taken away (0) are saved as such; looking saves nothing")
+    func correct() throws {
+        let db = try makeDatabase(visitor: "M-001", role: .minseiIin)
+        let recorded = try db.logActivity(ActivityFields(category: "certification", count: 3, note: "民生委員証明 3 通"), today: today)
+        let script = ScriptedTerminal(["3", "2", "4", "0", ""])  // 件数 → 2, メモ → なし, 保存
+        let edited = try #require(try guided(db, script).correct(recorded))
+        #expect(edited.id == recorded.id && edited.count == 2 && edited.note == nil && edited.category == "certification")
+        #expect(try db.activities().map(\.activity) == [edited])
+        #expect(script.shown.contains("直しました: 6月30日(月) 証明事務 2 件"), "\(script.shown)")
+        #expect(!script.shown.contains("活動の地区"), "the district is the recorded one, not a line to correct")
+        let before = try dump(db)
+        #expect(try guided(db, ScriptedTerminal([""])).correct(edited) == nil)
+        #expect(try dump(db) == before)
+    }
+
     @Test("the menu offers the activity entry, as 7 below 終わる, only to 民生委員 and 主任児童委員")
     func menuEntry() {
         #expect(MainMenu.items(for: .minseiIin).map(\.rawValue) == [1, 2, 3, 4, 5, 6, 7])

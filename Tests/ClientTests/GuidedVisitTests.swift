@@ -130,6 +130,19 @@ struct GuidedVisitTests {
         #expect(try dump(db) == before)
     }
 
+    @Test("correcting a record to なし takes the note and the next visit away, not only on the screen")
+    func correctToNone() throws {
+        let db = try makeDatabase()
+        try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, nextDue: LocalDate(year: 2025, month: 7, day: 14),
+                                    note: "鍵の置き場所を聞いた"), today: today)
+        let last = try #require(try db.lastOwnVisit())
+        let script = ScriptedTerminal(["9", "0", "12", "0", ""])  // メモ → なし, 次回予定 → なし, 保存
+        let edited = try #require(try guided(db, script).correct(last))
+        #expect(edited.note == nil && edited.nextDue == nil)
+        let stored = try #require(try db.lastOwnVisit())
+        #expect(stored.note == nil && stored.nextDue == nil && stored.outcome == last.outcome, "\(stored)")
+    }
+
     @Test("the last record is this visitor's latest, not a newer one pulled from another visitor")
     func lastOwnIgnoresOthers() throws {
         let db = try makeDatabase()

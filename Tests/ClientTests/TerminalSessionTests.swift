@@ -236,6 +236,25 @@ struct TerminalSessionTests {
         #expect(activity.note == "民生委員証明書を発行" && activity.district == "nishi" && activity.visitorId == "V-001")
     }
 
+    @Test("a 民生委員 finds their activity among their records (3), takes its note away, and it is gone from the record")
+    func activityCorrectedFromTheMenu() throws {
+        let (dir, db) = try makeFolder(role: .minseiIin)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try db.logActivity(ActivityFields(category: "certification", count: 2, note: "民生委員証明書を発行"))
+        let session = try start(dir)
+        answer(session, [(Self.menuPrompt, "3")])
+        // Newest first: the activity, then the folder's visit.
+        #expect(session.waitFor("   1 \(DateText.short(.today(), .japanese)) 証明事務 2 件\r\n   2 鈴木花子さん"), "\(session.screen)")
+        answer(session, [("どの記録ですか", ""), ("直すときは項目の番号", "4"), ("メモ（なければ", "0"), ("直した内容を保存しますか", "")])
+        #expect(session.waitFor("直しました: \(DateText.short(.today(), .japanese)) 証明事務 2 件"), "\(session.screen)")
+        #expect(session.waitFor(Self.menuPrompt, count: 2))
+        session.type("6")
+        #expect(session.waitForExit() == 0)
+        #expect(Self.englishWords(session.screen) == [], "English on a Japanese screen: \(Self.englishWords(session.screen))")
+        let activity = try #require(try db.activities().map(\.activity).first)
+        #expect(activity.note == nil && activity.count == 2 && activity.category == "certification")
+    }
+
     @Test("Ctrl-C in the middle of a guided activity leaves the database exactly as it was")
     func activityInterrupted() throws {
         let (dir, db) = try makeFolder(role: .minseiIin)
