@@ -254,9 +254,23 @@ struct DocumentBatch {
         let versionId: Int64
     }
 
+    /// What `visit_index` keeps of a visit (`visitProjectionColumns`): the bulk of a pulled group, so kept apart
+    /// from the whole `Visit` (a large value, costly to copy).
+    private struct VisitRow {
+        let id: String
+        let date: LocalDate
+        let kind: VisitKind
+        let method: ContactMethod
+        let outcome: Outcome
+        let subjectId: String
+        let district: String
+        let visitorId: String
+        let planEvent: String?
+    }
+
     /// A projection row, bound to its statement when written (`StatementBinder`).
     private enum Projection {
-        case visit(Visit, RowTail, planEvent: String?)
+        case visit(VisitRow, RowTail)
         case subject(Subject, RowTail)
         case activity(Activity, RowTail)
         case removed(DocumentType)
@@ -277,7 +291,9 @@ struct DocumentBatch {
         let tail = RowTail(deleted: display.deleted, inConflict: inConflict, versionId: rowId)
         switch display.payload {
         case let .visit(v):
-            return .visit(v, tail, planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue)
+            return .visit(VisitRow(id: v.id, date: v.date, kind: v.kind, method: v.method, outcome: v.outcome,
+                                   subjectId: v.subjectId, district: v.district, visitorId: v.visitorId,
+                                   planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue), tail)
         case let .subject(s):
             return .subject(s, tail)
         case let .activity(a):
@@ -361,10 +377,10 @@ struct DocumentBatch {
     /// One projection row's values, in the order of its table's `…ProjectionColumns`; a subject's name sealed.
     private static func bind(_ row: Projection, to b: inout StatementBinder, in db: Database) throws {
         switch row {
-        case let .visit(v, tail, planEvent):
+        case let .visit(v, tail):
             b.text(v.id); b.text(v.date.description); b.text(v.kind.rawValue); b.text(v.method.rawValue)
             b.text(v.outcome.rawValue); b.text(v.subjectId); b.text(v.district); b.text(v.visitorId)
-            bind(tail, to: &b); b.text(planEvent)
+            bind(tail, to: &b); b.text(v.planEvent)
         case let .subject(s, tail):
             b.text(s.id); b.text(try Sealing.sealText(s.name, .subjectName, in: db)); b.text(s.district); b.bool(s.active)
             b.int(s.cadenceDays); bind(tail, to: &b)
