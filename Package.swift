@@ -81,6 +81,8 @@ let package = Package(
                 // `--postgres`: PostgreSQL's own ceiling is measured on a plain connection.
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                // `--sealing`: the laptop's AEAD choices measured side by side.
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             path: "Benchmarks/mimamori-bench"
         ),

@@ -34,15 +34,30 @@ public struct ReceivedChanges: Sendable {
         }
         if let (page, ranges) = fast {
             let start = data.startIndex
-            return ReceivedChanges(page: page, versionJSON: zip(page.changes, ranges).map { change, ranges in
-                zip(change.versions, ranges).map { version, range in
-                    let received = data[(start + range.lowerBound)..<(start + range.upperBound)]
-                    let canonical = VersionJSON.encode(version)
-                    return canonical == received ? received : canonical
+            // Each version's canonical form is written into one buffer, reused, and compared with the received
+            // bytes in place: copied out only when they differ (never, from a Mimamori server).
+            var canonical: [UInt8] = []
+            canonical.reserveCapacity(1024)
+            let versionJSON = data.withUnsafeBytes { raw in
+                zip(page.changes, ranges).map { change, ranges in
+                    zip(change.versions, ranges).map { version, range -> Data in
+                        canonical.removeAll(keepingCapacity: true)
+                        VersionJSON.encode(version, into: &canonical)
+                        let received = UnsafeRawBufferPointer(rebasing: raw[range])
+                        let same = canonical.withUnsafeBytes { Self.sameBytes($0, received) }
+                        return same ? data[(start + range.lowerBound)..<(start + range.upperBound)] : Data(canonical)
+                    }
                 }
-            })
+            }
+            return ReceivedChanges(page: page, versionJSON: versionJSON)
         }
         return ReceivedChanges(try MimamoriJSON.decode(ChangesResponse.self, from: data))
+    }
+
+    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == 0 }
+        return memcmp(pa, pb, a.count) == 0
     }
 }
 

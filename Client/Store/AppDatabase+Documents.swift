@@ -84,27 +84,41 @@ extension AppDatabase {
 }
 
 /// The changes to a set of documents made in one transaction, collected in memory and written at once.
+///
+/// Everything known of one document sits in one `Document` (its held versions, current set and the row it ends
+/// with), found by one hash of its id: a pulled group touches thousands of documents, each once or twice.
 struct DocumentBatch {
+    /// One version held of a document (current or not).
     private struct Held {
+        let dot: Dot
         let rowId: Int64
         var current: Bool
     }
 
-    /// Every version held of each document (current or not), by dot.
-    private var held: [String: [Dot: Held]] = [:]
-    /// Each document's current set, as read and then as recorded.
-    private var sets: [String: VersionSet] = [:]
+    private struct Document {
+        let id: String
+        /// Every version held (current or not): a version or two, so searched in order, not hashed.
+        var held: [Held] = []
+        /// The current set, as read and then as recorded.
+        var set = VersionSet()
+        /// The projection row the document ends with (its last state, when a page names it twice), or its
+        /// removal; nil when unchanged.
+        var projection: Projection?
+        /// Its display version became a tombstone: its older content is erased when written.
+        var erased = false
+
+        func rowId(of dot: Dot) -> Int64? { held.first { $0.dot == dot }?.rowId }
+    }
+
+    /// Each document's place in `documents`.
+    private var slots: [String: Int] = [:]
+    private var documents: [Document] = []
     private var nextRowId: Int64
     private let receivedAt: Int64
 
     private var newVersions: [StoredVersion] = []
     private var becameCurrent: [Int64] = []
     private var leftCurrent: [Int64] = []
-    /// The projection row each changed document ends with (by id, so a page naming a document twice writes
-    /// its last state), or its removal.
-    private var projections: [String: Projection] = [:]
-    /// Documents whose display version became a tombstone: their older content is erased when written.
-    private var erasedDocuments: Set<String> = []
     /// Documents an office moved out of this laptop's districts, with the district they went to.
     private var withdrawn: [String: String] = [:]
     private var counterDeltas: [CounterKey: Int] = [:]
@@ -116,39 +130,50 @@ struct DocumentBatch {
     init(_ db: Database, documentIds: [String], receivedAt: Timestamp) throws {
         self.receivedAt = receivedAt.milliseconds
         nextRowId = (try Int64.fetchOne(db, sql: "SELECT MAX(id) FROM version") ?? 0) + 1
-        let ids = Array(Set(documentIds))
         // A pulled group is mostly new documents: room for each from the start, not grown (and rehashed) as it fills.
-        held.reserveCapacity(ids.count)
-        sets.reserveCapacity(ids.count)
-        projections.reserveCapacity(ids.count)
-        newVersions.reserveCapacity(ids.count)
-        var current: [String: [Version]] = [:]
-        for chunk in stride(from: 0, to: ids.count, by: 500) {
-            let part = ids[chunk..<min(chunk + 500, ids.count)]
+        slots.reserveCapacity(documentIds.count)
+        documents.reserveCapacity(documentIds.count)
+        newVersions.reserveCapacity(documentIds.count)
+        for id in documentIds where slots[id] == nil {
+            slots[id] = documents.count
+            documents.append(Document(id: id))
+        }
+        var current: [Int: [Version]] = [:]
+        for chunk in stride(from: 0, to: documents.count, by: 500) {
+            let part = documents[chunk..<min(chunk + 500, documents.count)].map(\.id)
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT id, document_id, dot_replica, dot_counter, current, CASE WHEN current THEN json END AS json
                 FROM version WHERE document_id IN (\(Array(repeating: "?", count: part.count).joined(separator: ",")))
-                """), arguments: StatementArguments(Array(part)))
+                """), arguments: StatementArguments(part))
             while let row = try rows.next() {
-                let documentId: String = row[StoredVersion.Columns.documentId]
+                guard let slot = slots[row[StoredVersion.Columns.documentId]] else { continue }
                 let dot = Dot(replica: row[StoredVersion.Columns.dotReplica],
                               counter: UInt64(row[StoredVersion.Columns.dotCounter] as Int64))
                 let isCurrent: Bool = row[StoredVersion.Columns.current]
-                held[documentId, default: [:]][dot] = Held(rowId: row[StoredVersion.Columns.id], current: isCurrent)
+                documents[slot].held.append(Held(dot: dot, rowId: row[StoredVersion.Columns.id], current: isCurrent))
                 if isCurrent {
-                    current[documentId, default: []].append(try Sealing.version(row[StoredVersion.Columns.json], in: db))
+                    current[slot, default: []].append(try Sealing.version(row[StoredVersion.Columns.json], in: db))
                 }
             }
         }
-        for (id, versions) in current { sets[id] = try VersionSet(versions) }
+        for (slot, versions) in current { documents[slot].set = try VersionSet(versions) }
     }
 
-    func currentSet(_ documentId: String) -> VersionSet { sets[documentId] ?? VersionSet() }
+    func currentSet(_ documentId: String) -> VersionSet { slots[documentId].map { documents[$0].set } ?? VersionSet() }
+
+    /// The place of a document, made for one the batch was not told of when it began.
+    private mutating func slot(_ documentId: String) -> Int {
+        if let slot = slots[documentId] { return slot }
+        slots[documentId] = documents.count
+        documents.append(Document(id: documentId))
+        return documents.count - 1
+    }
 
     /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
     /// shared merge rule, and records the result.
     mutating func merge(documentId: String, incoming: [Version], json: [Data]) throws {
-        let before = currentSet(documentId)
+        let slot = slot(documentId)
+        let before = documents[slot].set
         let after: VersionSet
         if before.isEmpty, incoming.count == 1, incoming[0].documentId == documentId {
             // A new document (the bulk of a first sync): its one version is its set, no merge machinery.
@@ -157,43 +182,50 @@ struct DocumentBatch {
             let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
             after = try before.merging(VersionSet(mine))
         }
-        record(documentId: documentId, before: before, after: after, seen: incoming, json: json)
+        record(slot: slot, before: before, after: after, seen: incoming, json: json)
     }
 
     /// Records that a document's current set went from `before` to `after`, having seen `seen` (each kept in
     /// the history once, as `json[i]`, its canonical JSON); the projection and counters follow the display version.
     mutating func record(documentId id: String, before: VersionSet, after: VersionSet, seen: [Version], json: [Data]) {
-        var dots = held[id] ?? [:]
+        record(slot: slot(id), before: before, after: after, seen: seen, json: json)
+    }
+
+    private mutating func record(slot: Int, before: VersionSet, after: VersionSet, seen: [Version], json: [Data]) {
+        let id = documents[slot].id
         // Sets hold a version or two: a linear search beats hashing dots.
         func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
-        for (dot, h) in dots where h.current != isCurrent(dot) {
+        for k in documents[slot].held.indices {
+            let h = documents[slot].held[k]
+            let now = isCurrent(h.dot)
+            guard h.current != now else { continue }
             if h.current { leftCurrent.append(h.rowId) } else { becameCurrent.append(h.rowId) }
-            dots[dot]!.current.toggle()
+            documents[slot].held[k].current = now
         }
         // Read in place: a version is a large value, costly to copy.
         seen.withUnsafeBufferPointer { seen in
-            for i in seen.indices where i < json.count && seen[i].documentId == id && dots[seen[i].dot] == nil {
+            for i in seen.indices where i < json.count && seen[i].documentId == id {
                 let dot = seen[i].dot
+                guard documents[slot].rowId(of: dot) == nil else { continue }
                 let isCurrent = isCurrent(dot)
-                dots[dot] = Held(rowId: nextRowId, current: isCurrent)
+                documents[slot].held.append(Held(dot: dot, rowId: nextRowId, current: isCurrent))
                 newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: dot.replica,
                                                  dotCounter: Int64(dot.counter), current: isCurrent,
                                                  json: json[i], receivedAt: receivedAt))
                 nextRowId += 1
             }
         }
-        held[id] = dots
-        sets[id] = after
-        guard before != after, let display = after.display, let rowId = dots[display.dot]?.rowId else { return }
+        documents[slot].set = after
+        guard before != after, let display = after.display, let rowId = documents[slot].rowId(of: display.dot) else { return }
         if after.isConflict && !before.isConflict { newConflicts += 1 }
         if display.deleted {
             // Deleted everywhere this replica knows of (live beats deleted, so every current version is a
             // tombstone): the record leaves the lists, and its older content is erased (docs/sync.md, retention).
-            projections[id] = .removed(display.type)
-            erasedDocuments.insert(id)
+            documents[slot].projection = .removed(display.type)
+            documents[slot].erased = true
         } else {
-            project(display, rowId: rowId, inConflict: after.isConflict)
-            erasedDocuments.remove(id)
+            documents[slot].projection = Self.projection(of: display, rowId: rowId, inConflict: after.isConflict)
+            documents[slot].erased = false
         }
         IndicatorCounting.addDeltas(before: before.display, after: display, to: &counterDeltas)
         ActivityCounterKey.addDeltas(before: before.display, after: display, to: &activityDeltas)
@@ -204,12 +236,14 @@ struct DocumentBatch {
     /// with a message naming where it went. A change already in a formed batch stays in it (a batch never
     /// changes); the server refuses it with the same news.
     mutating func withdraw(documentId id: String, type: DocumentType, to district: String) {
-        IndicatorCounting.addDeltas(before: currentSet(id).display, after: nil, to: &counterDeltas)
-        ActivityCounterKey.addDeltas(before: currentSet(id).display, after: nil, to: &activityDeltas)
-        held[id] = [:]
-        sets[id] = VersionSet()
-        projections[id] = .removed(type)
-        erasedDocuments.remove(id)
+        let slot = slot(id)
+        let display = documents[slot].set.display
+        IndicatorCounting.addDeltas(before: display, after: nil, to: &counterDeltas)
+        ActivityCounterKey.addDeltas(before: display, after: nil, to: &activityDeltas)
+        documents[slot].held = []
+        documents[slot].set = VersionSet()
+        documents[slot].projection = .removed(type)
+        documents[slot].erased = false
         withdrawn[id] = district
     }
 
@@ -220,9 +254,23 @@ struct DocumentBatch {
         let versionId: Int64
     }
 
+    /// What `visit_index` keeps of a visit (`visitProjectionColumns`): the bulk of a pulled group, so kept apart
+    /// from the whole `Visit` (a large value, costly to copy).
+    private struct VisitRow {
+        let id: String
+        let date: LocalDate
+        let kind: VisitKind
+        let method: ContactMethod
+        let outcome: Outcome
+        let subjectId: String
+        let district: String
+        let visitorId: String
+        let planEvent: String?
+    }
+
     /// A projection row, bound to its statement when written (`StatementBinder`).
     private enum Projection {
-        case visit(Visit, RowTail, planEvent: String?)
+        case visit(VisitRow, RowTail)
         case subject(Subject, RowTail)
         case activity(Activity, RowTail)
         case removed(DocumentType)
@@ -239,17 +287,19 @@ struct DocumentBatch {
 
     /// The query projection of a document's display version: the columns lists and `due` filter on, and the
     /// row of the version itself. Derived here and nowhere else.
-    private mutating func project(_ display: Version, rowId: Int64, inConflict: Bool) {
+    private static func projection(of display: Version, rowId: Int64, inConflict: Bool) -> Projection {
         let tail = RowTail(deleted: display.deleted, inConflict: inConflict, versionId: rowId)
         switch display.payload {
         case let .visit(v):
-            projections[v.id] = .visit(v, tail, planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue)
+            return .visit(VisitRow(id: v.id, date: v.date, kind: v.kind, method: v.method, outcome: v.outcome,
+                                   subjectId: v.subjectId, district: v.district, visitorId: v.visitorId,
+                                   planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue), tail)
         case let .subject(s):
-            projections[s.id] = .subject(s, tail)
+            return .subject(s, tail)
         case let .activity(a):
-            projections[a.id] = .activity(a, tail)
+            return .activity(a, tail)
         case let .erased(e):
-            projections[e.id] = .removed(e.type)
+            return .removed(e.type)
         }
     }
 
@@ -287,13 +337,15 @@ struct DocumentBatch {
             try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
         }
         var visitRows: [Projection] = [], subjectRows: [Projection] = [], activityRows: [Projection] = []
+        visitRows.reserveCapacity(documents.count)
         var removed: [DocumentType: [String]] = [:]
-        for (id, projection) in projections {
+        for document in documents {
+            guard let projection = document.projection else { continue }
             switch projection {
             case .visit: visitRows.append(projection)
             case .subject: subjectRows.append(projection)
             case .activity: activityRows.append(projection)
-            case let .removed(type): removed[type, default: []].append(id)
+            case let .removed(type): removed[type, default: []].append(document.id)
             }
         }
         for (type, ids) in removed {
@@ -303,7 +355,7 @@ struct DocumentBatch {
         try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, rows: visitRows)
         try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, rows: subjectRows)
         try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, rows: activityRows)
-        try AppDatabase.eraseSupersededContent(db, documentIds: Array(erasedDocuments))
+        try AppDatabase.eraseSupersededContent(db, documentIds: documents.filter(\.erased).map(\.id))
         try CounterRecord.add(counterDeltas, in: db)
         try ActivityCounterKey.add(activityDeltas.filter { $0.value != 0 }, in: db)
     }
@@ -325,10 +377,10 @@ struct DocumentBatch {
     /// One projection row's values, in the order of its table's `…ProjectionColumns`; a subject's name sealed.
     private static func bind(_ row: Projection, to b: inout StatementBinder, in db: Database) throws {
         switch row {
-        case let .visit(v, tail, planEvent):
+        case let .visit(v, tail):
             b.text(v.id); b.text(v.date.description); b.text(v.kind.rawValue); b.text(v.method.rawValue)
             b.text(v.outcome.rawValue); b.text(v.subjectId); b.text(v.district); b.text(v.visitorId)
-            bind(tail, to: &b); b.text(planEvent)
+            bind(tail, to: &b); b.text(v.planEvent)
         case let .subject(s, tail):
             b.text(s.id); b.text(try Sealing.sealText(s.name, .subjectName, in: db)); b.text(s.district); b.bool(s.active)
             b.int(s.cadenceDays); bind(tail, to: &b)

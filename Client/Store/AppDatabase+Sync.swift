@@ -179,7 +179,8 @@ extension AppDatabase {
                         continue
                     }
                     try batch.merge(documentId: change.documentId, incoming: change.versions, json: json)
-                    for v in change.versions { highestOwn = max(highestOwn, v.vector[replica.replicaId]) }
+                    // Read in place (a closure's argument is borrowed): a version is a large value, costly to copy.
+                    highestOwn = change.versions.reduce(highestOwn) { max($0, $1.vector[replica.replicaId]) }
                 }
             }
             try batch.write(db)

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 @testable import MimamoriClient
@@ -53,6 +54,50 @@ struct EncryptionTests {
         // Each write has its own nonce: the same text sealed twice differs.
         let a = try Sealing.seal(Data("同じ".utf8), .versionJSON, key: .init(size: .bits256))
         #expect(a.count == 1 + 12 + 6 + 16)
+    }
+
+    @Test("a database sealed by a release before AES-GCM (ChaChaPoly, format 0x01) opens and reads back whole; new writes are sealed with AES-GCM (0x02) beside the old")
+    func chaChaPolyDatabaseStillOpens() throws {
+        let (dir, first) = try makeSealedFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        // Every sealed value rewritten as those releases stored it: 0x01 ‖ ChaChaPoly's combined box, same key,
+        // same associated data — the vault's wrapped key too.
+        func chaChaPoly(_ sealed: Data, _ purpose: Sealing.Purpose, key: SymmetricKey) throws -> Data {
+            let plain = try Sealing.open(sealed, purpose, key: key)
+            return Data([0x01]) + (try ChaChaPoly.seal(plain, using: key, authenticating: Data(purpose.rawValue.utf8))).combined
+        }
+        func chaChaPolyText(_ sealed: String, _ purpose: Sealing.Purpose, key: SymmetricKey) throws -> String {
+            let bytes = try #require(Data(base64Encoded: String(sealed.dropFirst(Sealing.textPrefix.count))))
+            return Sealing.textPrefix + (try chaChaPoly(bytes, purpose, key: key)).base64EncodedString()
+        }
+        try first.writer.write { d in
+            let key = try #require(Keyring.of(d)?.key)
+            for row in try Row.fetchAll(d, sql: "SELECT id, json FROM version") {
+                try d.execute(sql: "UPDATE version SET json = ? WHERE id = ?",
+                              arguments: [chaChaPoly(row["json"], .versionJSON, key: key), row["id"] as Int64])
+            }
+            for row in try Row.fetchAll(d, sql: "SELECT id, name FROM subject_index") {
+                try d.execute(sql: "UPDATE subject_index SET name = ? WHERE id = ?",
+                              arguments: [chaChaPolyText(row["name"], .subjectName, key: key), row["id"] as String])
+            }
+            let token = try #require(try String.fetchOne(d, sql: "SELECT token FROM replica"))
+            try d.execute(sql: "UPDATE replica SET token = ?", arguments: [chaChaPolyText(token, .token, key: key)])
+            var vault = try #require(try Vault.fetchOne(d))
+            let wrapping = try vault.parameters.derive(passphrase: Self.passphrase, salt: vault.salt)
+            vault.wrappedKey = try chaChaPoly(vault.wrappedKey, .dataKey, key: wrapping)
+            try vault.update(d)
+        }
+        let db = try AppDatabase.open(directory: dir)
+        _ = try db.unlock(passphrase: Self.passphrase)
+        #expect(try db.visits().first?.visit.note == "ポストに新聞がたまっていた")
+        #expect(try db.subjects().first?.subject.name == "佐藤一郎")
+        #expect(try db.due(today: LocalDate(year: 2025, month: 7, day: 30)!).first?.subject?.name == "佐藤一郎")
+        #expect(try db.serverSettings()?.token == "mmr_secret_token_0123456789")
+        try db.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: LocalDate(year: 2025, month: 6, day: 9)!,
+                                    note: "二度目の訪問"), today: today)
+        let formats = try db.writer.read { try Data.fetchAll($0, sql: "SELECT json FROM version ORDER BY id") }.map(\.first)
+        #expect(formats.first == 0x01 && formats.last == 0x02)
+        #expect(Set(try db.visits().compactMap(\.visit.note)) == ["ポストに新聞がたまっていた", "二度目の訪問"])
     }
 
     @Test("opened again, the database is locked: names need the key; due, totals and status work without it")
