@@ -86,6 +86,16 @@ public func shortened(_ value: String) -> String {
     return scalars.count <= 20 ? value : String(String.UnicodeScalarView(scalars.prefix(20))) + "…"
 }
 
+/// Whether every UTF-8 byte of `s` passes `allowed`: a plain loop over its contiguous bytes, several times cheaper
+/// than iterating `s.utf8`; ids and text are checked for every version a server receives.
+@inline(__always) func allUTF8(of s: String, _ allowed: (UInt8) -> Bool) -> Bool {
+    var s = s
+    return s.withUTF8 { bytes in
+        for b in bytes where !allowed(b) { return false }
+        return true
+    }
+}
+
 struct Checker {
     var problems: [ValidationProblem] = []
     let codes: CodePolicy
@@ -105,8 +115,10 @@ struct Checker {
         guard limit.allows(value) else {
             return require(false, field, shortened(value), "non-empty text of \(limit.description)")
         }
-        let blank = !value.unicodeScalars.contains { !$0.properties.isWhitespace }
-        let control = value.unicodeScalars.contains(where: Checker.isControl)
+        // Text that starts with a visible ASCII character is not blank: no Unicode property lookups for it.
+        let startsVisible = value.utf8.first.map { $0 > 0x20 && $0 < 0x7F } ?? false
+        let blank = !startsVisible && !value.unicodeScalars.contains { !$0.properties.isWhitespace }
+        let control = Checker.hasControl(value, allowing: [])
         require(!blank && !control, field, value, "non-empty text of \(limit.description), on one line with no control characters")
     }
 
@@ -118,12 +130,31 @@ struct Checker {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value)
     }
 
+    /// Whether `text` holds a control character other than `allowed` (ASCII ones), read from its UTF-8 bytes:
+    /// U+0000–U+001F and U+007F are one byte each, U+0080–U+009F are C2 80 to C2 9F, and no other character's
+    /// encoding holds those byte sequences.
+    static func hasControl(_ text: String, allowing allowed: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var afterC2 = false
+            for b in bytes {
+                if b < 0x20 || b == 0x7F {
+                    if !allowed.contains(b) { return true }
+                } else if afterC2 && b >= 0x80 && b <= 0x9F {
+                    return true
+                }
+                afterC2 = b == 0xC2
+            }
+            return false
+        }
+    }
+
     mutating func note(_ value: String?) {
         guard let n = value else { return }
         guard Limits.note.allows(n) else {
             return require(false, "note", shortened(n), Limits.note.description)
         }
-        let control = n.unicodeScalars.contains { Checker.isControl($0) && $0 != "\n" && $0 != "\t" }
+        let control = Checker.hasControl(n, allowing: [UInt8(ascii: "\n"), UInt8(ascii: "\t")])
         require(!control, "note", shortened(n), "text with no control characters other than line breaks and tabs")
     }
 
