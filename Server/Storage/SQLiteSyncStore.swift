@@ -21,12 +21,15 @@ public struct SQLiteSyncStore: SyncStore {
         config.busyMode = .timeout(10)  // `token issue` may write while `serve` runs
         config.prepareDatabase { db in
             guard !db.configuration.readonly else { return }
+            // 8 KB pages for a new database (an existing one keeps its own): a document's row is ~700 bytes, and
+            // 4 KB pages fit five of them with ~500 bytes left over (897 → 822 bytes per visit stored).
+            try db.execute(sql: "PRAGMA page_size = 8192")
             // The writer's pages: the document-id index a push looks up and inserts into at random places is
             // read and written by every batch; with SQLite's default 2 MB most of it would be read again each time.
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // Checkpoints every 40 MB of log instead of 4: an index page that several batches change in between
+            // Checkpoints every ~40 MB of log instead of 4: an index page that several batches change in between
             // is copied into the database once, not once per batch.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 5000")
         }
         try self.init(writer: DatabasePool(path: file.path, configuration: config))
     }
