@@ -23,8 +23,8 @@ public enum CodeID {
     public static let maxLength = 40
 
     public static func isValid(_ id: String) -> Bool {
-        let bytes = id.utf8
-        return !bytes.isEmpty && bytes.count <= maxLength && bytes.allSatisfy { b in
+        let count = id.utf8.count
+        return count > 0 && count <= maxLength && allUTF8(of: id) { b in
             (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "_")
         }
     }

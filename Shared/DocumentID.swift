@@ -37,8 +37,8 @@ public enum DocumentID {
     /// 1 to 64 characters from A–Z, a–z, 0–9, `-`, `_`, `.`.
     public static func isValid(_ id: String) -> Bool {
         // Byte checks, not CharacterSet: this runs for every id of every version a server receives.
-        let bytes = id.utf8
-        return !bytes.isEmpty && bytes.count <= 64 && bytes.allSatisfy { b in
+        let count = id.utf8.count
+        return count > 0 && count <= 64 && allUTF8(of: id) { b in
             (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
                 || b == UInt8(ascii: "-") || b == UInt8(ascii: "_") || b == UInt8(ascii: ".")
         }

@@ -1002,6 +1002,9 @@ struct FastJSONParser {
         guard take(UInt8(ascii: "[")) else { return nil }
         var list: [Version] = []
         if take(UInt8(ascii: "]")) { return list }
+        // Room for as many versions as the bytes left could hold at ~600 bytes each (a push of 1000 would
+        // otherwise be copied ten times as the array grows); bounded by the input's size, never by a count in it.
+        list.reserveCapacity(min((count - i) / 600, 4096))
         while true {
             ws()
             let start = i

@@ -13,15 +13,13 @@ enum BulkLoad {
             let end = min(start + chunk, range.upperBound)
             try store.writer.write { db in
                 var sequence = try Int64.fetchOne(db, sql: "SELECT last_sequence FROM server_state WHERE id = 1")!
-                let doc = try db.makeStatement(sql: "INSERT INTO documents (document_id, type, district, sequence) VALUES (?, 'visit', ?, ?)")
-                let ver = try db.makeStatement(sql: "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES (?, ?, ?, ?)")
+                let doc = try db.makeStatement(sql: "INSERT INTO documents (sequence, document_id, type, district, versions) VALUES (?, ?, 'visit', ?, ?)")
                 var counters: [CounterKey: Int] = [:]
                 var highest: [String: UInt64] = [:]
                 for i in start..<end {
                     let v = Workload.visit(i)
                     sequence += 1
-                    try doc.execute(arguments: [v.documentId, v.payload.district, sequence])
-                    try ver.execute(arguments: [v.documentId, v.dot.replica, Int64(v.dot.counter),
+                    try doc.execute(arguments: [sequence, v.documentId, v.payload.district,
                                                 String(decoding: VersionJSON.encode(v), as: UTF8.self)])
                     IndicatorCounting.apply(IndicatorCounting.deltas(before: nil, after: v), to: &counters)
                     highest[v.dot.replica] = max(highest[v.dot.replica] ?? 0, v.dot.counter)

@@ -44,6 +44,22 @@ struct ChangesPageWriter {
         out.append(contentsOf: json.utf8)
     }
 
+    /// A document's versions as the SQLite store keeps them (`StoredVersionSet`: JSON joined by newlines), each
+    /// one added; nothing for an empty set.
+    mutating func addVersions(_ stored: String) {
+        var stored = stored
+        stored.withUTF8 { bytes in
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            if !firstVersion { out.append(UInt8(ascii: ",")) }
+            firstVersion = false
+            let start = out.count
+            out.append(contentsOf: bytes)
+            // Only a document in conflict has more than one version: its separators become the array's commas.
+            guard memchr(base, Int32(StoredVersionSet.separator), bytes.count) != nil else { return }
+            for i in start..<out.count where out[i] == StoredVersionSet.separator { out[i] = UInt8(ascii: ",") }
+        }
+    }
+
     mutating func finish(hasMore: Bool) -> Data {
         closeDocument()
         out.append(contentsOf: #"],"epoch":"#.utf8)

@@ -91,8 +91,18 @@ enum DashboardSchema {
     /// Counts what a database made before the dashboard already holds: once, at upgrade.
     private static func backfill(_ db: Database) throws {
         var backfill = DashboardBackfill()
-        let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
-        while let row = try rows.next() { try backfill.add(documentId: row["document_id"], version: row["version"]) }
+        // Before migration v4 (an older database, upgraded in order) each version has a row of its own; from v4
+        // on each document's row holds its set.
+        if try db.tableExists("versions") {
+            let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
+            while let row = try rows.next() { try backfill.add(documentId: row["document_id"], version: row["version"]) }
+        } else {
+            let rows = try Row.fetchCursor(db, sql: "SELECT document_id, versions FROM documents")
+            while let row = try rows.next() {
+                let id: String = row[0]
+                for version in StoredVersionSet.split(row[1]) { try backfill.add(documentId: id, version: version) }
+            }
+        }
         try SQLiteDashboardTables(db: db).write(try backfill.finish(), at: .now())
     }
 }

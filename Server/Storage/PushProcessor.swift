@@ -196,7 +196,7 @@ public struct PushProcessor: Sendable {
             if let hash = stored.contentHash, hash != contentHash {
                 throw BatchReuseError(replica: request.replicaId, batchId: request.batchId)
             }
-            return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
+            return try StoredReply.expand(stored, versions: versions)
         }
         // One read for the whole batch.
         let ids = prepared.documentIds
@@ -254,7 +254,8 @@ public struct PushProcessor: Sendable {
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
         let body = MimamoriJSON.encodePushResponse(response)
-        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash, body: body, refused: refused)
+        try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash,
+                          body: StoredReply.compact(response), refused: refused)
         return PushReply(response: response, body: body, replayed: false)
     }
 
@@ -359,6 +360,73 @@ public struct PushProcessor: Sendable {
             if version.dot.counter > state.raisedCounters[replica] ?? 0 { state.raisedCounters[replica] = version.dot.counter }
         }
         return PushResult(documentId: id, dot: version.dot, outcome: outcome)
+    }
+}
+
+/// A batch's reply as it is stored: all a replay needs beyond the batch itself. A replay carries the same
+/// versions (its content hash says so), and the result of every version that was not refused is its document id
+/// and dot, taken from the batch, with its outcome: so only each outcome's letter is kept, and the refusals in
+/// full (their messages tell of what was stored then). About one byte per version instead of ~120 of JSON.
+/// Replies stored whole (before this form, or by a server that kept them so) are JSON, and start with `{`.
+enum StoredReply {
+    /// The first byte of the compact form; a whole reply starts with `{`.
+    static let marker: UInt8 = 1
+    private static func letter(_ outcome: PushOutcome) -> UInt8 {
+        switch outcome {
+        case .new: UInt8(ascii: "n")
+        case .known: UInt8(ascii: "k")
+        case .conflict: UInt8(ascii: "c")
+        case .rejected: UInt8(ascii: "r")
+        }
+    }
+
+    /// The marker, one letter per result, then the reply's JSON with the refused results alone.
+    static func compact(_ response: PushResponse) -> Data {
+        var out = Data([marker])
+        out.reserveCapacity(1 + response.results.count + 128)
+        for r in response.results { out.append(letter(r.outcome)) }
+        out.append(MimamoriJSON.encodePushResponse(PushResponse(batchId: response.batchId, epoch: response.epoch,
+                                                                results: response.results.filter { $0.outcome == .rejected })))
+        return out
+    }
+
+    /// The reply (and its exact bytes) of a stored batch, given the versions of the batch sent again.
+    static func expand(_ stored: StoredBatch, versions: UnsafeBufferPointer<Version>) throws -> PushReply {
+        guard stored.reply.first == marker else {
+            return PushReply(response: try MimamoriJSON.decodePushResponse(stored.reply), body: stored.reply, replayed: true)
+        }
+        let bytes = stored.reply.dropFirst()
+        let split = bytes.firstIndex(of: UInt8(ascii: "{")) ?? bytes.endIndex
+        let outcomes = bytes[..<split]
+        let refusals = try MimamoriJSON.decodePushResponse(Data(bytes[split...]))
+        // The content hash matched, so this cannot fail short of a damaged database; it is said so, not guessed.
+        guard stored.contentHash != nil, outcomes.count == versions.count,
+              outcomes.filter({ $0 == UInt8(ascii: "r") }).count == refusals.results.count else {
+            throw StoredReplyDamaged(batchId: refusals.batchId)
+        }
+        var refused = refusals.results.makeIterator()
+        var results: [PushResult] = []
+        results.reserveCapacity(versions.count)
+        for (i, letter) in zip(versions.indices, outcomes) {
+            switch letter {
+            case UInt8(ascii: "n"): results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: .new))
+            case UInt8(ascii: "k"): results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: .known))
+            case UInt8(ascii: "c"): results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: .conflict))
+            default:
+                guard let r = refused.next() else { throw StoredReplyDamaged(batchId: refusals.batchId) }
+                results.append(r)
+            }
+        }
+        let response = PushResponse(batchId: refusals.batchId, epoch: refusals.epoch, results: results)
+        return PushReply(response: response, body: MimamoriJSON.encodePushResponse(response), replayed: true)
+    }
+}
+
+/// A stored reply that does not fit the batch sent again under its batchId, though the content matched.
+struct StoredReplyDamaged: Error, LocalizedError {
+    let batchId: String
+    var errorDescription: String? {
+        "the stored reply of batch '\(batchId)' does not match the batch's versions; the server database may be damaged (run `PRAGMA integrity_check`); nothing of this batch was stored again"
     }
 }
 

@@ -19,6 +19,18 @@ public struct SQLiteSyncStore: SyncStore {
         }
         var config = Configuration()
         config.busyMode = .timeout(10)  // `token issue` may write while `serve` runs
+        config.prepareDatabase { db in
+            guard !db.configuration.readonly else { return }
+            // 8 KB pages for a new database (an existing one keeps its own): a document's row is ~700 bytes, and
+            // 4 KB pages fit five of them with ~500 bytes left over (897 → 822 bytes per visit stored).
+            try db.execute(sql: "PRAGMA page_size = 8192")
+            // The writer's pages: the document-id index a push looks up and inserts into at random places is
+            // read and written by every batch; with SQLite's default 2 MB most of it would be read again each time.
+            try db.execute(sql: "PRAGMA cache_size = -32768")
+            // Checkpoints every ~40 MB of log instead of 4: an index page that several batches change in between
+            // is copied into the database once, not once per batch.
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 5000")
+        }
         try self.init(writer: DatabasePool(path: file.path, configuration: config))
     }
 
@@ -71,11 +83,11 @@ public struct SQLiteSyncStore: SyncStore {
             arguments += StatementArguments(sortedDistricts)
             arguments += StatementArguments(sortedTypes)
             arguments += [limit + 1]
-            // One query for the page and its versions; versions in dot order (counter, then replica), as VersionSet
-            // keeps them. Move notices of documents that left these districts (for one they do not cover) take
-            // their place in sequence order, with no versions.
+            // One query for the page and its versions (each document's row holds them in dot order, as VersionSet
+            // keeps them; fetched by rowid once the page is chosen). Move notices of documents that left these
+            // districts (for one they do not cover) take their place in sequence order, with no versions.
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
+                SELECT d.document_id, d.type, d.sequence, d.moved_to, v.versions
                 FROM (SELECT document_id, type, sequence, NULL AS moved_to FROM documents
                       WHERE sequence > ? AND district IN (\(placeholders)) AND type IN (\(typePlaceholders))
                       UNION ALL
@@ -83,20 +95,15 @@ public struct SQLiteSyncStore: SyncStore {
                       WHERE sequence > ? AND from_district IN (\(placeholders)) AND to_district NOT IN (\(placeholders))
                         AND type IN (\(typePlaceholders))
                       ORDER BY sequence LIMIT ?) d
-                LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
-                ORDER BY d.sequence, v.dot_counter, v.dot_replica
+                LEFT JOIN documents v ON v.sequence = d.sequence AND d.moved_to IS NULL
+                ORDER BY d.sequence
                 """, arguments: arguments)
             var documents = 0
-            var lastSequence: Int64?
             while let row = try rows.next() {
-                let sequence: Int64 = row["sequence"]
-                if sequence != lastSequence {
-                    documents += 1
-                    if documents > limit { return page.finish(hasMore: true) }
-                    page.beginDocument(id: row["document_id"], type: row["type"], sequence: sequence, movedTo: row["moved_to"])
-                    lastSequence = sequence
-                }
-                if let version: String = row["version"] { page.addVersion(version) }
+                documents += 1
+                if documents > limit { return page.finish(hasMore: true) }
+                page.beginDocument(id: row[0], type: row[1], sequence: row[2], movedTo: row[3])
+                if let versions: String = row[4] { page.addVersions(versions) }
             }
             return page.finish(hasMore: false)
         }
@@ -124,14 +131,10 @@ public struct SQLiteSyncStore: SyncStore {
     public func recount() async throws -> [CounterKey: Int] {
         try await writer.read { db in
             var displays: [Version] = []
-            var grouper = VersionRowGrouper()
-            let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions ORDER BY document_id")
-            while let row = try rows.next() {
-                if let display = try grouper.add(documentId: row["document_id"], version: row["version"])?.versions.display {
-                    displays.append(display)
-                }
+            let rows = try String.fetchCursor(db, sql: "SELECT versions FROM documents")
+            while let versions = try rows.next() {
+                if let display = try VersionSet(StoredVersionSet.decode(versions)).display { displays.append(display) }
             }
-            if let display = try grouper.finish()?.versions.display { displays.append(display) }
             return IndicatorCounting.recount(displays: displays)
         }
     }
@@ -140,11 +143,12 @@ public struct SQLiteSyncStore: SyncStore {
     public func allDocuments() async throws -> [String: [Version]] {
         try await writer.read { db in
             var result: [String: [Version]] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT document_id, version FROM versions")
+            let rows = try Row.fetchCursor(db, sql: "SELECT document_id, versions FROM documents")
             while let row = try rows.next() {
-                result[row["document_id"], default: []].append(try SQLitePushTransaction.decodeVersion(row["version"]))
+                let versions = try StoredVersionSet.decode(row[1])
+                if !versions.isEmpty { result[row[0]] = versions.sorted { $0.dot < $1.dot } }
             }
-            return result.mapValues { $0.sorted { $0.dot < $1.dot } }
+            return result
         }
     }
 
@@ -192,14 +196,53 @@ public struct SQLiteSyncStore: SyncStore {
     }
 }
 
+/// A document's current versions as the SQLite store keeps them, in its `documents` row: the canonical JSON
+/// (`VersionJSON`) of each, in dot order, separated by a newline. Canonical JSON never holds a raw newline (one
+/// in a string is written `\n`), and nearly every set is one version: its JSON as it is.
+enum StoredVersionSet {
+    static let separator = UInt8(ascii: "\n")
+
+    static func join(_ versions: [String]) -> String { versions.joined(separator: "\n") }
+
+    /// What to store for a saved document: each version's JSON as the batch made it (or encoded afresh for a
+    /// version stored before that survives beside a new one).
+    static func encode(_ save: DocumentSave) -> Data {
+        let versions = save.document.versions.versions
+        if versions.count == 1, let only = versions.first { return save.json(of: only) }
+        var out = Data()
+        for (i, v) in versions.enumerated() {
+            if i > 0 { out.append(separator) }
+            out.append(save.json(of: v))
+        }
+        return out
+    }
+
+    /// The versions of a stored set (none for an empty text).
+    static func decode(_ text: String) throws -> [Version] {
+        var text = text
+        return try text.withUTF8 { bytes in
+            try bytes.split(separator: separator).map { try SQLitePushTransaction.decodeVersion(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: $0))) }
+        }
+    }
+
+    /// The JSON of each stored version, for readers that take them one at a time.
+    static func split(_ text: String) -> [String] {
+        text.utf8.split(separator: separator).map { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
 /// `PushTransaction` over one GRDB database connection inside a write transaction.
 struct SQLitePushTransaction: PushTransaction {
     let db: Database
 
     static func decodeVersion(_ text: String) throws -> Version {
         var text = text
-        if let v = text.withUTF8({ VersionJSON.parse(UnsafeRawBufferPointer($0)) }) { return v }
-        return try MimamoriJSON.decode(Version.self, from: Data(text.utf8))
+        return try text.withUTF8 { try decodeVersion(UnsafeRawBufferPointer($0)) }
+    }
+
+    static func decodeVersion(_ bytes: UnsafeRawBufferPointer) throws -> Version {
+        if let v = VersionJSON.parse(bytes) { return v }
+        return try MimamoriJSON.decode(Version.self, from: Data(bytes))
     }
 
     func epoch() throws -> String {
@@ -257,27 +300,15 @@ struct SQLitePushTransaction: PushTransaction {
     }
 
     func documents(_ ids: [String]) throws -> [String: StoredDocument] {
-        var heads: [String: (type: DocumentType, district: String)] = [:]
-        var versions: [String: [Version]] = [:]
-        try forEachChunk(ids, rowsPerStatement: 500, sql: {
-            "SELECT document_id, type, district FROM documents WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
-        }, arguments: { [$0] }) { statement in
-            let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() {
-                if let type = DocumentType(rawValue: row["type"]) { heads[row["document_id"]] = (type, row["district"]) }
-            }
-        }
-        try forEachChunk(Array(heads.keys), rowsPerStatement: 500, sql: {
-            "SELECT document_id, version FROM versions WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
-        }, arguments: { [$0] }) { statement in
-            let rows = try Row.fetchCursor(statement)
-            while let row = try rows.next() {
-                versions[row["document_id"], default: []].append(try SQLitePushTransaction.decodeVersion(row["version"]))
-            }
-        }
         var result: [String: StoredDocument] = [:]
-        for (id, head) in heads {
-            result[id] = StoredDocument(type: head.type, district: head.district, versions: try VersionSet(versions[id] ?? []))
+        try forEachChunk(ids, rowsPerStatement: 500, sql: {
+            "SELECT document_id, type, district, versions FROM documents WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
+        }, arguments: { [$0] }) { statement in
+            let rows = try Row.fetchCursor(statement)
+            while let row = try rows.next() {
+                guard let type = DocumentType(rawValue: row[1]) else { continue }
+                result[row[0]] = StoredDocument(type: type, district: row[2], versions: try VersionSet(StoredVersionSet.decode(row[3])))
+            }
         }
         return result
     }
@@ -294,24 +325,19 @@ struct SQLitePushTransaction: PushTransaction {
     }
 
     func saveDocuments(_ saves: [DocumentSave]) throws {
-        // Documents: one multi-row upsert (new sequences are all above every stored one, so never collide).
-        try forEachChunk(saves, rowsPerStatement: 200, sql: {
+        // One multi-row upsert: each document's row with its whole version set, under its new sequence (the rowid;
+        // new sequences are all above every stored one, so never collide). A changed set is rewritten whole: nearly
+        // every set is one version, and a set of more is small.
+        try forEachChunk(saves, rowsPerStatement: 150, sql: {
             """
-            INSERT INTO documents (document_id, type, district, sequence) VALUES \(Self.values(rows: $0, columns: 4))
-            ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
+            INSERT INTO documents (sequence, document_id, type, district, versions) VALUES \(Self.values(rows: $0, columns: 5))
+            ON CONFLICT (document_id) DO UPDATE SET sequence = excluded.sequence, type = excluded.type,
+                district = excluded.district, versions = excluded.versions
             """
         }, bind: { b, save in
-            b.text(save.id); b.text(save.document.type.rawValue); b.text(save.document.district); b.int(save.sequence)
-        })
-        let (superseded, inserted) = saves.versionChanges
-        try forEachChunk(superseded, rowsPerStatement: 300, sql: {
-            "DELETE FROM versions WHERE (document_id, dot_replica, dot_counter) IN (VALUES \(Self.values(rows: $0, columns: 3)))"
-        }, arguments: { [$0.0, $0.1.replica, Int64($0.1.counter)] })
-        // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
-        try forEachChunk(inserted, rowsPerStatement: 200, sql: {
-            "INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES \(Self.values(rows: $0, columns: 4))"
-        }, bind: { b, row in
-            b.text(row.documentId); b.text(row.dot.replica); b.int(Int64(row.dot.counter)); b.text(utf8: row.json)
+            b.int(save.sequence); b.text(save.id); b.text(save.document.type.rawValue); b.text(save.document.district)
+            // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
+            b.text(utf8: StoredVersionSet.encode(save))
         })
     }
 

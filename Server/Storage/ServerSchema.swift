@@ -97,6 +97,48 @@ enum ServerSchema {
             try db.execute(sql: "CREATE INDEX moves_from_district_sequence ON moves (from_district, sequence)")
         }
         DashboardSchema.register(in: &migrator)
+        migrator.registerMigration("v4 documents hold their versions") { db in
+            // One row per document with its current versions in it (`StoredVersionSet`) and its sequence as the
+            // rowid: a pushed visit is one table row and two small index entries, instead of two rows (the version's
+            // repeating the document id and its dot, both already in its JSON) and four index entries; a pull page
+            // reads a document's versions by rowid. Rows are written in sequence order, so the pages fill up.
+            try db.execute(sql: """
+                CREATE TABLE documents_v4 (
+                    sequence INTEGER PRIMARY KEY,
+                    document_id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    district TEXT NOT NULL,
+                    versions TEXT NOT NULL
+                )
+                """)
+            let insert = try db.makeStatement(sql: "INSERT INTO documents_v4 (sequence, document_id, type, district, versions) VALUES (?, ?, ?, ?, ?)")
+            var current: (sequence: Int64, id: String, type: String, district: String)?
+            var versions: [String] = []
+            func flush() throws {
+                guard let c = current else { return }
+                try insert.execute(arguments: [c.sequence, c.id, c.type, c.district, StoredVersionSet.join(versions)])
+                versions = []
+            }
+            // Versions in dot order (counter, then replica), as `VersionSet` keeps them and the pull sent them.
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT d.sequence, d.document_id, d.type, d.district, v.version
+                FROM documents d LEFT JOIN versions v ON v.document_id = d.document_id
+                ORDER BY d.sequence, v.dot_counter, v.dot_replica
+                """)
+            while let row = try rows.next() {
+                let sequence: Int64 = row[0]
+                if sequence != current?.sequence {
+                    try flush()
+                    current = (sequence, row[1], row[2], row[3])
+                }
+                if let version: String = row[4] { versions.append(version) }
+            }
+            try flush()
+            try db.execute(sql: "DROP TABLE versions")
+            try db.execute(sql: "DROP TABLE documents")
+            try db.execute(sql: "ALTER TABLE documents_v4 RENAME TO documents")
+            try db.execute(sql: "CREATE INDEX documents_district_sequence ON documents (district, sequence)")
+        }
         return migrator
     }
 }

@@ -19,7 +19,7 @@ struct PushTests {
                 .replacingOccurrences(of: "メモ", with: "\\u30e1\\u30e2").replacingOccurrences(of: " / ", with: " \\/ ")
             let response = try await client.send(.post, API.pushPath, token: fx.visitor.secret, body: ByteBuffer(string: text))
             #expect(response.status == .ok, "\(response.text)")
-            let stored = try await fx.sqlite.writer.read { db in try String.fetchAll(db, sql: "SELECT version FROM versions") }
+            let stored = try await fx.sqlite.writer.read { db in try String.fetchAll(db, sql: "SELECT versions FROM documents") }
             #expect(stored == [String(decoding: try MimamoriJSON.encode(v), as: UTF8.self)])
             #expect(stored == [String(decoding: VersionJSON.encode(v), as: UTF8.self)])
         }
