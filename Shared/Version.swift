@@ -26,7 +26,7 @@ public struct ErasedDocument: Hashable, Sendable, Codable {
 }
 
 /// The content of a document version: a visit, a subject or an activity, or — in a tombstone — what is left of one.
-public enum DocumentPayload: Hashable, Sendable, Codable {
+public indirect enum DocumentPayload: Hashable, Sendable, Codable {
     case visit(Visit)
     case subject(Subject)
     case activity(Activity)
