@@ -93,9 +93,15 @@ enum PostgresSchema {
         ]),
         // A push locks the rows of the documents it changes, and one not yet stored by inserting its row without a
         // sequence; the sequence is written when the push numbers its changes, just before it commits. Such a row
-        // is never committed without one (`PostgresPushTransaction.finish`).
+        // is never committed without one (`PostgresPushTransaction.finish`). The sequence indexes leave those rows
+        // out, so locking a new document writes its row and primary key only (pulls ask `sequence > N`, which
+        // implies the indexes' condition).
         (4, "documents.sequence given at commit: a push locks a new document by its row before numbering it", [
             "ALTER TABLE documents ALTER COLUMN sequence DROP NOT NULL",
+            "ALTER TABLE documents DROP CONSTRAINT IF EXISTS documents_sequence_key",
+            "CREATE UNIQUE INDEX IF NOT EXISTS documents_sequence ON documents (sequence) WHERE sequence IS NOT NULL",
+            "DROP INDEX IF EXISTS documents_district_sequence",
+            "CREATE INDEX documents_district_sequence ON documents (district, sequence) WHERE sequence IS NOT NULL",
         ]),
     ]
 
