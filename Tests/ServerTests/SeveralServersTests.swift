@@ -112,6 +112,103 @@ struct SeveralServersTests {
         }
     }
 
+    @Test("pushes of the same documents racing through two servers, some sent through both at once, end with the documents, conflicts and counters of the same batches pushed one after another")
+    func sameDocumentsRacing() async throws {
+        // Given: four laptops that each write all of 24 shared visits, in every round, editing their own version
+        // of each (so the laptops' versions are concurrent: every visit ends in conflict, whatever the order); each
+        // batch names the visits in its own order, and the last round deletes some. The outcome of a merge does not
+        // depend on the order batches arrive in, so a serial run is the reference.
+        let writers = 4
+        let rounds = 5
+        let shared = 24
+        var batches: [[PushRequest]] = []
+        for w in 0..<writers {
+            let replica = "laptop-\(w)"
+            var counter: UInt64 = 0
+            var own: [Int: Version] = [:]
+            var requests: [PushRequest] = []
+            for r in 0..<rounds {
+                var order = Array(0..<shared).map { ($0 * (2 * w + 1) + r * 7) % shared }
+                if (w + r) % 2 == 1 { order.reverse() }
+                var versions: [Version] = []
+                for d in order {
+                    counter += 1
+                    let payload = Fixture.visit("shared-\(d)", kind: (d + w + r) % 3 == 0 ? .minseiWatch : .fureaiWatch,
+                                                date: "2025-0\(4 + (d + w) % 5)-1\(r)")
+                    var version = Fixture.create(payload, replica: replica, counter: counter)
+                    if let previous = own[d] {
+                        version = try Fixture.edit([previous], payload, replica: replica, counter: counter, deleted: r == rounds - 1 && (d + w) % 4 == 0)
+                    }
+                    own[d] = version
+                    versions.append(version)
+                }
+                requests.append(PushRequest(batchId: "\(replica)-round-\(r)", replicaId: replica, versions: versions))
+            }
+            batches.append(requests)
+        }
+        let allBatches = batches
+
+        // When: the four push at once, two through each server, and every other round is sent through both servers
+        // at once (a retry racing its first sending); then the same batches one after another into a fresh database.
+        try await Self.twoServers { fx, clientA, storeB, clientB in
+            var tokens: [IssuedToken] = []
+            for i in 0..<writers { tokens.append(try await fx.store.issueToken(role: .visitor, name: "laptop-\(i)", districts: ["nishi"])) }
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for w in 0..<writers {
+                    let (client, other) = w % 2 == 0 ? (clientA, clientB) : (clientB, clientA)
+                    let token = tokens[w]
+                    group.addTask {
+                        for (r, request) in allBatches[w].enumerated() {
+                            if r % 2 == 1 {
+                                async let first = client.push(request, token: token)
+                                async let second = other.push(request, token: token)
+                                let (a, b) = try await (first, second)
+                                #expect(a.status == .ok && b.status == .ok, "\(a.status) \(b.status): \(a.text) \(b.text)")
+                                #expect(a.data == b.data, "a batch sent through both servers at once gets one reply")
+                            } else {
+                                let response = try await client.push(request, token: token)
+                                #expect(response.status == .ok, "\(response.status): \(response.text)")
+                            }
+                        }
+                    }
+                }
+                try await group.waitForAll()
+            }
+
+            try await TestPostgres.withStore { serial in
+                let reference = try await ServerFixture(store: serial)
+                let app = buildApplication(reference.configuration, store: serial)
+                try await app.test(.router) { client in
+                    for w in 0..<writers {
+                        let token = try await serial.issueToken(role: .visitor, name: "laptop-\(w)", districts: ["nishi"])
+                        for request in allBatches[w] {
+                            #expect(try await client.push(request, token: token).status == .ok)
+                        }
+                    }
+                }
+
+                // Then: the same documents, conflicts and counters, each document once in the feed.
+                let documents = try await storeB.allDocuments()
+                #expect(documents.count == shared)
+                #expect(documents == (try await serial.allDocuments()))
+                #expect(documents.values.allSatisfy { $0.count == writers }, "every visit is in conflict among the four laptops")
+                func listed(_ store: PostgresSyncStore) async throws -> [String: Int] {
+                    Dictionary(uniqueKeysWithValues: try await store.conflicts(districts: ["nishi"], limit: 1000).map { ($0.documentId, $0.versions) })
+                }
+                #expect(try await listed(storeB) == (try await listed(serial)))
+                #expect(try await listed(storeB).count == shared)
+                let counters = try await storeB.counters(fiscalYears: [2025])
+                #expect(!counters.isEmpty)
+                #expect(counters == (try await serial.counters(fiscalYears: [2025])))
+                #expect(counters == (try await storeB.recount()))
+                #expect(try await storeB.dashboardCounters(fiscalYears: [2025], districts: ["nishi"]) == counters)
+                let feed = try await storeB.changes(since: 0, limit: 1000, districts: ["nishi"])
+                #expect(feed.changes.count == shared)
+                #expect(feed.changes.last?.sequence == (try await storeB.lastSequence()))
+            }
+        }
+    }
+
     @Test("tokens and batch replies live in the database: a token revoked through one server is refused by the other; a retry through the other gets the stored reply")
     func sharedState() async throws {
         try await Self.twoServers { fx, clientA, storeB, clientB in

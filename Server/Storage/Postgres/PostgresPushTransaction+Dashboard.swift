@@ -4,11 +4,13 @@ import PostgresNIO
 
 /// The dashboard's tables in PostgreSQL, written in the push's transaction: the same rows as
 /// `SQLiteDashboardTables`, each kind of row one statement over arrays (`unnest`), whatever the batch's size.
-/// Pushes hold the `server_state` lock, so these additions never race another push's.
+/// The additions to counters wait for the `server_state` lock (`sendAtCommit`), so they never race another
+/// push's; a document's conflict row is written at once, under its document's lock, and the laptop's row under its
+/// replica's lock.
 extension PostgresPushTransaction: DashboardTableWriter {
     func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws {
         let rows = Array(deltas)
-        try send("""
+        try sendAtCommit("""
             INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
@@ -29,7 +31,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
             b.append(rows.map(\.key.district))
             b.append(rows.map(\.key.subjectId))
         }
-        try send("""
+        try sendAtCommit("""
             INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::bigint[])
             ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
@@ -40,7 +42,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
         // Only a row that went down can have reached zero.
         let lowered = rows.filter { $0.value < 0 }
         guard !lowered.isEmpty else { return }
-        try send("""
+        try sendAtCommit("""
             DELETE FROM nichiji_holders h USING unnest($1::integer[], $2::text[], $3::text[]) AS k(fiscal_year, district, subject_id)
             WHERE h.fiscal_year = k.fiscal_year AND h.district = k.district AND h.subject_id = k.subject_id AND h.count = 0
             """) { bind(&$0, lowered) }
@@ -49,7 +51,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
     func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws {
         if !metrics.isEmpty {
             let rows = Array(metrics)
-            try send("""
+            try sendAtCommit("""
                 INSERT INTO minsei_activity (month, district, visitor_id, metric, count)
                 SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
                 ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
@@ -69,7 +71,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
             b.append(rows.map(\.key.visitorId))
             b.append(rows.map(\.key.date))
         }
-        try send("""
+        try sendAtCommit("""
             INSERT INTO minsei_days (month, district, visitor_id, date, count)
             SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             ON CONFLICT (month, district, visitor_id, date) DO UPDATE SET count = minsei_days.count + excluded.count
@@ -79,7 +81,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
         }
         let lowered = rows.filter { $0.value < 0 }
         guard !lowered.isEmpty else { return }
-        try send("""
+        try sendAtCommit("""
             DELETE FROM minsei_days d USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(month, district, visitor_id, date)
             WHERE d.month = k.month AND d.district = k.district AND d.visitor_id = k.visitor_id AND d.date = k.date AND d.count = 0
             """) { bind(&$0, lowered) }

@@ -8,70 +8,179 @@ import PostgresNIO
 /// `SQLitePushTransaction`, each list sent as arrays and expanded with `unnest`/`ANY`, so a whole batch is one
 /// statement per table whatever its size.
 ///
+/// Several servers push at once, so a push locks only what it reads and writes (docs/sync.md, "Several servers
+/// on one PostgreSQL"): its replica (`storedBatch`), then its documents' rows in document id order
+/// (`documents`); and it holds the one global lock, the `server_state` row, only to number its changes and
+/// commit (`commit`). Until then its document rows carry no sequence of their own: `lastSequence()` answers 0, so
+/// `PushProcessor` numbers the batch's changes 1, 2, … and `commit` adds the base it takes under the lock.
+///
 /// `PushProcessor` is synchronous (SQLite's transactions are), so each read waits for its reply. That is
 /// only safe off the event loops and off Swift's cooperative pool: `PostgresSyncStore` runs the processor on a
 /// thread of its own (`PostgresSyncStore.onOwnThread`). Writes return no rows the push needs, so they are
-/// queued on the connection without waiting (it sends them in order, each as soon as the one before is done)
-/// and `finish()` waits for them all before the transaction commits: the lock is not held across a thread's
-/// wake-up per statement.
+/// queued on the connection without waiting (it sends them in order, each as soon as the one before is done);
+/// `commit` queues the numbering, the writes kept for it and COMMIT the same way and waits once, for all.
 struct PostgresPushTransaction: PushTransaction {
     let connection: PostgresConnection
     let logger: Logger
-    /// The `server_state` row as read when its lock was taken: a push reads it once.
-    let locked: PostgresSyncStore.ServerState?
-    private let pending = PendingWrites()
+    private let state = State()
 
-    init(connection: PostgresConnection, logger: Logger, locked: PostgresSyncStore.ServerState? = nil) {
+    init(connection: PostgresConnection, logger: Logger) {
         self.connection = connection
         self.logger = logger
-        self.locked = locked
     }
 
-    /// The writes queued and not yet waited for; only the push's own thread touches it.
-    private final class PendingWrites {
+    /// A push's own transaction: BEGIN is queued at once, `commit()` or `rollback()` ends it.
+    static func begin(_ connection: PostgresConnection, logger: Logger) -> PostgresPushTransaction {
+        let tx = PostgresPushTransaction(connection: connection, logger: logger)
+        tx.state.futures.append(connection.query("BEGIN", logger: logger))
+        return tx
+    }
+
+    /// What the push has queued or kept for its commit; only the push's own thread touches it.
+    private final class State {
+        /// Statements sent and not yet waited for.
         var futures: [EventLoopFuture<PostgresQueryResult>] = []
+        var epoch: EventLoopFuture<PostgresQueryResult>?
+        /// Documents this transaction inserted only to lock them (`documents`), to delete if nothing is saved.
+        var placeholders: [String] = []
+        /// The documents to number at commit, each with its sequence relative to the base taken then.
+        var numbered = Numbered()
+        var moves: [(id: String, type: DocumentType, from: String, to: String, sequence: Int64)] = []
+        /// How many sequences the batch takes (`setLastSequence`, relative).
+        var taken: Int64 = 0
+        /// Additions to rows every push touches (counters), sent under the global lock: no push then waits for
+        /// another's row locks, nor can two pushes deadlock on them whatever order their keys come in.
+        var atCommit: [PostgresQuery] = []
     }
 
-    private func query(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws -> EventLoopFuture<PostgresQueryResult> {
+    struct Numbered {
+        var ids: [String] = []
+        var types: [String] = []
+        var districts: [String] = []
+        var sequences: [Int64] = []
+    }
+
+    private func query(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws -> PostgresQuery {
         var binds = PostgresBindings()
         try bind(&binds)
-        return connection.query(PostgresQuery(unsafeSQL: sql, binds: binds), logger: logger)
+        return PostgresQuery(unsafeSQL: sql, binds: binds)
     }
 
-    /// A read: waits for every write queued before it (the first failure is the one reported), then its rows.
+    /// A read: waits for every statement queued before it (the first failure is the one reported), then its rows.
     @discardableResult
     func run(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void = { _ in }) throws -> [PostgresRow] {
-        let future = try query(sql, bind)
-        try finish()
+        let future = connection.query(try query(sql, bind), logger: logger)
+        try waitForQueued()
         return try future.wait().rows
     }
 
-    /// A write: queued on the connection, waited for by `finish()` (or the next read).
+    /// A write: queued on the connection, waited for by the next read or by `commit`.
     func send(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void = { _ in }) throws {
-        pending.futures.append(try query(sql, bind))
+        state.futures.append(connection.query(try query(sql, bind), logger: logger))
     }
 
-    /// Waits for every queued write; throws the first one's failure.
-    func finish() throws {
-        let futures = pending.futures
-        pending.futures = []
-        for future in futures { _ = try future.wait() }
+    /// A write kept until the global lock is taken (`commit`).
+    func sendAtCommit(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws {
+        state.atCommit.append(try query(sql, bind))
+    }
+
+    /// Waits for every queued statement; throws the first one's failure.
+    func waitForQueued() throws {
+        let futures = state.futures
+        state.futures = []
+        var failure: (any Error)?
+        for future in futures {
+            do { _ = try future.wait() } catch { failure = failure ?? error }
+        }
+        if let failure { throw failure }
+    }
+
+    /// Sends what waits for the global lock and waits for everything: the numbering (which takes the lock on the
+    /// `server_state` row), the moves, the counters, then COMMIT when `commit` (a caller with a transaction of
+    /// its own commits it itself). The lock is held from the numbering to the COMMIT, so pushes commit in the
+    /// order of their sequences, and no push waits on another's row while holding it.
+    func finish(commit: Bool) throws {
+        let unused = Set(state.placeholders).subtracting(state.numbered.ids)
+        if !unused.isEmpty {
+            // Locked, then nothing stored (every version refused): the row must not outlive the transaction.
+            try send("DELETE FROM documents WHERE document_id = ANY($1) AND sequence IS NULL") { $0.append(Array(unused)) }
+        }
+        if !state.numbered.ids.isEmpty {
+            let numbered = state.numbered
+            // The UPDATE of the one `server_state` row is the global lock; the upsert after it uses the base it
+            // returns. A document was locked (`documents`), so its row is updated; a bulk load's new one inserted.
+            try send("""
+                WITH numbering AS (
+                    UPDATE server_state SET last_sequence = last_sequence + $1 WHERE id = 1 RETURNING last_sequence - $1 AS base)
+                INSERT INTO documents (document_id, type, district, sequence)
+                SELECT k.id, k.type, k.district, numbering.base + k.n
+                FROM numbering, unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS k(id, type, district, n)
+                ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
+                """) {
+                $0.append(state.taken)
+                $0.append(numbered.ids)
+                $0.append(numbered.types)
+                $0.append(numbered.districts)
+                $0.append(numbered.sequences)
+            }
+        }
+        if !state.moves.isEmpty {
+            let moves = state.moves
+            try send("""
+                INSERT INTO moves (document_id, from_district, to_district, type, sequence)
+                SELECT k.id, k.from_district, k.to_district, k.type, s.last_sequence - $1 + k.n
+                FROM server_state s, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                    AS k(id, from_district, to_district, type, n)
+                WHERE s.id = 1
+                ON CONFLICT (document_id, from_district) DO UPDATE SET to_district = excluded.to_district, sequence = excluded.sequence
+                """) {
+                $0.append(state.taken)
+                $0.append(moves.map(\.id))
+                $0.append(moves.map(\.from))
+                $0.append(moves.map(\.to))
+                $0.append(moves.map(\.type.rawValue))
+                $0.append(moves.map(\.sequence))
+            }
+        }
+        for query in state.atCommit { state.futures.append(connection.query(query, logger: logger)) }
+        state.atCommit = []
+        if commit { state.futures.append(connection.query("COMMIT", logger: logger)) }
+        try waitForQueued()
+    }
+
+    /// Commits the transaction `begin` opened.
+    func commit() throws { try finish(commit: true) }
+
+    /// Ends the transaction `begin` opened without keeping anything, after whatever was queued.
+    func rollback() {
+        _ = try? waitForQueued()
+        _ = try? connection.query("ROLLBACK", logger: logger).wait()
     }
 
     func epoch() throws -> String {
-        if let locked { return locked.epoch }
-        guard let row = try run("SELECT epoch FROM server_state WHERE id = 1").first else { throw PostgresSyncStore.Failure.noServerState }
+        let future = state.epoch ?? connection.query("SELECT epoch FROM server_state WHERE id = 1", logger: logger)
+        state.epoch = future
+        guard let row = try future.wait().rows.first else { throw PostgresSyncStore.Failure.noServerState }
         return try row.decode(String.self)
     }
 
-    func lastSequence() throws -> Int64 {
-        if let locked { return locked.lastSequence }
-        guard let row = try run("SELECT last_sequence FROM server_state WHERE id = 1").first else { throw PostgresSyncStore.Failure.noServerState }
-        return try row.decode(Int64.self)
-    }
+    /// Relative: the batch's sequences are numbered from 1, and given their base at commit.
+    func lastSequence() throws -> Int64 { 0 }
 
+    /// Any constant: the class of the advisory locks on replicas (the two-key form, apart from the migrations' lock).
+    static let replicaLockClass: Int32 = 0x6D69_6D61
+
+    /// Takes the replica's lock first, held to commit: a batch retried through another server while its first
+    /// sending still runs waits for it, then reads its reply; and the replica's own rows (its highest counter,
+    /// its activity) are written by one push at a time.
     func storedBatch(replica: String, batchId: String) throws -> StoredBatch? {
-        try run("SELECT reply, content_hash FROM batches WHERE replica_id = $1 AND batch_id = $2") {
+        try send("SELECT pg_advisory_xact_lock($1, hashtext($2))") {
+            $0.append(Self.replicaLockClass)
+            $0.append(replica)
+        }
+        // Needed for the reply; read now, in the same round trip.
+        state.epoch = connection.query("SELECT epoch FROM server_state WHERE id = 1", logger: logger)
+        return try run("SELECT reply, content_hash FROM batches WHERE replica_id = $1 AND batch_id = $2") {
             $0.append(replica)
             $0.append(batchId)
         }.first.map { row in
@@ -80,21 +189,35 @@ struct PostgresPushTransaction: PushTransaction {
         }
     }
 
+    /// Locks the documents' rows, then reads them. The lock is an insert of a row without sequence for each id,
+    /// in id order, that on finding the document stored locks its row and changes nothing (`WHERE false`): every
+    /// push takes its locks in the same order, so two cannot deadlock, and a document new to both of two pushes
+    /// is locked by the first one's row (the second waits for it to commit, then finds it stored). The read is a
+    /// statement of its own, so it sees every push committed before the locks were granted.
     func documents(_ ids: [String]) throws -> [String: StoredDocument] {
         guard !ids.isEmpty else { return [:] }
+        let unique = Array(Set(ids))
+        let lock = connection.query(try query("""
+            INSERT INTO documents (document_id, type, district, sequence)
+            SELECT id, '', '', NULL FROM unnest($1::text[]) AS k(id) ORDER BY id
+            ON CONFLICT (document_id) DO UPDATE SET type = excluded.type WHERE false
+            RETURNING document_id
+            """) { $0.append(unique) }, logger: logger)
         var heads: [String: (type: DocumentType, district: String)] = [:]
         var versions: [String: [Version]] = [:]
         // One index probe per id, whatever the table's size: written as `document_id = ANY($1)`, PostgreSQL chose a
         // scan of every document (its cost model takes the probes for disk reads), 29 ms per batch of 1000 at
-        // 100,000 documents, inside the lock. The subqueries' LIMIT and OFFSET keep the planner from turning the
-        // lookups back into joins it may hash.
-        let rows = try run("""
+        // 100,000 documents. The subqueries' LIMIT and OFFSET keep the planner from turning the lookups back into
+        // joins it may hash.
+        let read = connection.query(try query("""
             SELECT k.id, d.type, d.district, v.version
             FROM unnest($1::text[]) AS k(id)
-            JOIN LATERAL (SELECT type, district FROM documents WHERE document_id = k.id LIMIT 1) d ON true
+            JOIN LATERAL (SELECT type, district FROM documents WHERE document_id = k.id AND sequence IS NOT NULL LIMIT 1) d ON true
             LEFT JOIN LATERAL (SELECT version FROM versions WHERE document_id = k.id OFFSET 0) v ON true
-            """) { $0.append(Array(Set(ids))) }
-        for row in rows {
+            """) { $0.append(unique) }, logger: logger)
+        try waitForQueued()
+        for row in try lock.wait().rows { state.placeholders.append(try row.decode(String.self)) }
+        for row in try read.wait().rows {
             let (id, type, district, version) = try row.decode((String, String, String, String?).self)
             if let type = DocumentType(rawValue: type) { heads[id] = (type, district) }
             if let version { versions[id, default: []].append(try SQLitePushTransaction.decodeVersion(version)) }
@@ -116,18 +239,15 @@ struct PostgresPushTransaction: PushTransaction {
         return result
     }
 
+    /// The versions are written now (their documents are locked); the document rows at commit, with their
+    /// sequences.
     func saveDocuments(_ saves: [DocumentSave]) throws {
         guard !saves.isEmpty else { return }
-        // New sequences are all above every stored one, so the UNIQUE sequence never collides mid-statement.
-        try send("""
-            INSERT INTO documents (document_id, type, district, sequence)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[])
-            ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
-            """) {
-            $0.append(saves.map(\.id))
-            $0.append(saves.map(\.document.type.rawValue))
-            $0.append(saves.map(\.document.district))
-            $0.append(saves.map(\.sequence))
+        for save in saves {
+            state.numbered.ids.append(save.id)
+            state.numbered.types.append(save.document.type.rawValue)
+            state.numbered.districts.append(save.document.district)
+            state.numbered.sequences.append(save.sequence)
         }
         let (superseded, inserted) = saves.versionChanges
         if !superseded.isEmpty {
@@ -155,12 +275,13 @@ struct PostgresPushTransaction: PushTransaction {
     }
 
     func setLastSequence(_ sequence: Int64) throws {
-        try send("UPDATE server_state SET last_sequence = $1 WHERE id = 1") { $0.append(sequence) }
+        state.taken = sequence
     }
 
     func raiseHighestCounters(_ counters: [String: UInt64]) throws {
         guard !counters.isEmpty else { return }
-        let rows = Array(counters)
+        // In key order: a bulk load raises several replicas' rows (a push only its own).
+        let rows = counters.sorted { $0.key < $1.key }
         try send("""
             INSERT INTO replica_counters (replica_id, highest_counter)
             SELECT * FROM unnest($1::text[], $2::bigint[])
@@ -175,7 +296,7 @@ struct PostgresPushTransaction: PushTransaction {
     func addToCounters(_ deltas: [CounterKey: Int]) throws {
         guard !deltas.isEmpty else { return }
         let rows = Array(deltas)
-        try send("""
+        try sendAtCommit("""
             INSERT INTO counters (fiscal_year, dimension, key, kind, count)
             SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = counters.count + excluded.count
@@ -189,16 +310,7 @@ struct PostgresPushTransaction: PushTransaction {
     }
 
     func recordMove(id: String, type: DocumentType, from: String, to: String, sequence: Int64) throws {
-        try send("""
-            INSERT INTO moves (document_id, from_district, to_district, type, sequence) VALUES ($1, $2, $3, $4, $5)
-            ON CONFLICT (document_id, from_district) DO UPDATE SET to_district = excluded.to_district, sequence = excluded.sequence
-            """) {
-            $0.append(id)
-            $0.append(from)
-            $0.append(to)
-            $0.append(type.rawValue)
-            $0.append(sequence)
-        }
+        state.moves.append((id, type, from, to, sequence))
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {

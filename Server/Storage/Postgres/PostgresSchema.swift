@@ -11,7 +11,8 @@ enum PostgresSchema {
     static let migrations: [(version: Int, name: String, statements: [String])] = [
         (1, "tables of SQLite's v1–v3: state, tokens, documents, versions, replica counters, batches, counters, moves", [
             // One row: the epoch (made when the database is created) and the last change sequence. Every push
-            // locks this row first (see `PostgresSyncStore.push`), which is what keeps the change feed exact.
+            // locks this row to number its changes and holds it to commit (`PostgresPushTransaction.finish`),
+            // which is what keeps the change feed exact.
             """
             CREATE TABLE server_state (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -89,6 +90,18 @@ enum PostgresSchema {
         // version). The one writer of versions (`saveDocuments`) upserts the document row in the same transaction.
         (3, "versions without the foreign key to documents (its per-row check lengthened every push's lock)", [
             "ALTER TABLE versions DROP CONSTRAINT IF EXISTS versions_document_id_fkey",
+        ]),
+        // A push locks the rows of the documents it changes, and one not yet stored by inserting its row without a
+        // sequence; the sequence is written when the push numbers its changes, just before it commits. Such a row
+        // is never committed without one (`PostgresPushTransaction.finish`). The sequence indexes leave those rows
+        // out, so locking a new document writes its row and primary key only (pulls ask `sequence > N`, which
+        // implies the indexes' condition).
+        (4, "documents.sequence given at commit: a push locks a new document by its row before numbering it", [
+            "ALTER TABLE documents ALTER COLUMN sequence DROP NOT NULL",
+            "ALTER TABLE documents DROP CONSTRAINT IF EXISTS documents_sequence_key",
+            "CREATE UNIQUE INDEX IF NOT EXISTS documents_sequence ON documents (sequence) WHERE sequence IS NOT NULL",
+            "DROP INDEX IF EXISTS documents_district_sequence",
+            "CREATE INDEX documents_district_sequence ON documents (district, sequence) WHERE sequence IS NOT NULL",
         ]),
     ]
 

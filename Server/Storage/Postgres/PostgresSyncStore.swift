@@ -8,9 +8,10 @@ import PostgresNIO
 /// servers. Everything lives in the database — epoch, sequence, tokens, batch replies, counters — so a revoked
 /// token is refused by every server at its next request, and a retried batch gets its stored reply from any.
 ///
-/// The change feed stays exact because every push locks the one `server_state` row before its first read and
-/// holds it until it commits: pushes commit one at a time, in the order of the sequences they take, so a pull
-/// that sees sequence N sees every change below N (docs/sync.md, "Several servers on one PostgreSQL").
+/// Pushes through several servers run at once, each locking its replica and its documents' rows; the change
+/// feed stays exact because a push takes the one global lock, on the `server_state` row, to number its changes
+/// and holds it to its commit: pushes commit in the order of the sequences they take, so a pull that sees
+/// sequence N sees every change below N (docs/sync.md, "Several servers on one PostgreSQL").
 public final class PostgresSyncStore: SyncStore, Sendable {
     public let url: PostgresDatabaseURL
     let client: PostgresClient
@@ -112,21 +113,6 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         return String(describing: type(of: error)) == "ConnectionPoolError"
     }
 
-    /// Runs `body` in one transaction on one connection; rolls back and rethrows `body`'s own error on failure.
-    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
-        try await client.withConnection { connection in
-            try await connection.query("BEGIN", logger: logger)
-            do {
-                let value = try await body(connection)
-                try await connection.query("COMMIT", logger: logger)
-                return value
-            } catch {
-                _ = try? await connection.query("ROLLBACK", logger: logger)
-                throw error
-            }
-        }
-    }
-
     /// Runs a synchronous `body` (which waits on PostgreSQL replies) on a thread of its own, never blocking an
     /// event loop or the cooperative pool.
     static func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
@@ -161,46 +147,44 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         throw Failure.noServerState
     }
 
-    /// The `server_state` row: the epoch, and the last sequence given.
-    struct ServerState: Sendable {
-        let epoch: String
-        let lastSequence: Int64
-    }
-
-    /// Takes the lock that keeps the feed exact and reads the row it locks, in one statement. Taken before a push's
-    /// first read and held until COMMIT: in READ COMMITTED each later statement then sees every push committed
-    /// before this one, so no two pushes interleave.
-    static func lockServerState(_ connection: PostgresConnection, logger: Logger) async throws -> ServerState {
-        let rows = try await connection.query("SELECT epoch, last_sequence FROM server_state WHERE id = 1 FOR UPDATE", logger: logger)
-        for try await (epoch, lastSequence) in rows.decode((String, Int64).self) {
-            return ServerState(epoch: epoch, lastSequence: lastSequence)
-        }
-        throw Failure.noServerState
-    }
-
-    /// Runs `body` with the push statements on `connection` (on a thread of its own), then waits for every write
-    /// it queued, so that the caller's COMMIT follows them all.
-    static func withPushTransaction<T: Sendable>(_ connection: PostgresConnection, logger: Logger, locked: ServerState? = nil,
+    /// Runs `body` with the push statements on `connection` (on a thread of its own), inside a transaction the
+    /// caller holds, then sends what `body` kept for the end and waits for every statement it queued.
+    static func withPushTransaction<T: Sendable>(_ connection: PostgresConnection, logger: Logger,
                                                  _ body: @escaping @Sendable (PostgresPushTransaction) throws -> T) async throws -> T {
         try await onOwnThread {
-            let tx = PostgresPushTransaction(connection: connection, logger: logger, locked: locked)
+            let tx = PostgresPushTransaction(connection: connection, logger: logger)
             let value = try body(tx)
-            try tx.finish()
+            try tx.finish(commit: false)
             return value
         }
     }
 
-    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
+    /// Runs `body` in a push transaction of its own on a pooled connection (on a thread of its own): committed
+    /// when `body` returns, rolled back when it throws.
+    func pushTransaction<T: Sendable>(_ body: @escaping @Sendable (PostgresPushTransaction) throws -> T) async throws -> T {
         let logger = logger
+        return try await client.withConnection { connection in
+            try await Self.onOwnThread {
+                let tx = PostgresPushTransaction.begin(connection, logger: logger)
+                do {
+                    let value = try body(tx)
+                    try tx.commit()
+                    return value
+                } catch {
+                    tx.rollback()
+                    throw error
+                }
+            }
+        }
+    }
+
+    public func push(_ request: PushRequest, by caller: Caller, today: LocalDate) async throws -> PushReply {
         // What needs nothing stored — canonical JSON, the content hash, each version's own checks — is done before
-        // the lock, so a second server's work overlaps this one's.
+        // the transaction, so a second server's work overlaps this one's.
         let processor = PushProcessor(caller: caller, today: today)
         let prepared = processor.prepare(request)
-        return try await transaction { connection in
-            let locked = try await Self.lockServerState(connection, logger: logger)
-            return try await Self.withPushTransaction(connection, logger: logger, locked: locked) { tx in
-                try processor.run(prepared, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
-            }
+        return try await pushTransaction { tx in
+            try processor.run(prepared, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
         }
     }
 
