@@ -130,7 +130,7 @@ public struct PushProcessor: Sendable {
     }
 
     /// Everything of a push that does not depend on stored state, done before the store's transaction and its
-    /// lock (PostgreSQL's `server_state` row): each version's canonical JSON, the batch's content hash, the checks
+    /// locks: each version's canonical JSON, the batch's content hash, the checks
     /// of each version on its own and against the caller, and the ids and replicas to read.
     public func prepare(_ request: PushRequest) -> PreparedPush {
         // Versions are read in place throughout: a version is a large value, costly to copy.

@@ -3,8 +3,9 @@ import Logging
 import MimamoriShared
 import PostgresNIO
 
-/// The server's tables in PostgreSQL: the same tables and columns as `ServerSchema` (SQLite), so the same
-/// `PushProcessor` writes the same rows. Each migration runs once, recorded in `schema_version`; servers
+/// The server's tables in PostgreSQL: those of `ServerSchema` (SQLite) up to its v3 — SQLite's v4 moved each
+/// document's versions into its row, PostgreSQL keeps them in `versions` — written through the same
+/// `PushProcessor` and `PushTransaction`. Each migration runs once, recorded in `schema_version`; servers
 /// starting together take an advisory lock so only one migrates.
 enum PostgresSchema {
     /// Ordered; a new migration is appended, never edited once released.
@@ -12,7 +13,7 @@ enum PostgresSchema {
         (1, "tables of SQLite's v1–v3: state, tokens, documents, versions, replica counters, batches, counters, moves", [
             // One row: the epoch (made when the database is created) and the last change sequence. Every push
             // locks this row to number its changes and holds it to commit (`PostgresPushTransaction.finish`),
-            // which is what keeps the change feed exact.
+            // which is what keeps the change feed exact. (A frozen migration: this comment is of today's push.)
             """
             CREATE TABLE server_state (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
