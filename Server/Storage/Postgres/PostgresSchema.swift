@@ -13,7 +13,7 @@ enum PostgresSchema {
         (1, "tables of SQLite's v1–v3: state, tokens, documents, versions, replica counters, batches, counters, moves", [
             // One row: the epoch (made when the database is created) and the last change sequence. Every push
             // locks this row to number its changes and holds it to commit (`PostgresPushTransaction.finish`),
-            // which is what keeps the change feed exact. (A frozen migration: this comment is of today's push.)
+            // which is what keeps the change feed exact.
             """
             CREATE TABLE server_state (
                 id INTEGER PRIMARY KEY CHECK (id = 1),
