@@ -61,6 +61,19 @@ public struct CounterKey: Hashable, Sendable, Codable, Comparable {
         self.kind = kind
     }
 
+    /// A dimension hashed by its case, not its name: a pulled group hashes four keys per visit.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(fiscalYear)
+        switch dimension {
+        case .month: hasher.combine(0 as UInt8)
+        case .district: hasher.combine(1 as UInt8)
+        case .method: hasher.combine(2 as UInt8)
+        case .outcome: hasher.combine(3 as UInt8)
+        }
+        hasher.combine(key)
+        hasher.combine(kind)
+    }
+
     public static func < (a: CounterKey, b: CounterKey) -> Bool {
         (a.fiscalYear, a.dimension.rawValue, a.key, a.kind.rawValue) < (b.fiscalYear, b.dimension.rawValue, b.key, b.kind.rawValue)
     }
@@ -70,20 +83,32 @@ public struct CounterKey: Hashable, Sendable, Codable, Comparable {
 public enum IndicatorCounting {
     /// The counters one live visit contributes to (one per dimension), in the 年度 of its visit date.
     public static func keys(for visit: Visit) -> [CounterKey] {
+        var keys: [CounterKey] = []
+        keys.reserveCapacity(4)
+        forEachKey(of: visit) { keys.append($0) }
+        return keys
+    }
+
+    /// `keys(for:)` handed to `body` one by one, with no array made.
+    @inline(__always)
+    static func forEachKey(of visit: Visit, _ body: (CounterKey) -> Void) {
         let fy = visit.fiscalYear.year
-        return [
-            CounterKey(fiscalYear: fy, dimension: .month, key: visit.date.monthKey, kind: visit.kind),
-            CounterKey(fiscalYear: fy, dimension: .district, key: visit.district, kind: visit.kind),
-            CounterKey(fiscalYear: fy, dimension: .method, key: visit.method.rawValue, kind: visit.kind),
-            CounterKey(fiscalYear: fy, dimension: .outcome, key: visit.outcome.rawValue, kind: visit.kind),
-        ]
+        body(CounterKey(fiscalYear: fy, dimension: .month, key: visit.date.monthKey, kind: visit.kind))
+        body(CounterKey(fiscalYear: fy, dimension: .district, key: visit.district, kind: visit.kind))
+        body(CounterKey(fiscalYear: fy, dimension: .method, key: visit.method.rawValue, kind: visit.kind))
+        body(CounterKey(fiscalYear: fy, dimension: .outcome, key: visit.outcome.rawValue, kind: visit.kind))
+    }
+
+    /// The visit a display version counts as, if it counts (see `contribution(of:)`).
+    static func counted(_ display: Version?) -> Visit? {
+        guard let display, display.isLive else { return nil }
+        return display.payload.visit
     }
 
     /// What a document contributes given its display version: a live visit counts once; a tombstone, a
     /// subject or nothing counts zero. A visit in conflict counts once, by its display version.
     public static func contribution(of display: Version?) -> [CounterKey] {
-        guard let display, display.isLive, let visit = display.payload.visit else { return [] }
-        return keys(for: visit)
+        counted(display).map(keys(for:)) ?? []
     }
 
     /// The counter changes when a document's display version goes from `before` to `after`. Zero deltas are
@@ -97,8 +122,8 @@ public enum IndicatorCounting {
     /// Adds the change from `before` to `after` into a batch's running `totals` (entries may reach zero): what
     /// `deltas` gives, without a dictionary per document — push and a pulled page count thousands at once.
     public static func addDeltas(before: Version?, after: Version?, to totals: inout [CounterKey: Int]) {
-        for k in contribution(of: before) { totals[k, default: 0] -= 1 }
-        for k in contribution(of: after) { totals[k, default: 0] += 1 }
+        if let visit = counted(before) { forEachKey(of: visit) { totals[$0, default: 0] -= 1 } }
+        if let visit = counted(after) { forEachKey(of: visit) { totals[$0, default: 0] += 1 } }
     }
 
     /// Folds deltas into counters (dropping counters that reach zero).

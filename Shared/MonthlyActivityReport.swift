@@ -42,14 +42,37 @@ public struct MonthlyActivityReport: Hashable, Sendable, Codable {
     /// What one live visit adds to its visitor's month: `visits`, and `liaison`, `consultation`,
     /// `field:<id>` and `topic:<id>` when it records them, one each.
     public static func metrics(of v: Visit) -> [String] {
-        var m = [Metric.visits]
-        if v.actions.contains(.liaison) { m.append(Metric.liaison) }
-        if v.actions.contains(.consultation) || v.consultationField != nil || !v.consultationTopics.isEmpty {
-            m.append(Metric.consultation)
-        }
-        if let f = v.consultationField { m.append(Metric.field(f)) }
-        for t in Set(v.consultationTopics).sorted() { m.append(Metric.topic(t)) }
+        var m: [String] = []
+        forEachMetric(of: v) { m.append($0) }
         return m
+    }
+
+    /// `metrics(of:)` handed to `body` one by one (each distinct), with no array made.
+    static func forEachMetric(of v: Visit, _ body: (String) -> Void) {
+        body(Metric.visits)
+        if v.actions.contains(.liaison) { body(Metric.liaison) }
+        if v.actions.contains(.consultation) || v.consultationField != nil || !v.consultationTopics.isEmpty {
+            body(Metric.consultation)
+        }
+        if let f = v.consultationField { body(Metric.field(f)) }
+        if !v.consultationTopics.isEmpty {
+            for t in Set(v.consultationTopics).sorted() { body(Metric.topic(t)) }
+        }
+    }
+
+    /// `contribution(of:)` handed to `body` metric by metric — the visitor, the date, a metric and how much it
+    /// adds — with no dictionary made per document (a pulled group counts thousands). Nothing when it adds nothing.
+    public static func forEachMetric(of display: Version?,
+                                     _ body: (_ visitorId: String, _ date: LocalDate, _ metric: String, _ count: Int) -> Void) {
+        guard let display, display.isLive else { return }
+        switch display.payload {
+        case let .visit(v):
+            forEachMetric(of: v) { body(v.visitorId, v.date, $0, 1) }
+        case let .activity(a):
+            for (metric, n) in metrics(of: a) { body(a.visitorId, a.date, metric, n) }
+        case .subject, .erased:
+            return
+        }
     }
 
     /// What one live activity adds to its visitor's month: its `count`, under `liaison` for 連絡調整 and

@@ -88,11 +88,17 @@ struct ActivityCounterKey: Hashable {
 
     /// `contribution(of: display)`, each count multiplied by `sign`, added into `totals`.
     private static func add(_ display: Version?, times sign: Int, to totals: inout [ActivityCounterKey: Int]) {
-        guard let c = MonthlyActivityReport.contribution(of: display) else { return }
-        let month = c.month
-        totals[ActivityCounterKey(month: month, visitorId: c.visitorId, metric: dayPrefix + c.date.description), default: 0] += sign
-        for (metric, n) in c.metrics {
-            totals[ActivityCounterKey(month: month, visitorId: c.visitorId, metric: metric), default: 0] += sign * n
+        var month: String?
+        MonthlyActivityReport.forEachMetric(of: display) { visitorId, date, metric, n in
+            guard let known = month else {
+                // The document's first metric: its month, and its day.
+                let first = date.monthKey
+                month = first
+                totals[ActivityCounterKey(month: first, visitorId: visitorId, metric: dayPrefix + date.description), default: 0] += sign
+                totals[ActivityCounterKey(month: first, visitorId: visitorId, metric: metric), default: 0] += sign * n
+                return
+            }
+            totals[ActivityCounterKey(month: known, visitorId: visitorId, metric: metric), default: 0] += sign * n
         }
     }
 
