@@ -83,6 +83,29 @@ enum Sealing {
         }
     }
 
+    /// A pulled page's versions sealed for storage ahead of its write, by the task that fetched it (on the other
+    /// core while a group is written), under the key the database had then: `json[i][j]` seals
+    /// `versionJSON[i][j]`. The write uses them only under the same key, and seals anything else itself.
+    struct PresealedPage: Sendable {
+        let key: TaskKey
+        let json: [[Data]]
+    }
+
+    /// The data key handed to the fetching task. `SymmetricKey` is an immutable value (its bytes never change
+    /// once made) that this swift-crypto does not mark `Sendable`.
+    struct TaskKey: @unchecked Sendable {
+        let key: SymmetricKey
+    }
+
+    static func seal(_ received: ReceivedChanges, key: TaskKey) throws -> PresealedPage {
+        // One call for the whole page's nonces, then cut back into the page's changes.
+        var sealed = try seal(received.versionJSON.flatMap { $0 }, .versionJSON, key: key.key)[...]
+        return PresealedPage(key: key, json: received.versionJSON.map { versions in
+            defer { sealed = sealed.dropFirst(versions.count) }
+            return Array(sealed.prefix(versions.count))
+        })
+    }
+
     /// The nonce of both ciphers: 96 bits.
     private static let nonceByteCount = 12
 

@@ -117,6 +117,8 @@ struct DocumentBatch {
     private let receivedAt: Int64
 
     private var newVersions: [StoredVersion] = []
+    /// `newVersions[i].json` as it will be stored, when it came sealed already (`AppDatabase.PulledPage`).
+    private var newSealed: [Data?] = []
     private var becameCurrent: [Int64] = []
     private var leftCurrent: [Int64] = []
     /// Documents an office moved out of this laptop's districts, with the district they went to.
@@ -171,7 +173,7 @@ struct DocumentBatch {
 
     /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
     /// shared merge rule, and records the result.
-    mutating func merge(documentId: String, incoming: [Version], json: [Data]) throws {
+    mutating func merge(documentId: String, incoming: [Version], json: [Data], sealed: [Data]? = nil) throws {
         let slot = slot(documentId)
         let before = documents[slot].set
         let after: VersionSet
@@ -182,7 +184,7 @@ struct DocumentBatch {
             let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
             after = try before.merging(VersionSet(mine))
         }
-        record(slot: slot, before: before, after: after, seen: incoming, json: json)
+        record(slot: slot, before: before, after: after, seen: incoming, json: json, sealed: sealed)
     }
 
     /// Records that a document's current set went from `before` to `after`, having seen `seen` (each kept in
@@ -191,7 +193,8 @@ struct DocumentBatch {
         record(slot: slot(id), before: before, after: after, seen: seen, json: json)
     }
 
-    private mutating func record(slot: Int, before: VersionSet, after: VersionSet, seen: [Version], json: [Data]) {
+    private mutating func record(slot: Int, before: VersionSet, after: VersionSet, seen: [Version], json: [Data],
+                                 sealed: [Data]? = nil) {
         let id = documents[slot].id
         // Sets hold a version or two: a linear search beats hashing dots.
         func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
@@ -212,6 +215,7 @@ struct DocumentBatch {
                 newVersions.append(StoredVersion(id: nextRowId, documentId: id, dotReplica: dot.replica,
                                                  dotCounter: Int64(dot.counter), current: isCurrent,
                                                  json: json[i], receivedAt: receivedAt))
+                newSealed.append(sealed.flatMap { i < $0.count ? $0[i] : nil })
                 nextRowId += 1
             }
         }
@@ -312,6 +316,18 @@ struct DocumentBatch {
     static let subjectProjectionColumns = "id, name, district, active, cadence_days, deleted, in_conflict, version_id"
     static let activityProjectionColumns = "id, date, category, district, visitor_id, deleted, in_conflict, version_id"
 
+    /// Each new version's JSON as stored: as it came sealed, else sealed now (all at once).
+    private func storedJSON(_ db: Database) throws -> [Data] {
+        let sealedNow = try Sealing.seal(newSealed.indices.filter { newSealed[$0] == nil }.map { newVersions[$0].json },
+                                         .versionJSON, in: db)
+        var next = sealedNow.startIndex
+        return newSealed.map { sealed in
+            if let sealed { return sealed }
+            defer { next += 1 }
+            return sealedNow[next]
+        }
+    }
+
     /// Writes everything recorded: new versions, current flags, projections and counters, each kind with
     /// multi-row statements (at most `rowsPerStatement` rows, well under SQLite's limit on arguments).
     func write(_ db: Database) throws {
@@ -319,7 +335,7 @@ struct DocumentBatch {
             try AppDatabase.withdraw(db, documentId: id, to: district)
         }
         let columns = StoredVersion.allColumns.map(\.name).joined(separator: ", ")
-        let sealedJSON = try Sealing.seal(newVersions.map(\.json), .versionJSON, in: db)
+        let sealedJSON = try storedJSON(db)
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
             let rows = chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)
             var binder = StatementBinder(try db.cachedStatement(sql: """

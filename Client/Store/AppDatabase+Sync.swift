@@ -167,18 +167,26 @@ extension AppDatabase {
     /// projection's indexes a pulled visit touches are written once for several pages.
     @discardableResult
     public func applyPulledPages(_ pages: [ReceivedChanges], now: Timestamp = .now()) throws -> PulledPageResult {
+        try applyPulledPages(pages.map { PulledPage(received: $0) }, now: now)
+    }
+
+    /// `applyPulledPages` of pages whose versions may have been sealed already, by the task that fetched them.
+    func applyPulledPages(_ pages: [PulledPage], now: Timestamp = .now()) throws -> PulledPageResult {
         guard let last = pages.last?.page else { return PulledPageResult(documents: 0, newConflicts: 0) }
         return try write { db in
             let replica = try AppDatabase.requireReplica(db)
             var highestOwn = UInt64(replica.counter)
             var batch = try DocumentBatch(db, documentIds: pages.flatMap { $0.page.changes.map(\.documentId) }, receivedAt: now)
-            for received in pages {
-                for (change, json) in zip(received.page.changes, received.versionJSON) {
+            let key = Keyring.of(db)?.key
+            for pulled in pages {
+                // Sealed ahead under this database's key, or sealed by the write.
+                let presealed = pulled.presealed.flatMap { $0.key.key == key ? $0.json : nil }
+                for (i, (change, json)) in zip(pulled.page.changes, pulled.received.versionJSON).enumerated() {
                     if let district = change.movedTo {
                         batch.withdraw(documentId: change.documentId, type: change.type, to: district)
                         continue
                     }
-                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json)
+                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json, sealed: presealed?[i])
                     // Read in place (a closure's argument is borrowed): a version is a large value, costly to copy.
                     highestOwn = change.versions.reduce(highestOwn) { max($0, $1.vector[replica.replicaId]) }
                 }
@@ -190,6 +198,19 @@ extension AppDatabase {
                            arguments: [last.nextSince, last.epoch, Int64(highestOwn)])
             return PulledPageResult(documents: pages.reduce(0) { $0 + $1.page.changes.count }, newConflicts: batch.newConflicts)
         }
+    }
+
+    /// A pulled page, with its versions sealed ahead of the write when the fetching task could (`SyncEngine.pull`).
+    struct PulledPage: Sendable {
+        let received: ReceivedChanges
+        var presealed: Sealing.PresealedPage?
+
+        init(received: ReceivedChanges, presealed: Sealing.PresealedPage? = nil) {
+            self.received = received
+            self.presealed = presealed
+        }
+
+        var page: ChangesResponse { received.page }
     }
 
     /// A page built in memory (tests, tools): its versions are encoded once, by `VersionJSON`.

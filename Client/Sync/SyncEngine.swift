@@ -132,7 +132,9 @@ public struct SyncEngine: Sendable {
     func pull(_ summary: inout SyncSummary, progress: (SyncProgress) -> Void) async throws -> Bool {
         let transport = self.transport
         let limit = pageSize
-        var group = try await Self.fetchGroup(transport, since: try database.pullCursor(), limit: limit)
+        // The fetching task seals each page's versions for storage too (the writer has enough to do).
+        let key = database.keyring.key.map(Sealing.TaskKey.init)
+        var group = try await Self.fetchGroup(transport, since: try database.pullCursor(), limit: limit, key: key)
         while true {
             let epoch = try database.requireReplica().serverEpoch
             let applicable = Array(group.pages.prefix { $0.page.epoch == epoch })
@@ -145,7 +147,7 @@ public struct SyncEngine: Sendable {
             }
             let epochChangesNext = applicable.count < group.pages.count
             let fetchNext = last.hasMore && !epochChangesNext && group.failure == nil
-            async let prefetched: PageGroup? = fetchNext ? Self.fetchGroup(transport, since: last.nextSince, limit: limit) : nil
+            async let prefetched: PageGroup? = fetchNext ? Self.fetchGroup(transport, since: last.nextSince, limit: limit, key: key) : nil
             let result = try await applyOffThePool(applicable)
             summary.pulled += result.documents
             summary.newConflicts += result.newConflicts
@@ -169,14 +171,15 @@ public struct SyncEngine: Sendable {
 
     /// Pages fetched one after another, and the error that stopped the fetching early, if one did.
     struct PageGroup: Sendable {
-        var pages: [ReceivedChanges]
+        var pages: [AppDatabase.PulledPage]
         var failure: (any Error)?
     }
 
     /// Fetches pages from `since` until they hold `groupDocuments` documents, the server has no more, or a page
     /// comes from another epoch. A failure after the first page is returned with the pages before it.
-    static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int) async throws -> PageGroup {
-        var group = PageGroup(pages: [try await page(transport, since: since, limit: limit)])
+    /// With `key`, each page's versions are sealed under it as they arrive.
+    static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil) async throws -> PageGroup {
+        var group = PageGroup(pages: [try await page(transport, since: since, limit: limit, key: key)])
         var documents = group.pages[0].page.changes.count
         let epoch = group.pages[0].page.epoch
         // A server that sends empty pages saying "more" cannot hold a group open for ever.
@@ -184,7 +187,7 @@ public struct SyncEngine: Sendable {
         while let last = group.pages.last?.page, last.hasMore, last.epoch == epoch, documents < groupDocuments,
               group.pages.count < maxPages {
             do {
-                let next = try await page(transport, since: last.nextSince, limit: limit)
+                let next = try await page(transport, since: last.nextSince, limit: limit, key: key)
                 group.pages.append(next)
                 documents += next.page.changes.count
             } catch {
@@ -197,18 +200,18 @@ public struct SyncEngine: Sendable {
 
     /// One page, refused when it says there is more but does not move past `since`: a server that did so (broken,
     /// or not Mimamori's) would keep the laptop pulling the same page for ever.
-    static func page(_ transport: any SyncTransport, since: Int64, limit: Int) async throws -> ReceivedChanges {
+    static func page(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil) async throws -> AppDatabase.PulledPage {
         let received = try await transport.receivedChanges(since: since, limit: limit)
         if received.page.hasMore, received.page.nextSince <= since {
             throw ClientError.badServerReply("the page of changes after \(since) says there are more but its nextSince (\(received.page.nextSince)) does not move past \(since)")
         }
-        return received
+        return AppDatabase.PulledPage(received: received, presealed: try key.map { try Sealing.seal(received, key: $0) })
     }
 
     /// Applies pages on a thread of their own. Swift concurrency runs everything else on one thread per core; a
     /// group's write holding one of them would leave the next group's fetch and decode (and, when a server runs in
     /// the same process, as in tests and the benchmark, the server too) the other core alone.
-    private func applyOffThePool(_ pages: [ReceivedChanges]) async throws -> PulledPageResult {
+    private func applyOffThePool(_ pages: [AppDatabase.PulledPage]) async throws -> PulledPageResult {
         let database = self.database
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {

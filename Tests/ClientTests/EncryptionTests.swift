@@ -100,6 +100,35 @@ struct EncryptionTests {
         #expect(Set(try db.visits().compactMap(\.visit.note)) == ["ポストに新聞がたまっていた", "二度目の訪問"])
     }
 
+    @Test("pulled versions sealed by the fetching task are stored as they came; sealed under another key, the write seals them again")
+    func presealedPages() throws {
+        let (dir, db) = try makeSealedFolder()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let key = try #require(db.keyring.key)
+        func pulled(note: String, sequence: Int64, under sealingKey: SymmetricKey) throws -> AppDatabase.PulledPage {
+            let replica = DocumentID.make()
+            let visit = Visit(id: DocumentID.make(), kind: .fureaiWatch, method: .homeVisit, date: today, visitorId: "V-002",
+                              visitorRole: .fureaiMember, subjectId: "S-0001", district: "nishi", outcome: .safetyConfirmed,
+                              note: note)
+            let version = Version(payload: .visit(visit), deleted: false, vector: VersionVector([replica: 1]),
+                                  dot: Dot(replica: replica, counter: 1), author: "V-002", writtenAt: Timestamp(milliseconds: 1_750_000_000_000))
+            let received = ReceivedChanges(ChangesResponse(epoch: "e1", changes: [
+                DocumentChange(sequence: sequence, documentId: visit.id, type: .visit, versions: [version]),
+            ], nextSince: sequence, hasMore: false))
+            return AppDatabase.PulledPage(received: received, presealed: try Sealing.seal(received, key: Sealing.TaskKey(key: sealingKey)))
+        }
+        let ahead = try pulled(note: "先に封をした", sequence: 1, under: key)
+        let stranger = try pulled(note: "別の鍵で封をした", sequence: 2, under: SymmetricKey(size: .bits256))
+        try db.applyPulledPages([ahead, stranger])
+        let stored = try db.read { try Data.fetchAll($0, sql: "SELECT json FROM version ORDER BY id") }
+        #expect(stored.contains(try #require(ahead.presealed?.json.first?.first)), "the bytes sealed ahead are the bytes stored")
+        #expect(!stored.contains(try #require(stranger.presealed?.json.first?.first)))
+        #expect(stored.allSatisfy { $0.first == Sealing.Format.aesGCM.rawValue })
+        let notes = Set(try db.visits().compactMap(\.visit.note))
+        #expect(notes.isSuperset(of: ["先に封をした", "別の鍵で封をした"]), "\(notes)")
+        #expect(!contains(fileAndWAL(dir), "先に封をした") && !contains(fileAndWAL(dir), "別の鍵で封をした"))
+    }
+
     @Test("opened again, the database is locked: names need the key; due, totals and status work without it")
     func lockedWithoutKey() throws {
         let (dir, first) = try makeSealedFolder()
