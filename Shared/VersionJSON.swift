@@ -992,19 +992,21 @@ struct FastJSONParser {
                        note: note)
     }
 
+    /// A push's list of versions, with room for as many as the bytes left could hold at ~600 bytes each (a push of
+    /// 1000 would otherwise be copied ten times as the array grows); bounded by the input's size, never by a count
+    /// in it. Not for a pulled document's list (one version or two): reserved per document, a page's hundreds of
+    /// lists would each hold room for hundreds.
     mutating func versions() -> [Version]? {
         var ranges: [Range<Int>]? = nil
-        return versions(ranges: &ranges)
+        return versions(ranges: &ranges, room: min((count - i) / 600, 4096))
     }
 
     /// A list of versions; with `ranges`, also the byte range of each (a pulled page is stored as it arrived).
-    mutating func versions(ranges: inout [Range<Int>]?) -> [Version]? {
+    mutating func versions(ranges: inout [Range<Int>]?, room: Int = 0) -> [Version]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var list: [Version] = []
         if take(UInt8(ascii: "]")) { return list }
-        // Room for as many versions as the bytes left could hold at ~600 bytes each (a push of 1000 would
-        // otherwise be copied ten times as the array grows); bounded by the input's size, never by a count in it.
-        list.reserveCapacity(min((count - i) / 600, 4096))
+        list.reserveCapacity(room)
         while true {
             ws()
             let start = i

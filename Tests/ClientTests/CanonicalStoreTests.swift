@@ -37,6 +37,20 @@ struct CanonicalStoreTests {
         #expect(try MimamoriJSON.decodePush(batch.body) == request)
     }
 
+    @Test("a decoded page of 500 documents keeps no spare room per document (a pull's memory stays flat)")
+    func decodedPageHoldsNoSpareRoom() throws {
+        let other = DocumentID.make()
+        let changes = (1...500).map { n in
+            let v = remote(replica: other, counter: UInt64(n))
+            return DocumentChange(sequence: Int64(n), documentId: v.documentId, type: .visit, versions: [v])
+        }
+        let received = try ReceivedChanges.decode(MimamoriJSON.encodeChanges(ChangesResponse(epoch: "e", changes: changes,
+                                                                                           nextSince: 500, hasMore: true)))
+        #expect(received.page.changes.count == 500)
+        // Each document's list was once given room for as many versions as the rest of the page could hold.
+        #expect(received.page.changes.allSatisfy { $0.versions.capacity < 8 }, "\(received.page.changes.map(\.versions.capacity).max() ?? 0)")
+    }
+
     @Test("a pulled version is stored as the bytes it arrived as, once, with the projection pointing at it")
     func pulledBytesStoredOnce() throws {
         let db = try makeDatabase()
