@@ -39,7 +39,7 @@ public final class PostgresSyncStore: SyncStore, Sendable {
     /// Connects (a pool of up to `maximumConnections`), creates or upgrades the schema, and checks the database
     /// answers within `timeout`. Call `shutdown()` when done.
     public static func connect(_ url: PostgresDatabaseURL, maximumConnections: Int = 16, timeout: Duration = .seconds(15),
-                               logger: Logger = Logger(label: "mimamori-server.postgres")) async throws -> PostgresSyncStore {
+                               logger: Logger = .quiet("mimamori-server.postgres")) async throws -> PostgresSyncStore {
         var configuration = try url.clientConfiguration()
         let probeConfiguration = try url.connectionConfiguration()
         configuration.options.maximumConnections = maximumConnections
@@ -341,7 +341,7 @@ extension PostgresSyncStore {
     /// Creates an empty database `name` (letters, digits and `_` only) in the cluster `admin` points to, and
     /// returns its URL: for tests and first installs, where no one has run `createdb` yet.
     public static func createDatabase(_ name: String, at admin: PostgresDatabaseURL,
-                                      logger: Logger = Logger(label: "mimamori-server.postgres")) async throws -> PostgresDatabaseURL {
+                                      logger: Logger = .quiet("mimamori-server.postgres")) async throws -> PostgresDatabaseURL {
         guard !name.isEmpty, name.count <= 63, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }) else {
             throw PostgresDatabaseURL.Invalid(message: "database name '\(name)' is not accepted; accepted: 1 to 63 ASCII letters, digits or _")
         }
