@@ -72,10 +72,10 @@ struct ActivityCounterKey: Hashable {
 
     static let dayPrefix = "day:"
 
+    /// What `display` adds: its metrics and its day (one rule with `addDeltas`, which adds it in place).
     static func contribution(of display: Version?) -> [ActivityCounterKey: Int] {
-        guard let c = MonthlyActivityReport.contribution(of: display) else { return [:] }
-        var keys = [ActivityCounterKey(month: c.month, visitorId: c.visitorId, metric: dayPrefix + c.date.description): 1]
-        for (metric, n) in c.metrics { keys[ActivityCounterKey(month: c.month, visitorId: c.visitorId, metric: metric), default: 0] += n }
+        var keys: [ActivityCounterKey: Int] = [:]
+        add(display, times: 1, to: &keys)
         return keys
     }
 
@@ -86,7 +86,8 @@ struct ActivityCounterKey: Hashable {
         add(after, times: 1, to: &totals)
     }
 
-    /// `contribution(of: display)`, each count multiplied by `sign`, added into `totals`.
+    /// What `display` adds (`MonthlyActivityReport.forEachMetric`, and one day per document: every live visit or
+    /// activity has a metric), each count multiplied by `sign`, added into `totals`.
     private static func add(_ display: Version?, times sign: Int, to totals: inout [ActivityCounterKey: Int]) {
         var month: String?
         MonthlyActivityReport.forEachMetric(of: display) { visitorId, date, metric, n in

@@ -228,7 +228,7 @@ enum DistrictCounting {
         case let .activity(a)?: guard MinseiRecord.roles.contains(a.visitorRole) else { return nil }
         default: return nil
         }
-        guard let c = MonthlyActivityReport.contribution(of: display), MinseiRecord.roles.contains(c.visitorRole) else { return nil }
+        guard let c = MonthlyActivityReport.contribution(of: display) else { return nil }
         let metrics = c.metrics.map { metric, n in
             (key: MinseiKey(month: c.month, district: c.district, visitorId: c.visitorId, metric: metric), count: n)
         }

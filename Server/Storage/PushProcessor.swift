@@ -408,11 +408,9 @@ enum StoredReply {
         var results: [PushResult] = []
         results.reserveCapacity(versions.count)
         for (i, letter) in zip(versions.indices, outcomes) {
-            switch letter {
-            case UInt8(ascii: "n"): results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: .new))
-            case UInt8(ascii: "k"): results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: .known))
-            case UInt8(ascii: "c"): results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: .conflict))
-            default:
+            if let outcome = [PushOutcome.new, .known, .conflict].first(where: { Self.letter($0) == letter }) {
+                results.append(PushResult(documentId: versions[i].documentId, dot: versions[i].dot, outcome: outcome))
+            } else {
                 guard let r = refused.next() else { throw StoredReplyDamaged(batchId: refusals.batchId) }
                 results.append(r)
             }
