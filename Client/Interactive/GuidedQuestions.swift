@@ -146,7 +146,7 @@ extension GuidedQuestions {
     func askNote(current: String?) throws -> String? {
         while true {
             terminal.say()
-            guard let answer = terminal.ask(strings.askNote, default: current ?? strings.none) else { throw GuidedInputEnded() }
+            guard let answer = terminal.ask(current == nil ? strings.askNote : strings.askNoteToChange, default: current ?? strings.none) else { throw GuidedInputEnded() }
             if answer.isEmpty { return current }
             if answer == strings.none || answer == "0" { return nil }
             if answer.count > maxNoteLength { terminal.say(strings.noteTooLong(max: maxNoteLength)); continue }

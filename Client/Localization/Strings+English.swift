@@ -42,6 +42,7 @@ struct EnglishStrings: Strings {
     var askConcerns: String { "Anything you noticed?" }
     var askUrgent: String { "Does it need urgent action?" }
     var askNote: String { "Note" }
+    var askNoteToChange: String { "Note (Enter keeps it; 0 removes it)" }
     var askSharedAt: String { "Where will you share it?" }
     var askReferral: String { "Did you refer them somewhere?" }
     var askNextDue: String { "Next visit date (e.g. 12-08 or 2026-12-08)" }

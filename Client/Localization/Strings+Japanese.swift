@@ -44,6 +44,7 @@ struct JapaneseStrings: Strings {
     var askConcerns: String { "気づいたことはありますか。" }
     var askUrgent: String { "急いで対応が必要ですか。" }
     var askNote: String { "メモ（なければそのままエンターキー）" }
+    var askNoteToChange: String { "メモ（そのままならエンターキー、消すときは 0）" }
     var askSharedAt: String { "どこで共有しますか。" }
     var askReferral: String { "どこかにつなぎましたか。" }
     var askNextDue: String { "次に訪問する日（例: 12-08 または 2026-12-08）" }

@@ -46,6 +46,8 @@ public protocol Strings: Sendable {
     var askConcerns: String { get }
     var askUrgent: String { get }
     var askNote: String { get }
+    /// The note question when there is one already: Enter keeps it, and how to take it away.
+    var askNoteToChange: String { get }
     var askSharedAt: String { get }
     var askReferral: String { get }
     var askNextDue: String { get }

@@ -245,7 +245,7 @@ struct TerminalSessionTests {
         answer(session, [(Self.menuPrompt, "3")])
         // Newest first: the activity, then the folder's visit.
         #expect(session.waitFor("   1 \(DateText.short(.today(), .japanese)) 証明事務 2 件\r\n   2 鈴木花子さん"), "\(session.screen)")
-        answer(session, [("どの記録ですか", ""), ("直すときは項目の番号", "4"), ("メモ（なければ", "0"), ("直した内容を保存しますか", "")])
+        answer(session, [("どの記録ですか", ""), ("直すときは項目の番号", "4"), ("消すときは 0）", "0"), ("直した内容を保存しますか", "")])
         #expect(session.waitFor("直しました: \(DateText.short(.today(), .japanese)) 証明事務 2 件"), "\(session.screen)")
         #expect(session.waitFor(Self.menuPrompt, count: 2))
         session.type("6")
