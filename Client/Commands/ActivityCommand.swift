@@ -45,13 +45,22 @@ public struct ActivityCommand: AsyncParsableCommand {
         @OptionGroup public var global: GlobalOptions
         @Argument(help: ArgumentHelp(Localization.help.activityId)) public var id: String
         @OptionGroup public var options: FieldOptions
+        @Option(help: ArgumentHelp(Localization.help.clearNote, valueName: "field")) public var clear: [String] = []
         public init() {}
 
-        public func validate() throws { _ = try options.fields() }
+        public func validate() throws { _ = try fields() }
+
+        func fields() throws -> ActivityFields {
+            let given = try options.fields()
+            var fields = given
+            let cleared = try InputParsing.cleared(clear) { (_: ClearableActivityField) in given.note != nil }
+            fields.clearNote = cleared.contains(.note)
+            return fields
+        }
 
         public func run() async throws {
             let db = try global.configuration.openDatabase()
-            print(try db.editActivity(id: id, try options.fields()).id)
+            print(try db.editActivity(id: id, try fields()).id)
         }
     }
 

@@ -32,6 +32,20 @@ enum InputParsing {
         texts.isEmpty ? nil : texts.map { C.parse($0) ?? C(rawValue: $0) }
     }
 
+    /// `--clear FIELD` (repeatable, on an edit): the fields to take away, each named as its own option; a field
+    /// also given a value is refused, so an edit never says two things about one field.
+    static func cleared<F: ClearableField>(_ texts: [String], given: (F) -> Bool) throws -> Set<F> {
+        var fields = Set<F>()
+        for text in texts {
+            guard let field = F(rawValue: text) else {
+                throw ValidationError(strings.badClear(text, accepted: clearableDescription(F.self, Localization.language)))
+            }
+            guard !given(field) else { throw ValidationError(strings.clearAndGiven(text)) }
+            fields.insert(field)
+        }
+        return fields
+    }
+
     /// Refuses an unknown code straight away, for options that are not part of a record (filters, roles).
     static func knownCode<C: CodeList>(_ text: String, option: String = C.field) throws -> C {
         guard let value = C.parse(text) else {

@@ -88,17 +88,25 @@ public struct VisitCommand: AsyncParsableCommand {
         @Argument(help: ArgumentHelp(Localization.help.visitId)) public var id: String?
         @Flag(help: ArgumentHelp(Localization.help.last)) public var last = false
         @OptionGroup public var options: FieldOptions
+        @Option(help: ArgumentHelp(Localization.help.clear, valueName: "field")) public var clear: [String] = []
         public init() {}
 
         public func validate() throws {
             if (id == nil) == !last { throw ValidationError(Localization.strings.idOrLast) }
-            _ = try options.fields()
+            _ = try fields()
+        }
+
+        func fields() throws -> VisitFields {
+            let given = try options.fields()
+            var fields = given
+            fields.cleared = try InputParsing.cleared(clear) { (field: ClearableVisitField) in field.isGiven(in: given) }
+            return fields
         }
 
         public func run() async throws {
             let config = global.configuration
             let db = try config.openDatabase()
-            let fields = try options.fields()
+            let fields = try fields()
             let visitId: String
             if let id {
                 visitId = id

@@ -64,12 +64,15 @@ extension HelpStrings {
             --last corrects the last visit you recorded; in a terminal, without other options, it asks what to change.
             Example: mimamori visit edit 0193a5c2-… --outcome declined --concern service_refusal
             Example: mimamori visit edit --last
+            Example: mimamori visit edit 0193a5c2-… --clear note --clear next-due
             """),
         visitDelete: CommandText("Delete a visit (a tombstone that syncs, not an erase).", "Example: mimamori visit delete 0193a5c2-…"),
         visitList: CommandText("List visits, oldest first.", "Example: mimamori visit list --month 2025-06 --kind fureai_watch"),
         visitShow: CommandText("Show a visit and its version history (who wrote each version, and when).",
                                "Example: mimamori visit show 0193a5c2-… --json"),
         last: "The last visit you recorded, instead of an id.",
+        clear: "Take a field away, repeatable: " + clearableDescription(ClearableVisitField.self, .english) + ".",
+        clearNote: "Take the note away: --clear note.",
         visitSubject: "The subject's id, e.g. S-0001.",
         kind: "Kind of visit:",
         date: "Visit date YYYY-MM-DD (default for log: today, Japan time).",

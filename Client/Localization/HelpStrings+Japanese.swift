@@ -1,7 +1,7 @@
 import MimamoriShared
 
 extension HelpStrings {
-    /// 日本語の説明（LANG・LC_ALL・LC_MESSAGES が ja_* のとき）。
+    /// 日本語の説明（.japanese・LC_ALL・LC_MESSAGES が ja_* のとき）。
     static let japanese = HelpStrings(
         root: CommandText(
             "見守り訪問を端末に記録し、地区の事務所と同期します。",
@@ -63,11 +63,14 @@ extension HelpStrings {
             --last は最後に記録した訪問を直します。端末でほかの指定がなければ、直す項目を番号で選べます。
             例: mimamori visit edit 0193a5c2-… --outcome declined --concern service_refusal
             例: mimamori visit edit --last
+            例: mimamori visit edit 0193a5c2-… --clear note --clear next-due
             """),
         visitDelete: CommandText("訪問記録を削除します（削除したことも同期されます）。", "例: mimamori visit delete 0193a5c2-…"),
         visitList: CommandText("訪問記録を古い順に一覧にします。", "例: mimamori visit list --month 2025-06 --kind fureai_watch"),
         visitShow: CommandText("訪問記録と変更の履歴（だれがいつ書いたか）を表示します。", "例: mimamori visit show 0193a5c2-… --json"),
         last: "ID の代わりに、最後に記録した訪問を指定します。",
+        clear: "項目を消します（くり返し指定できます）: " + clearableDescription(ClearableVisitField.self, .japanese) + "。",
+        clearNote: "メモを消します: note（メモ）。",
         visitSubject: "訪問先の ID（例: S-0001）。",
         kind: "訪問の種類:",
         date: "訪問日（YYYY-MM-DD。記録するときの省略時は今日、日本時間）。",

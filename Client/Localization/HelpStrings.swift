@@ -60,6 +60,8 @@ public struct HelpStrings: Sendable {
     public var visitList: CommandText
     public var visitShow: CommandText
     public var last: String
+    public var clear: String
+    public var clearNote: String
     public var visitSubject: String
     public var kind: String
     public var date: String
@@ -133,5 +135,13 @@ func codesDescription<C: CodeList>(_ list: C.Type, _ language: Language) -> Stri
     switch language {
     case .japanese: return C.entries.map { "\($0.id)（\($0.japanese)）" }.joined(separator: "、")
     case .english: return C.acceptedDescription
+    }
+}
+
+/// "note（メモ）、next-due（次回予定日）、…" or "note, next-due, …": what `--clear` accepts.
+func clearableDescription<F: ClearableField>(_ fields: F.Type, _ language: Language) -> String {
+    switch language {
+    case .japanese: return F.allCases.map { "\($0.rawValue)（\($0.japanese)）" }.joined(separator: "、")
+    case .english: return F.allCases.map(\.rawValue).joined(separator: ", ")
     }
 }

@@ -150,6 +150,10 @@ struct EnglishStrings: Strings {
         "--\(option): '\(text)' is not accepted; accepted: a time written HH:MM (24-hour), e.g. 14:30"
     }
     func badMonthOption(_ text: String) -> String { "--month: '\(text)' is not accepted; accepted: a month written YYYY-MM, e.g. 2025-06" }
+    func badClear(_ text: String, accepted: String) -> String {
+        "--clear: '\(text)' is not accepted; accepted: one of \(accepted)"
+    }
+    func clearAndGiven(_ field: String) -> String { "--clear \(field) and --\(field) say two things; give only one" }
     func badCodeOption(field: String, _ text: String, accepted: String) -> String {
         "--\(field): '\(text)' is not accepted; accepted: one of \(accepted)"
     }

@@ -316,6 +316,10 @@ struct JapaneseStrings: Strings {
         "--\(option): 「\(text)」は時刻として読めません。HH:MM（24時間制）で指定してください（例: 14:30）。"
     }
     func badMonthOption(_ text: String) -> String { "--month: 「\(text)」は月として読めません。YYYY-MM で指定してください（例: 2025-06）。" }
+    func badClear(_ text: String, accepted: String) -> String {
+        "--clear: 「\(text)」は消せる項目ではありません。次のどれかを指定してください: \(accepted)"
+    }
+    func clearAndGiven(_ field: String) -> String { "--clear \(field) と --\(field) を同時には指定できません。どちらか一つにしてください。" }
     func badCodeOption(field: String, _ text: String, accepted: String) -> String {
         "--\(field): 「\(text)」は使えません。次のどれかを指定してください: \(accepted)"
     }

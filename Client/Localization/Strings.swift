@@ -141,6 +141,8 @@ public protocol Strings: Sendable {
     func badTimeOption(_ option: String, _ text: String) -> String
     func badMonthOption(_ text: String) -> String
     func badCodeOption(field: String, _ text: String, accepted: String) -> String
+    func badClear(_ text: String, accepted: String) -> String
+    func clearAndGiven(_ field: String) -> String
     var serverAndTokenTogether: String { get }
     func missingOption(_ option: String, example: String) -> String
     var oneRangeOnly: String { get }

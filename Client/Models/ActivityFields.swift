@@ -9,6 +9,8 @@ public struct ActivityFields: Sendable, Hashable {
     public var district: String?
     public var count: Int?
     public var note: String?
+    /// `activity edit --clear note`: the note taken away.
+    public var clearNote = false
 
     public init(category: ActivityCategory? = nil, date: LocalDate? = nil, district: String? = nil, count: Int? = nil,
                 note: String? = nil) {
@@ -23,8 +25,15 @@ public struct ActivityFields: Sendable, Hashable {
         if let x = district { a.district = x }
         if let x = count { a.count = x }
         if let x = note { a.note = x }
+        if clearNote { a.note = nil }
         return a
     }
+}
+
+/// What `activity edit --clear` can take away: the note (the other fields always have a value).
+public enum ClearableActivityField: String, ClearableField {
+    case note
+    public var japanese: String { "メモ" }
 }
 
 /// One row of `activity list`: the activity as displayed, and whether other versions of it are in conflict.

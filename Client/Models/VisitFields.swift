@@ -23,6 +23,8 @@ public struct VisitFields: Sendable, Hashable {
     public var consultationTopics: [ConsultationTopic]?
     public var assistsMinseiId: String?
     public var note: String?
+    /// `visit edit --clear`: the fields taken away (an edit only; a field both given and cleared is refused).
+    public var cleared: Set<ClearableVisitField> = []
 
     public init(subjectId: String? = nil, kind: VisitKind? = nil, date: LocalDate? = nil, time: LocalTime? = nil,
                 method: ContactMethod? = nil, outcome: Outcome? = nil, actions: [VisitAction]? = nil,
@@ -61,6 +63,74 @@ public struct VisitFields: Sendable, Hashable {
         if let x = consultationField { v.consultationField = x }
         if let x = consultationTopics { v.consultationTopics = x }
         if let x = note { v.note = x }
+        for field in cleared { field.clear(in: &v) }
         return v
+    }
+}
+
+/// A field an edit can take away (`--clear FIELD`), named as its option is, with its Japanese name for help and errors.
+public protocol ClearableField: RawRepresentable<String>, CaseIterable, Sendable, Hashable {
+    var japanese: String { get }
+}
+
+/// The fields of a visit that it may be without, named as their `visit edit` options are: `--clear FIELD` takes
+/// one away (a note, a referral, a next visit…), which an option's "nil leaves it as it is" cannot say.
+public enum ClearableVisitField: String, ClearableField {
+    case time, durationMin = "duration-min", referral, nextDue = "next-due", planEvent = "plan-event"
+    case consultationField = "consultation-field", assists, note
+    case action, service, concern, sharedAt = "shared-at", consultationTopic = "consultation-topic"
+
+    public var japanese: String {
+        switch self {
+        case .time: "時刻"
+        case .durationMin: "かかった時間"
+        case .referral: "つなぎ先"
+        case .nextDue: "次回の訪問予定日"
+        case .planEvent: "アウトリーチのプラン"
+        case .consultationField: "相談・支援の分野"
+        case .assists: "協力した民生委員"
+        case .note: "メモ"
+        case .action: "したこと"
+        case .service: "日常生活自立支援事業のサービス"
+        case .concern: "気づき"
+        case .sharedAt: "共有先"
+        case .consultationTopic: "相談・支援の内容"
+        }
+    }
+
+    func clear(in v: inout Visit) {
+        switch self {
+        case .time: v.time = nil
+        case .durationMin: v.durationMinutes = nil
+        case .referral: v.referral = nil
+        case .nextDue: v.nextDue = nil
+        case .planEvent: v.planEvent = nil
+        case .consultationField: v.consultationField = nil
+        case .assists: v.assistsMinseiId = nil
+        case .note: v.note = nil
+        case .action: v.actions = []
+        case .service: v.services = []
+        case .concern: v.concerns = []
+        case .sharedAt: v.sharedAt = []
+        case .consultationTopic: v.consultationTopics = []
+        }
+    }
+
+    func isGiven(in f: VisitFields) -> Bool {
+        switch self {
+        case .time: f.time != nil
+        case .durationMin: f.durationMinutes != nil
+        case .referral: f.referral != nil
+        case .nextDue: f.nextDue != nil
+        case .planEvent: f.planEvent != nil
+        case .consultationField: f.consultationField != nil
+        case .assists: f.assistsMinseiId != nil
+        case .note: f.note != nil
+        case .action: f.actions != nil
+        case .service: f.services != nil
+        case .concern: f.concerns != nil
+        case .sharedAt: f.sharedAt != nil
+        case .consultationTopic: f.consultationTopics != nil
+        }
     }
 }

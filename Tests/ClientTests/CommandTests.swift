@@ -37,6 +37,8 @@ struct CommandTests {
         ["activity", "log", "--category", "certification", "--date", "2025-06-01", "--district", "nishi", "--count", "3", "--note", "メモ"],
         ["activity", "log", "--category", "証明事務"],
         ["activity", "edit", "0193-x", "--count", "2"],
+        ["activity", "edit", "0193-x", "--clear", "note"],
+        ["visit", "edit", "0193-x", "--clear", "note", "--clear", "next-due", "--outcome", "declined"],
         ["activity", "delete", "0193-x"],
         ["activity", "list", "--month", "2025-06", "--category", "survey", "--json"],
         ["activity", "list", "--fy", "2025", "--include-deleted"],
@@ -63,6 +65,9 @@ struct CommandTests {
         (["activity", "list", "--category", "meeting"], "--category"),
         (["activity", "list", "--month", "2025-06", "--fy", "2025"], "--month"),
         (["activity", "edit"], "<id>"),
+        (["visit", "edit", "X", "--clear", "subject"], "--clear"),
+        (["visit", "edit", "X", "--clear", "note", "--note", "n"], "--note"),
+        (["activity", "edit", "X", "--clear", "count"], "--clear"),
     ])
     func refuses(_ arguments: [String], mentions: String) {
         do {
@@ -128,9 +133,16 @@ struct CommandTests {
         try await run(["totals", "--fy", "2025"] + d)
         try await run(["status"] + d)
         #expect(try db.visits().first?.visit.outcome == .notAtHome)
+        // an option's absence leaves a field; --clear takes it away
+        try await run(["visit", "edit", visit.id, "--note", "ポストに手紙", "--next-due", "2025-06-15"] + d)
+        #expect(try db.visits().first?.visit.note == "ポストに手紙")
+        try await run(["visit", "edit", visit.id, "--clear", "note", "--clear", "concern", "--clear", "next-due"] + d)
+        let cleared = try #require(try db.visits().first?.visit)
+        #expect(cleared.note == nil && cleared.concerns.isEmpty && cleared.nextDue == nil)
+        #expect(cleared.outcome == .notAtHome)
         try await run(["visit", "delete", visit.id] + d)
         #expect(try db.visits().isEmpty)
-        #expect(try db.pendingCount() == 4)
+        #expect(try db.pendingCount() == 6)
 
         // not a terminal: missing fields are an error naming the option, and nothing is written
         let before = try dump(db)

@@ -27,7 +27,9 @@ struct JapaneseHelpTests {
         let codeIds = Set([VisitKind.knownIDs, ContactMethod.knownIDs, VisitorRole.knownIDs, Outcome.knownIDs, VisitAction.knownIDs,
                            NichijiService.knownIDs, Concern.knownIDs, SharingVenue.knownIDs, ReferralDestination.knownIDs,
                            PlanEvent.knownIDs, SubjectCategory.knownIDs, ConsultationField.knownIDs, ConsultationTopic.knownIDs,
-                           ActivityCategory.knownIDs].joined())
+                           ActivityCategory.knownIDs,
+                           // what --clear accepts, named as the options are (the tokens split them at "-")
+                           ClearableVisitField.allCases.flatMap { $0.rawValue.split(separator: "-").map(String.init) }].joined())
         // ASCII terms Japanese prose uses as they are, and the district id of the examples (wrapped onto its own line).
         let allowed: Set<String> = ["ID", "URL", "JSON", "HTTP", "HH", "MM", "YYYY", "DD", "DV", "mimamori", "nishi"]
         var words: [String] = []
