@@ -39,6 +39,17 @@ public struct ServerMetrics: Sendable {
         public static let rejections = "mimamori_push_rejections_total"
         public static let pullPages = "mimamori_pull_pages_total"
         public static let requestDuration = "mimamori_http_request_duration_seconds"
+
+        /// What each metric counts, for the `# HELP` line a scraper's user reads. swift-prometheus' factory
+        /// registers every metric with an empty help text (and refuses a second, different one), so
+        /// `exposition()` adds these lines itself.
+        static let help: [String: String] = [
+            pushes: "Push requests answered, by result: applied now, or replayed (the stored reply of a batch sent again).",
+            versions: "Versions in applied pushes, by outcome: new, known, conflict, rejected.",
+            rejections: "Versions refused, by rejection code.",
+            pullPages: "Pages of changes served to pulls.",
+            requestDuration: "HTTP request latency in seconds, by route pattern, method and status.",
+        ]
     }
 
     /// A push applied now, or answered with the reply stored when the batch was first applied.
@@ -94,6 +105,14 @@ public struct ServerMetrics: Sendable {
 
     /// The Prometheus text exposition of every metric.
     public func exposition() -> String {
-        registry.emitToString()
+        var lines: [Substring] = []
+        for line in registry.emitToString().split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("# TYPE "), let name = line.dropFirst(7).split(separator: " ").first,
+               let help = Name.help[String(name)] {
+                lines.append("# HELP \(name) \(help)")
+            }
+            lines.append(line)
+        }
+        return lines.joined(separator: "\n")
     }
 }

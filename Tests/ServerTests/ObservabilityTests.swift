@@ -45,6 +45,13 @@ struct ObservabilityTests {
 
         // Then: every line parses, and the counters moved by exactly what happened.
         let samples = try #require(PrometheusText.parse(scrape), "every line is `name{labels} value` or a comment:\n\(scrape)")
+        // Every metric says what it counts, on a `# HELP` line just before its `# TYPE`.
+        let lines = scrape.split(separator: "\n").map(String.init)
+        for name in [ServerMetrics.Name.pushes, ServerMetrics.Name.versions, ServerMetrics.Name.rejections,
+                     ServerMetrics.Name.pullPages, ServerMetrics.Name.requestDuration] {
+            let type = try #require(lines.firstIndex { $0.hasPrefix("# TYPE \(name) ") }, "\(name) has a # TYPE")
+            #expect(type > 0 && lines[type - 1].hasPrefix("# HELP \(name) ") && lines[type - 1].count > "# HELP \(name) ".count + 10)
+        }
         func value(_ name: String, _ labels: [String: String] = [:]) -> Double? {
             samples.first { $0.name == name && $0.labels == labels }?.value
         }
