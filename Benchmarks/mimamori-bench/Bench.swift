@@ -29,6 +29,7 @@ struct MimamoriBench {
         var serverVisits = 1_000_000
         var serverProcessOnly = false
         var postgres: PostgresDatabaseURL?
+        var postgresOnly = false
         var args = CommandLine.arguments.dropFirst()
         while let a = args.popFirst() {
             switch a {
@@ -57,8 +58,10 @@ struct MimamoriBench {
                 dashboardOnly = true
             case "--postgres":
                 postgres = try PostgresDatabaseURL(parsing: args.popFirst() ?? "")
+            case "--postgres-only":
+                postgresOnly = true
             default:
-                print("usage: mimamori-bench [--visits N] [--max-visits M] [--server-visits S] [--page-size P] [--dir DIR] [--server-process] [--postgres URL] | --client-apply | --store-push | --codec | --sealing")
+                print("usage: mimamori-bench [--visits N] [--max-visits M] [--server-visits S] [--page-size P] [--dir DIR] [--server-process] [--postgres URL [--postgres-only]] | --client-apply | --store-push | --codec | --sealing")
                 return
             }
         }
@@ -75,6 +78,13 @@ struct MimamoriBench {
 
         let documents = (0..<Workload.subjectCount).map(Workload.subject) + (0..<visits).map(Workload.visit)
         var report = Report()
+        if postgresOnly, let postgres {
+            // PostgreSQL's measures alone (next to its own ceiling, which they are compared with).
+            try await PostgresBench.measure(admin: postgres, documents: documents, visits: visits, maxVisits: maxVisits,
+                                            pageSize: pageSize, dir: dir, report: &report)
+            print(report.markdown)
+            return
+        }
 
         // The physical ceiling, in the same run.
         let ceiling = try Ceiling.plainInsert(documents, in: dir)

@@ -289,3 +289,49 @@ final class Flag: @unchecked Sendable {
     var value: Bool { lock.withLock { isSet } }
     func set() { lock.withLock { isSet = true } }
 }
+
+extension SeveralServersTests {
+    @Test("a push that finds a document new while another push is storing it runs again once that one commits, and keeps both versions in conflict instead of failing")
+    func newDocumentRace() async throws {
+        try await TestPostgres.withStore { store in
+            let fx = try await ServerFixture(store: store)
+            let app = buildApplication(fx.configuration, store: store)
+            let theirs = Fixture.create(Fixture.visit("visit-x"), replica: "replica-b", counter: 1)
+            let mine = Fixture.create(Fixture.visit("visit-x", kind: .minseiWatch), replica: "replica-a", counter: 1)
+            let logger = store.logger
+            try await app.test(.router) { client in
+                try await store.client.withConnection { other in
+                    // Given: another push (a transaction on a connection of its own) that has stored visit-x, not yet
+                    // committed, and holds the row of replica-a's highest counter, which a push writes after its reads.
+                    try await other.query("BEGIN", logger: logger)
+                    try await other.query("UPDATE server_state SET last_sequence = last_sequence + 1 WHERE id = 1", logger: logger)
+                    try await other.query("INSERT INTO documents (document_id, type, district, sequence) VALUES ('visit-x', 'visit', 'nishi', 1)", logger: logger)
+                    let json = String(decoding: VersionJSON.encode(theirs), as: UTF8.self)
+                    try await other.query("INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES ('visit-x', 'replica-b', 1, \(json))", logger: logger)
+                    try await other.query("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('replica-a', 0), ('replica-b', 1)", logger: logger)
+
+                    // When: replica-a pushes its own new visit-x: it finds no visit-x stored, then waits for that row;
+                    // the other push commits.
+                    async let pushed = client.pushOK([mine], replica: "replica-a", token: fx.visitor)
+                    while try await Self.waitingForLocks(store) == 0 { try await Task.sleep(for: .milliseconds(20)) }
+                    try await other.query("COMMIT", logger: logger)
+
+                    // Then: the push runs again, finds visit-x stored, and answers a conflict.
+                    #expect(try await pushed.map(\.outcome) == [.conflict])
+                }
+                #expect(try await store.allDocuments()["visit-x"]?.map(\.dot) == [theirs.dot, mine.dot].sorted())
+                #expect(try await store.lastSequence() == 2)
+            }
+        }
+    }
+
+    /// How many sessions of `store`'s database wait for a lock.
+    static func waitingForLocks(_ store: PostgresSyncStore) async throws -> Int {
+        for try await count in try await store.client.query("""
+            SELECT count(*)::integer FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+            """).decode(Int32.self) {
+            return Int(count)
+        }
+        return 0
+    }
+}

@@ -9,10 +9,12 @@ import PostgresNIO
 /// statement per table whatever its size.
 ///
 /// Several servers push at once, so a push locks only what it reads and writes (docs/sync.md, "Several servers
-/// on one PostgreSQL"): its replica (`storedBatch`), then its documents' rows in document id order
+/// on one PostgreSQL"): its replica (`storedBatch`), then its stored documents' rows in document id order
 /// (`documents`); and it holds the one global lock, the `server_state` row, only to number its changes and
-/// commit (`commit`). Until then its document rows carry no sequence of their own: `lastSequence()` answers 0, so
-/// `PushProcessor` numbers the batch's changes 1, 2, … and `commit` adds the base it takes under the lock.
+/// commit (`commit`). A document not stored yet is not locked: its row is inserted at commit, and should another
+/// push have stored it meanwhile, that insert fails on the primary key and the push runs again
+/// (`PostgresSyncStore.push`). Until the commit the push's changes carry no sequence: `lastSequence()` answers 0,
+/// so `PushProcessor` numbers the batch's changes 1, 2, … and `commit` adds the base it takes under the lock.
 ///
 /// `PushProcessor` is synchronous (SQLite's transactions are), so each read waits for its reply. That is
 /// only safe off the event loops and off Swift's cooperative pool: `PostgresSyncStore` runs the processor on a
@@ -41,8 +43,12 @@ struct PostgresPushTransaction: PushTransaction {
         /// Statements sent and not yet waited for.
         var futures: [EventLoopFuture<PostgresQueryResult>] = []
         var epoch: EventLoopFuture<PostgresQueryResult>?
-        /// Documents this transaction inserted only to lock them (`documents`), to delete if nothing is saved.
-        var placeholders: [String] = []
+        /// The stored documents this transaction locked (`documents`): their rows are updated at commit, the
+        /// others' inserted.
+        var stored: Set<String> = []
+        /// The documents the push will read (`willRead`), and their lock, sent with the replica's (`storedBatch`).
+        var toLock: [String] = []
+        var locking: (ids: [String], rows: EventLoopFuture<PostgresQueryResult>)?
         /// The documents to number at commit, each with its sequence relative to the base taken then.
         var numbered = Numbered()
         var moves: [(id: String, type: DocumentType, from: String, to: String, sequence: Int64)] = []
@@ -58,6 +64,20 @@ struct PostgresPushTransaction: PushTransaction {
         var types: [String] = []
         var districts: [String] = []
         var sequences: [Int64] = []
+
+        mutating func append(_ other: Numbered, at i: Int) {
+            ids.append(other.ids[i])
+            types.append(other.types[i])
+            districts.append(other.districts[i])
+            sequences.append(other.sequences[i])
+        }
+
+        func bind(_ binds: inout PostgresBindings) {
+            binds.append(ids)
+            binds.append(types)
+            binds.append(districts)
+            binds.append(sequences)
+        }
     }
 
     private func query(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws -> PostgresQuery {
@@ -100,28 +120,32 @@ struct PostgresPushTransaction: PushTransaction {
     /// its own commits it itself). The lock is held from the numbering to the COMMIT, so pushes commit in the
     /// order of their sequences, and no push waits on another's row while holding it.
     func finish(commit: Bool) throws {
-        let unused = Set(state.placeholders).subtracting(state.numbered.ids)
-        if !unused.isEmpty {
-            // Locked, then nothing stored (every version refused): the row must not outlive the transaction.
-            try send("DELETE FROM documents WHERE document_id = ANY($1) AND sequence IS NULL") { $0.append(Array(unused)) }
-        }
         if !state.numbered.ids.isEmpty {
+            var new = Numbered()
+            var stored = Numbered()
             let numbered = state.numbered
-            // The UPDATE of the one `server_state` row is the global lock; the upsert after it uses the base it
-            // returns. A document was locked (`documents`), so its row is updated; a bulk load's new one inserted.
+            for i in numbered.ids.indices {
+                let isStored = state.stored.contains(numbered.ids[i])
+                if isStored { stored.append(numbered, at: i) } else { new.append(numbered, at: i) }
+            }
+            // The UPDATE of the one `server_state` row is the global lock; the writes after it use the base it
+            // returns. A stored document's row (locked by `documents`) is updated; a new one's inserted, which
+            // fails on the primary key if another push stored the document since `documents` found it absent.
             try send("""
                 WITH numbering AS (
-                    UPDATE server_state SET last_sequence = last_sequence + $1 WHERE id = 1 RETURNING last_sequence - $1 AS base)
+                    UPDATE server_state SET last_sequence = last_sequence + $1 WHERE id = 1 RETURNING last_sequence - $1 AS base),
+                stored AS (
+                    INSERT INTO documents (document_id, type, district, sequence)
+                    SELECT k.id, k.type, k.district, numbering.base + k.n
+                    FROM numbering, unnest($6::text[], $7::text[], $8::text[], $9::bigint[]) AS k(id, type, district, n)
+                    ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence)
                 INSERT INTO documents (document_id, type, district, sequence)
                 SELECT k.id, k.type, k.district, numbering.base + k.n
                 FROM numbering, unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) AS k(id, type, district, n)
-                ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence
                 """) {
                 $0.append(state.taken)
-                $0.append(numbered.ids)
-                $0.append(numbered.types)
-                $0.append(numbered.districts)
-                $0.append(numbered.sequences)
+                new.bind(&$0)
+                stored.bind(&$0)
             }
         }
         if !state.moves.isEmpty {
@@ -180,53 +204,79 @@ struct PostgresPushTransaction: PushTransaction {
         }
         // Needed for the reply; read now, in the same round trip.
         state.epoch = connection.query("SELECT epoch FROM server_state WHERE id = 1", logger: logger)
-        return try run("SELECT reply, content_hash FROM batches WHERE replica_id = $1 AND batch_id = $2") {
+        let lookup = connection.query(try query("SELECT reply, content_hash FROM batches WHERE replica_id = $1 AND batch_id = $2") {
             $0.append(replica)
             $0.append(batchId)
-        }.first.map { row in
+        }, logger: logger)
+        // The documents' locks too, after the replica's (in vain when the batch turns out stored: nothing is written).
+        if !state.toLock.isEmpty {
+            let rows = connection.query(try lockDocuments(state.toLock), logger: logger)
+            state.futures.append(rows)
+            state.locking = (state.toLock, rows)
+        }
+        try waitForQueued()
+        return try lookup.wait().rows.first.map { row in
             let (reply, hash) = try row.decode((Data, Data?).self)
             return StoredBatch(reply: reply, contentHash: hash)
         }
     }
 
-    /// Locks the documents' rows, then reads them. The lock is an insert of a row without sequence for each id,
-    /// in id order, that on finding the document stored locks its row and changes nothing (`WHERE false`): every
-    /// push takes its locks in the same order, so two cannot deadlock, and a document new to both of two pushes
-    /// is locked by the first one's row (the second waits for it to commit, then finds it stored). The read is a
-    /// statement of its own, so it sees every push committed before the locks were granted.
+    /// Locks the stored documents' rows in id order, then reads them. Every push takes its row locks in the same
+    /// order (bytewise, whatever the database's collation), so two cannot deadlock; a document locked by another
+    /// push is returned once that push has committed, as it then is. The read of the versions is a statement of
+    /// its own, so it sees every push committed before the locks were granted. A document not stored is not
+    /// locked (there is no row to lock): `finish` inserts it.
     func documents(_ ids: [String]) throws -> [String: StoredDocument] {
         guard !ids.isEmpty else { return [:] }
-        let unique = Array(Set(ids))
-        let lock = connection.query(try query("""
-            INSERT INTO documents (document_id, type, district, sequence)
-            SELECT id, '', '', NULL FROM unnest($1::text[]) AS k(id) ORDER BY id
-            ON CONFLICT (document_id) DO UPDATE SET type = excluded.type WHERE false
-            RETURNING document_id
-            """) { $0.append(unique) }, logger: logger)
         var heads: [String: (type: DocumentType, district: String)] = [:]
-        var versions: [String: [Version]] = [:]
-        // One index probe per id, whatever the table's size: written as `document_id = ANY($1)`, PostgreSQL chose a
-        // scan of every document (its cost model takes the probes for disk reads), 29 ms per batch of 1000 at
-        // 100,000 documents. The subqueries' LIMIT and OFFSET keep the planner from turning the lookups back into
-        // joins it may hash.
-        let read = connection.query(try query("""
-            SELECT k.id, d.type, d.district, v.version
-            FROM unnest($1::text[]) AS k(id)
-            JOIN LATERAL (SELECT type, district FROM documents WHERE document_id = k.id AND sequence IS NOT NULL LIMIT 1) d ON true
-            LEFT JOIN LATERAL (SELECT version FROM versions WHERE document_id = k.id OFFSET 0) v ON true
-            """) { $0.append(unique) }, logger: logger)
-        try waitForQueued()
-        for row in try lock.wait().rows { state.placeholders.append(try row.decode(String.self)) }
-        for row in try read.wait().rows {
-            let (id, type, district, version) = try row.decode((String, String, String, String?).self)
+        var found: [String] = []
+        let locked: [PostgresRow]
+        if let locking = state.locking, locking.ids == ids {
+            locked = Array(try locking.rows.wait().rows)
+        } else {
+            let rows = connection.query(try lockDocuments(ids), logger: logger)
+            try waitForQueued()
+            locked = Array(try rows.wait().rows)
+        }
+        for row in locked {
+            let (id, type, district) = try row.decode((String, String, String).self)
+            found.append(id)
             if let type = DocumentType(rawValue: type) { heads[id] = (type, district) }
-            if let version { versions[id, default: []].append(try SQLitePushTransaction.decodeVersion(version)) }
+        }
+        state.stored.formUnion(found)
+        guard !found.isEmpty else { return [:] }
+        var versions: [String: [Version]] = [:]
+        for row in try run("""
+            SELECT k.id, v.version
+            FROM unnest($1::text[]) AS k(id)
+            JOIN LATERAL (SELECT version FROM versions WHERE document_id = k.id OFFSET 0) v ON true
+            """, { $0.append(found) }) {
+            let (id, version) = try row.decode((String, String).self)
+            versions[id, default: []].append(try SQLitePushTransaction.decodeVersion(version))
         }
         var result: [String: StoredDocument] = [:]
         for (id, head) in heads {
             result[id] = StoredDocument(type: head.type, district: head.district, versions: try VersionSet(versions[id] ?? []))
         }
         return result
+    }
+
+    /// Locks the stored documents among `ids` in id order, and returns their id, type and district.
+    private func lockDocuments(_ ids: [String]) throws -> PostgresQuery {
+        // One index probe per id, whatever the table's size: written as `document_id = ANY($1)`, PostgreSQL chose a
+        // scan of every document (its cost model takes the probes for disk reads), 29 ms per batch of 1000 at
+        // 100,000 documents. The lateral subquery is run for each id in the sorted order, and locks its row.
+        try query("""
+            SELECT d.document_id, d.type, d.district
+            FROM (SELECT id FROM unnest($1::text[]) AS u(id) ORDER BY id COLLATE "C") k,
+                LATERAL (SELECT document_id, type, district FROM documents
+                         WHERE document_id = k.id AND sequence IS NOT NULL FOR UPDATE) d
+            """) { $0.append(ids) }
+    }
+
+    /// The documents `documents` will be asked for: their locks are sent with the replica's, in one round trip.
+    func willRead(documents ids: [String]) {
+        state.toLock = ids
     }
 
     func highestCounters(of replicas: [String]) throws -> [String: UInt64] {

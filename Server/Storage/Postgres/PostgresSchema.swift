@@ -96,7 +96,8 @@ enum PostgresSchema {
         // sequence; the sequence is written when the push numbers its changes, just before it commits. Such a row
         // is never committed without one (`PostgresPushTransaction.finish`). The sequence indexes leave those rows
         // out, so locking a new document writes its row and primary key only (pulls ask `sequence > N`, which
-        // implies the indexes' condition).
+        // implies the indexes' condition). Since the next release a new document is not locked by a row: its row is
+        // inserted at commit, sequence and all (`PostgresPushTransaction.finish`); the schema is the same.
         (4, "documents.sequence given at commit: a push locks a new document by its row before numbering it", [
             "ALTER TABLE documents ALTER COLUMN sequence DROP NOT NULL",
             "ALTER TABLE documents DROP CONSTRAINT IF EXISTS documents_sequence_key",

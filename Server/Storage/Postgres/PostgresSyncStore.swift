@@ -183,8 +183,34 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         // the transaction, so a second server's work overlaps this one's.
         let processor = PushProcessor(caller: caller, today: today)
         let prepared = processor.prepare(request)
-        return try await pushTransaction { tx in
-            try processor.run(prepared, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
+        var attempt = 1
+        while true {
+            do {
+                return try await pushTransaction { tx in
+                    tx.willRead(documents: prepared.documentIds)
+                    return try processor.run(prepared, in: DashboardRecordingTransaction(base: tx, tables: tx, now: .now()))
+                }
+            } catch let error as PSQLError where attempt < Self.pushAttempts && Self.lostRace(error) {
+                // Nothing of it was kept (the transaction rolled back): run it again, now finding what the other
+                // push stored.
+                attempt += 1
+                logger.debug("push raced another for a new document; running it again", metadata: ["attempt": "\(attempt)"])
+            }
+        }
+    }
+
+    /// How many times a push runs at most when it keeps losing races for new documents (each loss means another
+    /// push stored one of them, so a few suffice unless many replicas create the same documents at once).
+    static let pushAttempts = 8
+
+    /// Whether a push failed because another stored one of the documents it found new (the insert of its row
+    /// hit the primary key: `PostgresPushTransaction.finish`), or because PostgreSQL broke a deadlock by ending
+    /// it (only with servers of an older release, which lock in another order, on the same database).
+    static func lostRace(_ error: PSQLError) -> Bool {
+        switch error.serverInfo?[.sqlState] {
+        case "23505": error.serverInfo?[.constraintName] == "documents_pkey"
+        case "40P01": true
+        default: false
         }
     }
 
