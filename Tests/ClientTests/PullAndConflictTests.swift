@@ -254,3 +254,31 @@ struct PulledGroupCounterTests {
         #expect(counted["2025-06 V-002 visits"] == 1)
     }
 }
+
+@Suite("Page size of laptop databases")
+struct PageSizeTests {
+    @Test("a new laptop database has 32 KB pages; one made with 4 KB pages keeps them, its data and a ~40 MB checkpoint")
+    func newAndOldPageSizes() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let new = try AppDatabase.open(directory: dir.appendingPathComponent("new"), create: true)
+        #expect(try new.writer.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == AppDatabase.newPageSize)
+
+        // A database as earlier releases made it: SQLite's 4 KB pages, a visit logged.
+        let oldDir = dir.appendingPathComponent("old")
+        try FileManager.default.createDirectory(at: oldDir, withIntermediateDirectories: true)
+        let file = oldDir.appendingPathComponent(AppDatabase.fileName).path
+        try DatabaseQueue(path: file).write { try $0.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE earlier (x)") }
+        let visitId: String
+        do {
+            let old = try AppDatabase.open(directory: oldDir)
+            try old.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+            try old.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi", cadenceDays: 14), today: today)
+            visitId = try old.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today).id
+        }
+        let reopened = try AppDatabase.open(directory: oldDir)
+        #expect(try reopened.writer.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+        #expect(try reopened.writer.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == 10240)
+        #expect(try reopened.visits().map(\.visit.id) == [visitId])
+    }
+}
