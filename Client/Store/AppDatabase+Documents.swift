@@ -173,36 +173,18 @@ struct DocumentBatch {
 
     /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
     /// shared merge rule, and records the result.
-    ///
-    /// `prepared`: what `incoming`'s one version adds as a new document, worked out by the fetching task
-    /// (`PreparedPage`; its counts are in the sums given to `addPrepared`): used when the document is new, its
-    /// counts taken back out when it is not.
-    mutating func merge(documentId: String, incoming: [Version], json: [Data], sealed: [Data]? = nil,
-                        prepared: PreparedPage.AsNew? = nil) throws {
+    mutating func merge(documentId: String, incoming: [Version], json: [Data], sealed: [Data]? = nil) throws {
         let slot = slot(documentId)
         let before = documents[slot].set
         let after: VersionSet
-        let isNew = before.isEmpty && incoming.count == 1 && incoming[0].documentId == documentId
-        if isNew {
+        if before.isEmpty, incoming.count == 1, incoming[0].documentId == documentId {
             // A new document (the bulk of a first sync): its one version is its set, no merge machinery.
             after = VersionSet(only: incoming[0])
         } else {
             let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
             after = try before.merging(VersionSet(mine))
         }
-        if prepared != nil && !isNew {
-            // Counted as new, but it was not: that count is taken back, and the real change counted below.
-            IndicatorCounting.addDeltas(before: incoming[0], after: nil, to: &counterDeltas)
-            ActivityCounterKey.addDeltas(before: incoming[0], after: nil, to: &activityDeltas)
-        }
-        record(slot: slot, before: before, after: after, seen: incoming, json: json, sealed: sealed,
-               asNew: isNew ? prepared : nil)
-    }
-
-    /// Adds what the fetching task summed for a page's documents as if each were new (`merge(…prepared:)`).
-    mutating func addPrepared(_ page: PreparedPage) {
-        for (key, n) in page.indicator { counterDeltas[key, default: 0] += n }
-        for (key, n) in page.activity { activityDeltas[key, default: 0] += n }
+        record(slot: slot, before: before, after: after, seen: incoming, json: json, sealed: sealed)
     }
 
     /// Records that a document's current set went from `before` to `after`, having seen `seen` (each kept in
@@ -211,10 +193,8 @@ struct DocumentBatch {
         record(slot: slot(id), before: before, after: after, seen: seen, json: json)
     }
 
-    /// `asNew`: the document was new and `after` is its one version, prepared by the fetching task: its counts
-    /// are in the prepared sums already, and its projection row made.
     private mutating func record(slot: Int, before: VersionSet, after: VersionSet, seen: [Version], json: [Data],
-                                 sealed: [Data]? = nil, asNew: PreparedPage.AsNew? = nil) {
+                                 sealed: [Data]? = nil) {
         let id = documents[slot].id
         // Sets hold a version or two: a linear search beats hashing dots.
         func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
@@ -248,14 +228,9 @@ struct DocumentBatch {
             documents[slot].projection = .removed(display.type)
             documents[slot].erased = true
         } else {
-            if let row = asNew?.visitRow {
-                documents[slot].projection = .visit(row, RowTail(deleted: display.deleted, inConflict: false, versionId: rowId))
-            } else {
-                documents[slot].projection = Self.projection(of: display, rowId: rowId, inConflict: after.isConflict)
-            }
+            documents[slot].projection = Self.projection(of: display, rowId: rowId, inConflict: after.isConflict)
             documents[slot].erased = false
         }
-        guard asNew == nil else { return }
         IndicatorCounting.addDeltas(before: before.display, after: display, to: &counterDeltas)
         ActivityCounterKey.addDeltas(before: before.display, after: display, to: &activityDeltas)
     }
@@ -285,7 +260,7 @@ struct DocumentBatch {
 
     /// What `visit_index` keeps of a visit (`visitProjectionColumns`): the bulk of a pulled group, so kept apart
     /// from the whole `Visit` (a large value, costly to copy).
-    struct VisitRow: Sendable {
+    private struct VisitRow {
         let id: String
         let date: LocalDate
         let kind: VisitKind
@@ -320,7 +295,9 @@ struct DocumentBatch {
         let tail = RowTail(deleted: display.deleted, inConflict: inConflict, versionId: rowId)
         switch display.payload {
         case let .visit(v):
-            return .visit(visitRow(v, of: display), tail)
+            return .visit(VisitRow(id: v.id, date: v.date, kind: v.kind, method: v.method, outcome: v.outcome,
+                                   subjectId: v.subjectId, district: v.district, visitorId: v.visitorId,
+                                   planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue), tail)
         case let .subject(s):
             return .subject(s, tail)
         case let .activity(a):
@@ -328,12 +305,6 @@ struct DocumentBatch {
         case let .erased(e):
             return .removed(e.type)
         }
-    }
-
-    /// The `visit_index` row of `display`, whose payload is `visit`.
-    static func visitRow(_ v: Visit, of display: Version) -> VisitRow {
-        VisitRow(id: v.id, date: v.date, kind: v.kind, method: v.method, outcome: v.outcome, subjectId: v.subjectId,
-                 district: v.district, visitorId: v.visitorId, planEvent: ProgramCounting.planEvent(of: display)?.event.rawValue)
     }
 
     /// `visit_index.plan_event`: the plan event the display version counts (`ProgramCounting`), or NULL.
@@ -439,44 +410,5 @@ struct DocumentBatch {
 
     private static func bind(_ tail: RowTail, to b: inout StatementBinder) {
         b.bool(tail.deleted); b.bool(tail.inConflict); b.int(tail.versionId)
-    }
-}
-
-/// What the task that fetched a pulled page works out ahead of the writer (on the other core while a group is
-/// written), for each document that comes with one version of its own — every document of a first sync — as if
-/// that version were new to the laptop: what it adds to the counters (summed for the page) and its `visit_index`
-/// row. The writer uses them only for a document it finds it does not hold (`DocumentBatch.merge(…prepared:)`)
-/// and takes the counts of any other back out: the same shared rules (`IndicatorCounting`, `ActivityCounterKey`,
-/// `DocumentBatch.visitRow`) as a document worked out alone, and sums are the same in any order.
-struct PreparedPage: Sendable {
-    struct AsNew: Sendable {
-        /// Nil when the version is not a visit.
-        let visitRow: DocumentBatch.VisitRow?
-    }
-
-    private(set) var indicator: [CounterKey: Int] = [:]
-    private(set) var activity: [ActivityCounterKey: Int] = [:]
-    /// `asNew[i]` for change `i`, nil for a change that does not bring exactly one version of its own document.
-    private(set) var asNew: [AsNew?] = []
-
-    init(_ page: ChangesResponse) {
-        asNew.reserveCapacity(page.changes.count)
-        for change in page.changes {
-            guard change.movedTo == nil, change.versions.count == 1, change.versions[0].documentId == change.documentId else {
-                asNew.append(nil)
-                continue
-            }
-            // Read in place: a version is a large value, costly to copy.
-            change.versions.withUnsafeBufferPointer { versions in
-                let version = versions[0]
-                IndicatorCounting.addDeltas(before: nil, after: version, to: &indicator)
-                ActivityCounterKey.addDeltas(before: nil, after: version, to: &activity)
-                if case let .visit(v) = version.payload {
-                    asNew.append(AsNew(visitRow: DocumentBatch.visitRow(v, of: version)))
-                } else {
-                    asNew.append(AsNew(visitRow: nil))
-                }
-            }
-        }
     }
 }

@@ -181,14 +181,12 @@ extension AppDatabase {
             for pulled in pages {
                 // Sealed ahead under this database's key, or sealed by the write.
                 let presealed = pulled.presealed.flatMap { $0.key.key == key ? $0.json : nil }
-                batch.addPrepared(pulled.prepared)
                 for (i, (change, json)) in zip(pulled.page.changes, pulled.received.versionJSON).enumerated() {
                     if let district = change.movedTo {
                         batch.withdraw(documentId: change.documentId, type: change.type, to: district)
                         continue
                     }
-                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json, sealed: presealed?[i],
-                                    prepared: pulled.prepared.asNew[i])
+                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json, sealed: presealed?[i])
                     // Read in place (a closure's argument is borrowed): a version is a large value, costly to copy.
                     highestOwn = change.versions.reduce(highestOwn) { max($0, $1.vector[replica.replicaId]) }
                 }
@@ -202,18 +200,14 @@ extension AppDatabase {
         }
     }
 
-    /// A pulled page, with its versions sealed ahead of the write when the fetching task could (`SyncEngine.pull`),
-    /// and its documents worked out as if new (by whoever makes the page: the fetching task).
+    /// A pulled page, with its versions sealed ahead of the write when the fetching task could (`SyncEngine.pull`).
     struct PulledPage: Sendable {
         let received: ReceivedChanges
         var presealed: Sealing.PresealedPage?
-        /// Its documents' counts and projection rows as if new (`PreparedPage`).
-        let prepared: PreparedPage
 
         init(received: ReceivedChanges, presealed: Sealing.PresealedPage? = nil) {
             self.received = received
             self.presealed = presealed
-            prepared = PreparedPage(received.page)
         }
 
         var page: ChangesResponse { received.page }
