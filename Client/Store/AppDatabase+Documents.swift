@@ -145,7 +145,7 @@ struct DocumentBatch {
             let part = documents[chunk..<min(chunk + 500, documents.count)].map(\.id)
             let rows = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT id, document_id, dot_replica, dot_counter, current, CASE WHEN current THEN json END AS json
-                FROM version WHERE document_id IN (\(Array(repeating: "?", count: part.count).joined(separator: ",")))
+                FROM version WHERE document_id IN (\(placeholders(part.count)))
                 """), arguments: StatementArguments(part))
             while let row = try rows.next() {
                 guard let slot = slots[row[StoredVersion.Columns.documentId]] else { continue }

@@ -71,10 +71,19 @@ public struct AppDatabase: Sendable {
         }
     }
 
+    /// The page size of a database this release creates (see `configuration`).
+    static let newPageSize = 32768
+
     static func configuration(_ keyring: Keyring) -> Configuration {
         var config = Configuration()
         config.prepareDatabase { db in
             keyring.attach(db)
+            // A new database's pages are 32 KB, not SQLite's 4: a pulled visit writes about 1 KB (its sealed version,
+            // its list row and index entries), and the kernel's work per page written to the log and copied into the
+            // database (two writes and a read each) was a quarter of the laptop's CPU in a first sync; 32 KB pages
+            // cut the pull's CPU per visit by a fifth (`mimamori-bench --server-process`: 24.5 → 19.8 µs) and
+            // store 6% less. A database that already has pages keeps their size (SQLite ignores this then).
+            try db.execute(sql: "PRAGMA page_size = \(newPageSize)")
             // Deleted content is zeroed, not left in free pages (the upgrade's clear text, a replaced version).
             try db.execute(sql: "PRAGMA secure_delete = ON")
             // A group of pulled pages dirties some thousands of pages in one transaction (`SyncEngine.pull`):
@@ -83,8 +92,9 @@ public struct AppDatabase: Sendable {
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA cache_size = -32768")
                 // Checkpoints every ~40 MB of log instead of 4: an index page that several groups change in between
-                // is copied into the database once, not once per group.
-                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
+                // is copied into the database once, not once per group. (The setting counts pages, of either size.)
+                let pageSize = try Int.fetchOne(db, sql: "PRAGMA page_size") ?? 4096
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = \(max(1, (40 << 20) / max(pageSize, 512)))")
             }
             // Each multi-row statement of such a transaction keeps the earlier content of the pages it changes
             // (to undo just itself): in memory, not written to a temporary file page by page.

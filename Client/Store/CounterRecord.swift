@@ -52,14 +52,17 @@ struct CounterRecord: Codable, Hashable, FetchableRecord, PersistableRecord {
 }
 
 /// `(?, ?, …), (?, ?, …), …` for a multi-row statement.
+/// Built by repeating, not joining: a pulled group makes dozens of these statements of hundreds of rows, and
+/// `joined` cost more than binding the rows.
 func valuesList(rows: Int, columns: Int) -> String {
-    let row = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-    return Array(repeating: row, count: rows).joined(separator: ", ")
+    guard rows > 0, columns > 0 else { return "" }
+    let row = "(" + String(repeating: "?, ", count: columns - 1) + "?)"
+    return String(repeating: row + ", ", count: rows - 1) + row
 }
 
 /// `?, ?, …` for an `IN (…)` list of `count` values.
 func placeholders(_ count: Int) -> String {
-    Array(repeating: "?", count: count).joined(separator: ", ")
+    count > 0 ? String(repeating: "?, ", count: count - 1) + "?" : ""
 }
 
 /// One 民生委員 activity counter (`activity_counters`): what a visitor's live visits and activities of a month
@@ -103,21 +106,25 @@ struct ActivityCounterKey: Hashable {
         }
     }
 
-    /// Adds deltas with one upsert each, then drops the counters that reached zero (so a day with no visit left
-    /// is no longer a day of activity).
+    /// Adds deltas with multi-row upserts (a pulled group brings thousands of keys: a visitor's day each), then
+    /// drops the counters that reached zero (so a day with no visit left is no longer a day of activity).
     static func add(_ deltas: [ActivityCounterKey: Int], in db: Database) throws {
         guard !deltas.isEmpty else { return }
-        let upsert = try db.cachedStatement(sql: """
-            INSERT INTO activity_counters (month, visitor_id, metric, count) VALUES (?, ?, ?, ?)
-            ON CONFLICT (month, visitor_id, metric) DO UPDATE SET count = count + excluded.count
-            """)
-        for (k, n) in deltas {
-            var binder = StatementBinder(upsert)
-            binder.text(k.month); binder.text(k.visitorId); binder.text(k.metric); binder.int(Int64(n))
-            try binder.execute("an activity counter")
+        let changes = Array(deltas)
+        for chunk in stride(from: 0, to: changes.count, by: DocumentBatch.rowsPerStatement) {
+            let rows = changes[chunk..<min(chunk + DocumentBatch.rowsPerStatement, changes.count)]
+            var binder = StatementBinder(try db.cachedStatement(sql: """
+                INSERT INTO activity_counters (month, visitor_id, metric, count) VALUES \(valuesList(rows: rows.count, columns: 4))
+                ON CONFLICT (month, visitor_id, metric) DO UPDATE SET count = count + excluded.count
+                """))
+            for (k, n) in rows {
+                binder.text(k.month); binder.text(k.visitorId); binder.text(k.metric); binder.int(Int64(n))
+            }
+            try binder.execute("the activity counters")
         }
         if deltas.values.contains(where: { $0 < 0 }) {
             try db.execute(sql: "DELETE FROM activity_counters WHERE count = 0")
         }
     }
 }
+

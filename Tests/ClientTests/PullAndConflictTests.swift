@@ -194,3 +194,91 @@ struct VersionStorageTests {
         #expect(try db.visitDetail(id: visit.id).history == [v])
     }
 }
+
+@Suite("Counters of pulled groups")
+struct PulledGroupCounterTests {
+    /// The laptop's activity counters, as (month, visitor, metric) → count.
+    func activityCounters(_ db: AppDatabase) throws -> [String: Int] {
+        try db.writer.read { d in
+            Dictionary(uniqueKeysWithValues: try Row.fetchAll(d, sql: "SELECT month, visitor_id, metric, count FROM activity_counters").map {
+                ("\($0["month"] as String) \($0["visitor_id"] as String) \($0["metric"] as String)", $0["count"] as Int)
+            })
+        }
+    }
+
+    @Test("a group whose pages bring a document twice, and one already held, counts each by its final display version")
+    func documentsSeenTwiceOrHeld() throws {
+        let db = try makeDatabase()
+        let other = DocumentID.make()
+        func visit(_ day: Int, kind: VisitKind = .fureaiWatch) -> Visit {
+            Visit(id: DocumentID.make(), kind: kind, date: LocalDate(year: 2025, month: 5, day: day)!, visitorId: "V-002",
+                  visitorRole: .fureaiMember, subjectId: "S-0001", district: "nishi")
+        }
+        func version(_ v: Visit, _ counter: UInt64, deleted: Bool = false, base: VersionVector = VersionVector()) -> Version {
+            Version(payload: deleted ? DocumentPayload.visit(v).erased : .visit(v), deleted: deleted,
+                    vector: base.setting(other, to: counter), dot: Dot(replica: other, counter: counter), author: "V-002",
+                    writtenAt: Timestamp(milliseconds: 1_748_000_000_000 + Int64(counter)))
+        }
+        func change(_ seq: Int64, _ v: Version) -> DocumentChange {
+            DocumentChange(sequence: seq, documentId: v.documentId, type: .visit, versions: [v])
+        }
+        // Held before the group: a visit on the 1st.
+        let held = visit(1)
+        let heldV1 = version(held, 1)
+        try db.applyPulledPage(ChangesResponse(epoch: "e1", changes: [change(1, heldV1)], nextSince: 1, hasMore: true))
+        // The group: a new visit, edited (kind and date) in a later page; another new one, deleted later; the held one
+        // moved to another date; and one page bringing a version already held.
+        let edited = visit(2), deleted = visit(3)
+        var moved = edited
+        moved.kind = .minseiWatch
+        moved.date = LocalDate(year: 2025, month: 6, day: 4)!
+        var heldLater = held
+        heldLater.date = LocalDate(year: 2025, month: 5, day: 9)!
+        let e1 = version(edited, 2), d1 = version(deleted, 3)
+        let pages = [
+            ChangesResponse(epoch: "e1", changes: [change(2, e1), change(3, d1)], nextSince: 3, hasMore: true),
+            ChangesResponse(epoch: "e1", changes: [change(4, version(moved, 4, base: e1.vector)),
+                                                   change(5, version(deleted, 5, deleted: true, base: d1.vector)),
+                                                   change(6, version(heldLater, 6, base: heldV1.vector))], nextSince: 6, hasMore: true),
+            ChangesResponse(epoch: "e1", changes: [change(7, heldV1)], nextSince: 7, hasMore: false),
+        ]
+        try db.applyPulledPages(pages.map(ReceivedChanges.init))
+
+        #expect(try db.counters() == db.recount())
+        #expect(try db.localTotals(fiscalYear: FiscalYear(2025), asOf: today).indicators[0].count == 1)
+        let counted = try activityCounters(db)
+        try db.writer.write { try AppDatabase.recountActivity($0) }
+        #expect(try activityCounters(db) == counted)
+        #expect(counted["2025-05 V-002 day:2025-05-09"] == 1)
+        #expect(counted["2025-05 V-002 day:2025-05-01"] == nil)
+        #expect(counted["2025-06 V-002 visits"] == 1)
+    }
+}
+
+@Suite("Page size of laptop databases")
+struct PageSizeTests {
+    @Test("a new laptop database has 32 KB pages; one made with 4 KB pages keeps them, its data and a ~40 MB checkpoint")
+    func newAndOldPageSizes() throws {
+        let dir = temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let new = try AppDatabase.open(directory: dir.appendingPathComponent("new"), create: true)
+        #expect(try new.writer.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == AppDatabase.newPageSize)
+
+        // A database as earlier releases made it: SQLite's 4 KB pages, a visit logged.
+        let oldDir = dir.appendingPathComponent("old")
+        try FileManager.default.createDirectory(at: oldDir, withIntermediateDirectories: true)
+        let file = oldDir.appendingPathComponent(AppDatabase.fileName).path
+        try DatabaseQueue(path: file).write { try $0.execute(sql: "PRAGMA page_size = 4096; CREATE TABLE earlier (x)") }
+        let visitId: String
+        do {
+            let old = try AppDatabase.open(directory: oldDir)
+            try old.initReplica(visitorId: "V-001", name: "山田花子", role: .fureaiMember, district: "nishi")
+            try old.addSubject(id: "S-0001", fields: SubjectFields(name: "佐藤一郎", district: "nishi", cadenceDays: 14), today: today)
+            visitId = try old.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch), today: today).id
+        }
+        let reopened = try AppDatabase.open(directory: oldDir)
+        #expect(try reopened.writer.read { try Int.fetchOne($0, sql: "PRAGMA page_size") } == 4096)
+        #expect(try reopened.writer.write { try Int.fetchOne($0, sql: "PRAGMA wal_autocheckpoint") } == 10240)
+        #expect(try reopened.visits().map(\.visit.id) == [visitId])
+    }
+}
