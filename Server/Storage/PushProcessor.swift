@@ -282,10 +282,9 @@ public struct PushProcessor: Sendable {
         }
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
-        let body = MimamoriJSON.encodePushResponse(response)
         try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash,
                           body: StoredReply.compact(response), refused: refused)
-        return PushReply(response: response, body: body, replayed: false)
+        return PushReply(response: response, replayed: false)
     }
 
     /// Documents and counters touched by this batch, held in memory and written once at the end. Documents are
@@ -445,7 +444,7 @@ enum StoredReply {
             }
         }
         let response = PushResponse(batchId: refusals.batchId, epoch: refusals.epoch, results: results)
-        return PushReply(response: response, body: MimamoriJSON.encodePushResponse(response), replayed: true)
+        return PushReply(response: response, replayed: true)
     }
 }
 
