@@ -93,14 +93,22 @@ extension MimamoriJSON {
 
     /// `decode(PushRequest.self, from:)`, through the fast path when the body is plainly well formed.
     public static func decodePush(_ data: Data) throws -> PushRequest {
-        let fast: PushRequest? = data.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return nil }
-            var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
-            guard let r = p.pushRequest(), p.atEnd() else { return nil }
-            return r
-        }
-        if let fast { return fast }
+        if let fast = data.withUnsafeBytes(fastPush) { return fast }
         return try decode(PushRequest.self, from: data)
+    }
+
+    /// `decodePush` of bytes read in place (a server's request body): copied into a `Data` only for the Codable
+    /// path, when the fast one gives up.
+    public static func decodePush(_ bytes: UnsafeRawBufferPointer) throws -> PushRequest {
+        if let fast = fastPush(bytes) { return fast }
+        return try decode(PushRequest.self, from: Data(bytes))
+    }
+
+    private static func fastPush(_ raw: UnsafeRawBufferPointer) -> PushRequest? {
+        guard let base = raw.baseAddress else { return nil }
+        var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
+        guard let r = p.pushRequest(), p.atEnd() else { return nil }
+        return r
     }
 
     /// `encode(response)`, byte for byte, with each version written by `VersionJSON`.

@@ -26,13 +26,13 @@ struct SyncController {
             // A malformed chunked body or a connection cut short: the request, not the server, is at fault.
             throw ServerError.badRequest("the request body could not be read (\(type(of: error))); send the whole body, with a valid Content-Length or chunked encoding")
         }
-        let data = Data(body.readableBytesView)
         let push: PushRequest
         do {
-            // The fast reader, falling back to Codable (after `StrictJSON.check`) on any surprise.
-            push = try MimamoriJSON.decodePush(data)
+            // The fast reader, falling back to Codable (after `StrictJSON.check`) on any surprise; read in place,
+            // not copied out of the buffer first (a batch is ~700 KB).
+            push = try body.withUnsafeReadableBytes { try MimamoriJSON.decodePush($0) }
         } catch {
-            throw ServerError.invalidJSON(SyncController.describe(error, body: data))
+            throw ServerError.invalidJSON(SyncController.describe(error, body: Data(body.readableBytesView)))
         }
         if push.versions.count > API.maxBatchSize {
             throw ServerError(.contentTooLarge, code: "batch_too_large",

@@ -185,6 +185,29 @@ struct DisplayContribution: Sendable {
     static let none = DisplayContribution(nil)
 }
 
+/// Counter changes summed for a batch: the indicator's and the dashboard's.
+struct CountedAhead: Sendable {
+    var indicator: [CounterKey: Int] = [:]
+    var dashboard = DashboardDeltas()
+
+    /// Adds (`sign` 1) or takes out (-1) what a display version counts for.
+    mutating func add(_ contribution: DisplayContribution, sign: Int) {
+        for k in contribution.indicator { indicator[k, default: 0] += sign }
+        dashboard.add(sign > 0 ? DisplayChange(before: .none, after: contribution) : DisplayChange(before: contribution, after: .none))
+    }
+
+    mutating func merge(_ other: CountedAhead) {
+        for (k, v) in other.indicator { indicator[k, default: 0] += v }
+        dashboard.merge(other.dashboard)
+    }
+}
+
+/// A transaction that keeps the dashboard's tables and can take a batch's dashboard changes summed ahead
+/// (`PreparedPush.countedAhead`), counting itself only the saves not `countedAhead`.
+protocol CountingAheadTransaction {
+    func saveDocuments(_ saves: [DocumentSave], dashboardCounted: DashboardDeltas) throws
+}
+
 /// A document's display version going from one version to another (either may be none), as contributions.
 struct DisplayChange: Sendable {
     let before: DisplayContribution
@@ -257,9 +280,17 @@ struct DashboardDeltas: Sendable {
 
     /// What a push's saves change.
     init(saves: [DocumentSave]) {
+        add(saves: saves, skippingCountedAhead: false)
+    }
+
+    /// Adds what `saves` change; with `skippingCountedAhead`, leaves out the counters of saves whose change is
+    /// already in these sums (their conflicts, if any, are still listed).
+    mutating func add(saves: [DocumentSave], skippingCountedAhead: Bool) {
         // By index: a save is a large value, not worth copying to read a few fields.
         for i in saves.indices {
-            if let change = saves[i].displayChange {
+            if skippingCountedAhead && saves[i].countedAhead {
+                // Counted ahead.
+            } else if let change = saves[i].displayChange {
                 add(change)
             } else {
                 add(DisplayChange(before: DisplayContribution(saves[i].previous?.versions.display),
@@ -297,6 +328,15 @@ struct DashboardDeltas: Sendable {
             for (k, n) in a.metrics { minseiMetrics[k, default: 0] += n }
             minseiDays[a.day, default: 0] += 1
         }
+    }
+
+    /// Adds another batch's sums into these.
+    mutating func merge(_ other: DashboardDeltas) {
+        for (k, v) in other.counters { counters[k, default: 0] += v }
+        for (k, v) in other.holders { holders[k, default: 0] += v }
+        for (k, v) in other.minseiMetrics { minseiMetrics[k, default: 0] += v }
+        for (k, v) in other.minseiDays { minseiDays[k, default: 0] += v }
+        conflicts += other.conflicts
     }
 
     var isEmpty: Bool { counters.isEmpty && holders.isEmpty && minseiMetrics.isEmpty && minseiDays.isEmpty && conflicts.isEmpty }
@@ -355,7 +395,7 @@ extension DashboardTableWriter {
 /// 校区 counters and the conflict list move with each saved document, and each reply's refusals are
 /// added to the pushing laptop's tally. The sync rules stay in `PushProcessor`; what to count is
 /// `DashboardDeltas`; only `tables` is a store's own.
-struct DashboardRecordingTransaction<Base: PushTransaction, Tables: DashboardTableWriter>: PushTransaction {
+struct DashboardRecordingTransaction<Base: PushTransaction, Tables: DashboardTableWriter>: PushTransaction, CountingAheadTransaction {
     let base: Base
     let tables: Tables
     let now: Timestamp
@@ -375,6 +415,15 @@ struct DashboardRecordingTransaction<Base: PushTransaction, Tables: DashboardTab
     func saveDocuments(_ saves: [DocumentSave]) throws {
         try base.saveDocuments(saves)
         try tables.write(DashboardDeltas(saves: saves), at: now)
+    }
+
+    /// The same, with the saves' dashboard changes summed ahead in `dashboardCounted`: only the saves not
+    /// `countedAhead` are counted here.
+    func saveDocuments(_ saves: [DocumentSave], dashboardCounted: DashboardDeltas) throws {
+        try base.saveDocuments(saves)
+        var deltas = dashboardCounted
+        deltas.add(saves: saves, skippingCountedAhead: true)
+        try tables.write(deltas, at: now)
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {

@@ -57,6 +57,8 @@ public struct DocumentSave: Sendable {
     /// The change of its display version in counters' terms, when made before the transaction (nil: count it
     /// from `previous` and `document`).
     var displayChange: DisplayChange? = nil
+    /// Its `displayChange` is already in the batch's sums made before the transaction (`PreparedPush.countedAhead`).
+    var countedAhead = false
 
     /// The canonical JSON to store for one of `document`'s versions.
     public func json(of version: Version) -> Data {
@@ -173,8 +175,13 @@ public struct PushProcessor: Sendable {
             }
             for other in versions[i].vector.counters.keys where other != request.replicaId { others.insert(other) }
         }
+        // What the acceptable versions add to the counters, each as a new document's only version (nearly every
+        // pushed version is one): summed here, outside the single writer, which then only corrects for the others.
+        var ahead = CountedAhead()
+        for i in versions.indices where refusals[i] == nil { ahead.add(contributions[i], sign: 1) }
         return PreparedPush(request: request, canonical: canonical, contentHash: contentHash, refusals: refusals,
-                            contributions: contributions, documentIds: ids, slots: slots, otherReplicas: Array(others))
+                            contributions: contributions, countedAhead: ahead, documentIds: ids, slots: slots,
+                            otherReplicas: Array(others))
     }
 
     /// `prepare` and `run` in one, for callers that hold no lock.
@@ -215,7 +222,10 @@ public struct PushProcessor: Sendable {
         let refused = results.lazy.filter { $0.outcome == .rejected }.count
 
         var sequence = try tx.lastSequence()
-        var deltas: [CounterKey: Int] = [:]
+        // Corrections to the sums made ahead (`PreparedPush.countedAhead`), for the versions that did not simply
+        // become a new document's only version.
+        var corrections = CountedAhead()
+        var covered = [Bool](repeating: false, count: versions.count)
         var saves: [DocumentSave] = []
         saves.reserveCapacity(state.changedOrder.count)
         for slot in state.changedOrder {
@@ -240,23 +250,41 @@ public struct PushProcessor: Sendable {
             }
             let change = DisplayChange(before: previous.map { DisplayContribution($0.versions.display) } ?? .none,
                                        after: broughtAfter.map { prepared.contributions[$0] } ?? DisplayContribution(document.versions.display))
-            saves.append(DocumentSave(id: id, document: document, previous: previous, sequence: sequence,
-                                      versionJSON: brought.map { (dot: versions[$0].dot, json: prepared.canonical.json(at: $0)) },
-                                      displayChange: change))
-            change.addIndicator(to: &deltas)
+            var save = DocumentSave(id: id, document: document, previous: previous, sequence: sequence,
+                                    versionJSON: brought.map { (dot: versions[$0].dot, json: prepared.canonical.json(at: $0)) },
+                                    displayChange: change)
+            if previous == nil, brought.count == 1, document.versions.versions.count == 1 {
+                // A new document whose one version this batch brought: counted ahead, exactly.
+                covered[brought[0]] = true
+                save.countedAhead = true
+            } else {
+                // Its dashboard change is counted from the save by the transaction, as before.
+                change.addIndicator(to: &corrections.indicator)
+            }
+            saves.append(save)
         }
         if !state.changedOrder.isEmpty {
-            try tx.saveDocuments(saves)
+            // Versions counted ahead that did not become a new document's only version (known, refused here, or
+            // merged into a stored set) are taken back out; their documents' real changes were added above.
+            for i in versions.indices where prepared.refusals[i] == nil && !covered[i] {
+                corrections.add(prepared.contributions[i], sign: -1)
+            }
+            var counted = prepared.countedAhead
+            counted.merge(corrections)
+            if let recording = tx as? any CountingAheadTransaction {
+                try recording.saveDocuments(saves, dashboardCounted: counted.dashboard)
+            } else {
+                try tx.saveDocuments(saves)
+            }
             try tx.setLastSequence(sequence)
             try tx.raiseHighestCounters(state.raisedCounters)
-            try tx.addToCounters(deltas.filter { $0.value != 0 })
+            try tx.addToCounters(counted.indicator.filter { $0.value != 0 })
         }
 
         let response = PushResponse(batchId: request.batchId, epoch: try tx.epoch(), results: results)
-        let body = MimamoriJSON.encodePushResponse(response)
         try tx.storeReply(replica: request.replicaId, batchId: request.batchId, contentHash: contentHash,
                           body: StoredReply.compact(response), refused: refused)
-        return PushReply(response: response, body: body, replayed: false)
+        return PushReply(response: response, replayed: false)
     }
 
     /// Documents and counters touched by this batch, held in memory and written once at the end. Documents are
@@ -416,7 +444,7 @@ enum StoredReply {
             }
         }
         let response = PushResponse(batchId: refusals.batchId, epoch: refusals.epoch, results: results)
-        return PushReply(response: response, body: MimamoriJSON.encodePushResponse(response), replayed: true)
+        return PushReply(response: response, replayed: true)
     }
 }
 
@@ -440,6 +468,8 @@ public struct PreparedPush: Sendable {
     let refusals: [PushResult?]
     /// For each version, what it counts for as its document's display version (nothing for a refused one).
     let contributions: [DisplayContribution]
+    /// The sum of `contributions` of the versions not refused already.
+    let countedAhead: CountedAhead
     /// The document ids of the batch's acceptable versions, each once.
     let documentIds: [String]
     /// For each version, its document's place in `documentIds` (-1 for a version refused already).

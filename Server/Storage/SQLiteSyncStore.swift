@@ -184,7 +184,15 @@ public struct SQLiteSyncStore: SyncStore {
     }
 
     public func bindToken(id: String, toReplica replica: String) async throws -> String {
-        try await writer.write { db in
+        // A laptop's first batches arrive together, each with its token not yet bound when it was loaded: the
+        // binding the first one made is read, not written again in the single writer's queue, behind batches
+        // (a binding never changes once made).
+        if let bound = try await writer.read({ db in
+            try String.fetchOne(db, sql: "SELECT replica_id FROM tokens WHERE id = ?", arguments: [id])
+        }) {
+            return bound
+        }
+        return try await writer.write { db in
             // Only the first replica wins, even when two race: the update is conditional on no binding yet.
             try db.execute(sql: "UPDATE tokens SET replica_id = ? WHERE id = ? AND replica_id IS NULL",
                            arguments: [replica, id])

@@ -16,9 +16,28 @@ public struct Caller: Sendable, Hashable {
 /// A push reply and the exact bytes sent, so a replayed batch gets byte-identical bytes back.
 public struct PushReply: Sendable, Hashable {
     public let response: PushResponse
-    public let body: Data
+    /// The bytes kept of a reply stored whole before (nil: the reply is `response`'s JSON).
+    private let storedBody: Data?
     /// True when the batch had been applied before and this is the stored reply.
     public let replayed: Bool
+
+    /// A reply with its exact bytes, as stored.
+    init(response: PushResponse, body: Data, replayed: Bool) {
+        self.response = response
+        self.storedBody = body
+        self.replayed = replayed
+    }
+
+    /// A reply whose bytes are its JSON, written when they are asked for: by the request's handler, not inside the
+    /// single writer's transaction (1000 results are ~120 KB).
+    init(response: PushResponse, replayed: Bool) {
+        self.response = response
+        self.storedBody = nil
+        self.replayed = replayed
+    }
+
+    /// The reply's bytes.
+    public var body: Data { storedBody ?? MimamoriJSON.encodePushResponse(response) }
 }
 
 /// Errors of the storage layer that a person can act on.

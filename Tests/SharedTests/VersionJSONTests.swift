@@ -247,6 +247,9 @@ struct VersionJSONTests {
         #expect(MimamoriJSON.encodePush(batchId: push.batchId, replicaId: push.replicaId, versionJSON: versions.map(VersionJSON.encode)) == pushJSON)
         #expect(try MimamoriJSON.decodePush(pushJSON) == push)
         #expect(try MimamoriJSON.decodePush(try MimamoriJSON.encode(push, pretty: true)) == push)
+        // The server reads a body in place, as bytes: the same request, by the fast path or Codable's.
+        #expect(try pushJSON.withUnsafeBytes { try MimamoriJSON.decodePush($0) } == push)
+        #expect(try MimamoriJSON.encode(push, pretty: true).withUnsafeBytes { try MimamoriJSON.decodePush($0) } == push)
 
         let changes = ChangesResponse(
             epoch: random.text(),
@@ -279,9 +282,12 @@ struct VersionJSONTests {
         let data = Data(json.utf8)
         let codable = Result { try MimamoriJSON.decode(PushRequest.self, from: data) }
         let fast = Result { try MimamoriJSON.decodePush(data) }
-        switch (codable, fast) {
-        case let (.failure(a), .failure(b)): #expect(MimamoriJSON.describe(a) == MimamoriJSON.describe(b))
-        default: Issue.record("expected both to fail: \(codable) \(fast)")
+        let inPlace = Result { try data.withUnsafeBytes { try MimamoriJSON.decodePush($0) } }
+        switch (codable, fast, inPlace) {
+        case let (.failure(a), .failure(b), .failure(c)):
+            #expect(MimamoriJSON.describe(a) == MimamoriJSON.describe(b))
+            #expect(MimamoriJSON.describe(a) == MimamoriJSON.describe(c))
+        default: Issue.record("expected all to fail: \(codable) \(fast) \(inPlace)")
         }
     }
 }
