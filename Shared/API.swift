@@ -50,11 +50,25 @@ public struct PushRequest: Codable, Sendable, Hashable {
     public let batchId: String
     public let replicaId: String
     public let versions: [Version]
+    /// The canonical JSON of `versions` when the fast reader made it from the body received (the versions sent in
+    /// the canonical form copied, the others encoded), so `PushProcessor` encodes nothing again. Not part of the
+    /// value: left out of `==`, hashing and the JSON.
+    public internal(set) var canonicalJSON: CanonicalPushBytes? = nil
 
     public init(batchId: String, replicaId: String, versions: [Version]) {
         self.batchId = batchId
         self.replicaId = replicaId
         self.versions = versions
+    }
+
+    public static func == (a: PushRequest, b: PushRequest) -> Bool {
+        a.batchId == b.batchId && a.replicaId == b.replicaId && a.versions == b.versions
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(batchId)
+        hasher.combine(replicaId)
+        hasher.combine(versions)
     }
 
     public enum CodingKeys: String, CodingKey, CaseIterable { case batchId, replicaId, versions }

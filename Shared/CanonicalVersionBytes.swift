@@ -19,45 +19,30 @@ public struct ReceivedChanges: Sendable {
     }
 
     /// Reads a `/v1/changes` reply, keeping each version's bytes as received (slices of `data`, not copies).
-    /// The fast reader also accepts JSON that is not canonical (spaces, another key order); a version whose bytes
-    /// are not exactly what `VersionJSON` writes is kept in `VersionJSON`'s form instead, so the laptop only ever
-    /// stores canonical bytes. That check runs here, in the task that fetches and decodes the next page (on the
-    /// other core while a page is applied), never in the writer. A page only the Codable path can read gets its
-    /// versions' bytes from `VersionJSON` too.
+    /// The fast reader also accepts JSON that is not canonical (spaces, another key order); it notes, while it
+    /// reads, whether each version's bytes are exactly what `VersionJSON.encode` writes for it, and a version whose
+    /// bytes are not is kept in `VersionJSON`'s form instead, so the laptop only ever stores canonical bytes
+    /// (never encoded again from a Mimamori server). A page only the Codable path can read gets its versions'
+    /// bytes from `VersionJSON` too.
     public static func decode(_ data: Data) throws -> ReceivedChanges {
-        let fast: (ChangesResponse, [[Range<Int>]])? = data.withUnsafeBytes { raw in
+        let fast: (ChangesResponse, [[Range<Int>?]])? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
             var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
-            var ranges: [[Range<Int>]]? = []
+            var ranges: [[Range<Int>?]]? = []
             guard let r = p.changesResponse(ranges: &ranges), p.atEnd(), let ranges else { return nil }
             return (r, ranges)
         }
         if let (page, ranges) = fast {
             let start = data.startIndex
-            // Each version's canonical form is written into one buffer, reused, and compared with the received
-            // bytes in place: copied out only when they differ (never, from a Mimamori server).
-            var canonical: [UInt8] = []
-            canonical.reserveCapacity(1024)
-            let versionJSON = data.withUnsafeBytes { raw in
-                zip(page.changes, ranges).map { change, ranges in
-                    zip(change.versions, ranges).map { version, range -> Data in
-                        canonical.removeAll(keepingCapacity: true)
-                        VersionJSON.encode(version, into: &canonical)
-                        let received = UnsafeRawBufferPointer(rebasing: raw[range])
-                        let same = canonical.withUnsafeBytes { Self.sameBytes($0, received) }
-                        return same ? data[(start + range.lowerBound)..<(start + range.upperBound)] : Data(canonical)
-                    }
+            let versionJSON = zip(page.changes, ranges).map { change, ranges in
+                zip(change.versions, ranges).map { version, range -> Data in
+                    guard let range else { return VersionJSON.encode(version) }
+                    return data[(start + range.lowerBound)..<(start + range.upperBound)]
                 }
             }
             return ReceivedChanges(page: page, versionJSON: versionJSON)
         }
         return ReceivedChanges(try MimamoriJSON.decode(ChangesResponse.self, from: data))
-    }
-
-    private static func sameBytes(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
-        guard a.count == b.count else { return false }
-        guard let pa = a.baseAddress, let pb = b.baseAddress else { return a.count == 0 }
-        return memcmp(pa, pb, a.count) == 0
     }
 }
 
@@ -88,6 +73,13 @@ public struct CanonicalPushBytes: Sendable {
     private let ranges: [Range<Int>]
 
     public init(_ request: PushRequest) {
+        self.init(request, received: nil, ranges: [])
+    }
+
+    /// With `received`, the body `request` was read from: the `i`th version is copied from `received[ranges[i]]`
+    /// when that range is given (the reader proved those bytes are what `VersionJSON.encode` writes), encoded
+    /// otherwise.
+    init(_ request: PushRequest, received: UnsafeRawBufferPointer?, ranges given: [Range<Int>?]) {
         var h = FastJSONWriter(out: [])
         h.pushHead(batchId: request.batchId, replicaId: request.replicaId)
         head = Data(h.out)
@@ -100,7 +92,11 @@ public struct CanonicalPushBytes: Sendable {
             for i in versions.indices {
                 if i > 0 { w.byte(UInt8(ascii: ",")) }
                 let start = w.out.count
-                w.version(versions[i])
+                if let received, i < given.count, let range = given[i] {
+                    w.out.append(contentsOf: UnsafeRawBufferPointer(rebasing: received[range]))
+                } else {
+                    w.version(versions[i])
+                }
                 ranges.append(start..<w.out.count)
             }
         }

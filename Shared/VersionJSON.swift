@@ -104,10 +104,14 @@ extension MimamoriJSON {
         return try decode(PushRequest.self, from: Data(bytes))
     }
 
+    /// With the batch's canonical JSON made from the body as it came: the versions the reader proved canonical
+    /// are copied, only the others encoded.
     private static func fastPush(_ raw: UnsafeRawBufferPointer) -> PushRequest? {
         guard let base = raw.baseAddress else { return nil }
         var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
-        guard let r = p.pushRequest(), p.atEnd() else { return nil }
+        var ranges: [Range<Int>?]? = []
+        guard var r = p.pushRequest(ranges: &ranges), p.atEnd(), let ranges else { return nil }
+        r.canonicalJSON = CanonicalPushBytes(r, received: raw, ranges: ranges)
         return r
     }
 
@@ -140,7 +144,7 @@ extension MimamoriJSON {
         let fast: ChangesResponse? = data.withUnsafeBytes { raw in
             guard let base = raw.baseAddress else { return nil }
             var p = FastJSONParser(base: base.assumingMemoryBound(to: UInt8.self), count: raw.count)
-            var none: [[Range<Int>]]? = nil
+            var none: [[Range<Int>?]]? = nil
             guard let r = p.changesResponse(ranges: &none), p.atEnd() else { return nil }
             return r
         }
@@ -428,6 +432,10 @@ struct FastJSONParser {
     let count: Int
     var i = 0
     var scratch: [UInt8] = []
+    /// Cleared by anything `FastJSONWriter` would write otherwise (whitespace, another key order, a key it leaves
+    /// out, an escape it does not write, a timestamp in another form): while it holds, the bytes read since it was
+    /// last set are exactly what `VersionJSON.encode` writes for the value read (`VersionJSONTests` checks it).
+    var canonical = true
 
     init(base: UnsafePointer<UInt8>, count: Int) {
         self.base = base
@@ -438,6 +446,7 @@ struct FastJSONParser {
         while i < count {
             let b = base[i]
             guard b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 else { return }
+            canonical = false
             i += 1
         }
     }
@@ -485,6 +494,18 @@ struct FastJSONParser {
 
     @inline(__always) func eq(_ k: (Int, Int), _ s: StaticString) -> Bool {
         k.1 == s.utf8CodeUnitCount && memcmp(base + k.0, s.utf8Start, k.1) == 0
+    }
+
+    /// Notes the key of rank `rank` (its place in the object's sorted keys) in `seen`: out of order unless every
+    /// key seen before it ranks lower.
+    @inline(__always) mutating func mark(_ rank: Int, _ seen: inout UInt32) {
+        if seen >> rank != 0 { canonical = false }
+        seen |= 1 << rank
+    }
+
+    /// After an object: every key the writer always writes was there.
+    @inline(__always) mutating func require(_ seen: UInt32, _ always: UInt32) {
+        if seen & always != always { canonical = false }
     }
 
     mutating func string() -> String? {
@@ -542,7 +563,8 @@ struct FastJSONParser {
             let e = base[i]
             i += 1
             switch e {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): scratch.append(e)
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"): scratch.append(e)
+            case UInt8(ascii: "/"): scratch.append(e); canonical = false
             case UInt8(ascii: "b"): scratch.append(0x08)
             case UInt8(ascii: "f"): scratch.append(0x0C)
             case UInt8(ascii: "n"): scratch.append(0x0A)
@@ -550,6 +572,11 @@ struct FastJSONParser {
             case UInt8(ascii: "t"): scratch.append(0x09)
             case UInt8(ascii: "u"):
                 guard var u = hex4() else { return nil }
+                // The writer uses `\u` only for the C0 controls without a short escape, in lower-case hex.
+                if u >= 0x20 || u == 0x08 || u == 0x09 || u == 0x0A || u == 0x0C || u == 0x0D
+                    || (base[i - 1] >= UInt8(ascii: "A") && base[i - 1] <= UInt8(ascii: "F")) {
+                    canonical = false
+                }
                 if (0xDC00...0xDFFF).contains(u) { return nil }
                 if (0xD800...0xDBFF).contains(u) {
                     guard i + 2 <= count, base[i] == UInt8(ascii: "\\"), base[i + 1] == UInt8(ascii: "u") else { return nil }
@@ -663,6 +690,9 @@ struct FastJSONParser {
 
     mutating func timestamp() -> Timestamp? {
         guard let s = plainStringBytes(), let ms = ISO8601Milliseconds.parse(utf8: s) else { return nil }
+        // The writer's form: `YYYY-MM-DDTHH:MM:SS.sssZ`, three digits of fraction and no offset (a parsed date is a
+        // real one of years 1…9999, so it is written back as it was read).
+        if s.count != 24 || s[19] != UInt8(ascii: ".") || s[23] != UInt8(ascii: "Z") { canonical = false }
         return Timestamp(milliseconds: ms)
     }
 
@@ -686,8 +716,12 @@ struct FastJSONParser {
         guard take(UInt8(ascii: "{")) else { return nil }
         var counters: [String: UInt64] = [:]
         if take(UInt8(ascii: "}")) { return VersionVector(counters) }
+        var previous: String?
         while true {
             guard let k = string(), take(UInt8(ascii: ":")), let c = uint64() else { return nil }
+            // The writer sorts replicas by their UTF-8 bytes and leaves out zero counters (`VersionVector` drops them).
+            if c == 0 || !(previous.map { $0.utf8.lexicographicallyPrecedes(k.utf8) } ?? true) { canonical = false }
+            previous = k
             guard counters.updateValue(c, forKey: k) == nil else { return nil }
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { return VersionVector(counters) }
@@ -696,14 +730,17 @@ struct FastJSONParser {
 
     mutating func dot() -> Dot? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var counter: UInt64?
         var replica: String?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "counter") {
+                mark(0, &seen)
                 guard counter == nil, let c = uint64() else { return nil }
                 counter = c
             } else if eq(k, "replica") {
+                mark(1, &seen)
                 guard replica == nil, let r = string() else { return nil }
                 replica = r
             } else {
@@ -712,35 +749,44 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0x3)
         guard let counter, let replica else { return nil }
         return Dot(replica: replica, counter: counter)
     }
 
     mutating func version() -> Version? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var documentId: String?, payload: DocumentPayload?, deleted: Bool?, vector: VersionVector?, dot: Dot?
         var author: String?, writtenAt: Timestamp?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "author") {
+                mark(0, &seen)
                 guard author == nil, let x = string() else { return nil }
                 author = x
             } else if eq(k, "deleted") {
+                mark(1, &seen)
                 guard deleted == nil, let x = bool() else { return nil }
                 deleted = x
             } else if eq(k, "documentId") {
+                mark(2, &seen)
                 guard documentId == nil, let x = string() else { return nil }
                 documentId = x
             } else if eq(k, "dot") {
+                mark(3, &seen)
                 guard dot == nil, let x = self.dot() else { return nil }
                 dot = x
             } else if eq(k, "payload") {
+                mark(4, &seen)
                 guard payload == nil, let x = self.payload() else { return nil }
                 payload = x
             } else if eq(k, "vector") {
+                mark(5, &seen)
                 guard vector == nil, let x = self.vector() else { return nil }
                 vector = x
             } else if eq(k, "writtenAt") {
+                mark(6, &seen)
                 guard writtenAt == nil, let x = timestamp() else { return nil }
                 writtenAt = x
             } else {
@@ -749,6 +795,7 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0x7f)
         guard let documentId, let payload, let vector, let dot, let author, let writtenAt else { return nil }
         return Version(documentId: documentId, payload: payload, deleted: deleted ?? false, vector: vector, dot: dot,
                        author: author, writtenAt: writtenAt)
@@ -756,22 +803,28 @@ struct FastJSONParser {
 
     mutating func payload() -> DocumentPayload? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var type: String?, visit: Visit?, subject: Subject?, activity: Activity?, erased: (id: String, district: String)?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "erased") {
+                mark(1, &seen)
                 guard erased == nil, let x = self.erased() else { return nil }
                 erased = x
             } else if eq(k, "type") {
+                mark(3, &seen)
                 guard type == nil, let x = string() else { return nil }
                 type = x
             } else if eq(k, "visit") {
+                mark(4, &seen)
                 guard visit == nil, let x = self.visit() else { return nil }
                 visit = x
             } else if eq(k, "subject") {
+                mark(2, &seen)
                 guard subject == nil, let x = self.subject() else { return nil }
                 subject = x
             } else if eq(k, "activity") {
+                mark(0, &seen)
                 guard activity == nil, let x = self.activity() else { return nil }
                 activity = x
             } else {
@@ -780,6 +833,7 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0x8)
         switch (type, visit, subject, activity, erased) {
         case let ("visit"?, visit?, nil, nil, nil): return .visit(visit)
         case let ("subject"?, nil, subject?, nil, nil): return .subject(subject)
@@ -794,13 +848,16 @@ struct FastJSONParser {
     /// A tombstone's `{"district": …, "id": …}`.
     mutating func erased() -> (id: String, district: String)? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var id: String?, district: String?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "id") {
+                mark(1, &seen)
                 guard id == nil, let x = string() else { return nil }
                 id = x
             } else if eq(k, "district") {
+                mark(0, &seen)
                 guard district == nil, let x = string() else { return nil }
                 district = x
             } else {
@@ -809,12 +866,14 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0x3)
         guard let id, let district else { return nil }
         return (id, district)
     }
 
     mutating func visit() -> Visit? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var id: String?, kind: VisitKind?, method: ContactMethod?, date: LocalDate?, time: LocalTime?
         var durationMinutes: Int?, visitorId: String?, visitorRole: VisitorRole?, organization: String?
         var assistsMinseiId: String?, subjectId: String?, district: String?, outcome: Outcome?
@@ -825,75 +884,99 @@ struct FastJSONParser {
             guard let k = key() else { return nil }
             switch k.1 {
             case 2 where eq(k, "id"):
+                mark(8, &seen)
                 guard id == nil, let x = string() else { return nil }
                 id = x
             case 4 where eq(k, "kind"):
+                mark(9, &seen)
                 guard kind == nil, let x = code(VisitKind.self) else { return nil }
                 kind = x
             case 4 where eq(k, "date"):
+                mark(5, &seen)
                 guard date == nil, let x = self.date() else { return nil }
                 date = x
             case 4 where eq(k, "time"):
+                mark(20, &seen)
                 guard time == nil, let x = self.time() else { return nil }
                 time = x
             case 4 where eq(k, "note"):
+                mark(12, &seen)
                 guard note == nil, let x = string() else { return nil }
                 note = x
             case 6 where eq(k, "method"):
+                mark(10, &seen)
                 guard method == nil, let x = code(ContactMethod.self) else { return nil }
                 method = x
             case 6 where eq(k, "urgent"):
+                mark(21, &seen)
                 guard urgent == nil, let x = bool() else { return nil }
                 urgent = x
             case 7 where eq(k, "outcome"):
+                mark(14, &seen)
                 guard outcome == nil, let x = code(Outcome.self) else { return nil }
                 outcome = x
             case 7 where eq(k, "actions"):
+                mark(0, &seen)
                 guard actions == nil, let x = codes(VisitAction.self) else { return nil }
                 actions = x
             case 7 where eq(k, "nextDue"):
+                mark(11, &seen)
                 guard nextDue == nil, let x = self.date() else { return nil }
                 nextDue = x
             case 8 where eq(k, "district"):
+                mark(6, &seen)
                 guard district == nil, let x = string() else { return nil }
                 district = x
             case 8 where eq(k, "services"):
+                mark(17, &seen)
                 guard services == nil, let x = codes(NichijiService.self) else { return nil }
                 services = x
             case 8 where eq(k, "concerns"):
+                mark(2, &seen)
                 guard concerns == nil, let x = codes(Concern.self) else { return nil }
                 concerns = x
             case 8 where eq(k, "sharedAt"):
+                mark(18, &seen)
                 guard sharedAt == nil, let x = codes(SharingVenue.self) else { return nil }
                 sharedAt = x
             case 8 where eq(k, "referral"):
+                mark(16, &seen)
                 guard referral == nil, let x = code(ReferralDestination.self) else { return nil }
                 referral = x
             case 9 where eq(k, "visitorId"):
+                mark(22, &seen)
                 guard visitorId == nil, let x = string() else { return nil }
                 visitorId = x
             case 9 where eq(k, "subjectId"):
+                mark(19, &seen)
                 guard subjectId == nil, let x = string() else { return nil }
                 subjectId = x
             case 9 where eq(k, "planEvent"):
+                mark(15, &seen)
                 guard planEvent == nil, let x = code(PlanEvent.self) else { return nil }
                 planEvent = x
             case 11 where eq(k, "visitorRole"):
+                mark(23, &seen)
                 guard visitorRole == nil, let x = code(VisitorRole.self) else { return nil }
                 visitorRole = x
             case 12 where eq(k, "organization"):
+                mark(13, &seen)
                 guard organization == nil, let x = string() else { return nil }
                 organization = x
             case 15 where eq(k, "durationMinutes"):
+                mark(7, &seen)
                 guard durationMinutes == nil, let x = int() else { return nil }
                 durationMinutes = x
             case 15 where eq(k, "assistsMinseiId"):
+                mark(1, &seen)
                 guard assistsMinseiId == nil, let x = string() else { return nil }
                 assistsMinseiId = x
             case 17 where eq(k, "consultationField"):
+                mark(3, &seen)
                 guard consultationField == nil, let x = code(ConsultationField.self) else { return nil }
                 consultationField = x
             case 18 where eq(k, "consultationTopics"):
+                mark(4, &seen)
                 guard consultationTopics == nil, let x = codes(ConsultationTopic.self) else { return nil }
                 consultationTopics = x
             default:
@@ -902,6 +985,8 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0xee4765)
+        if consultationTopics?.isEmpty == true { canonical = false }
         guard let id, let kind, let method, let date, let visitorId, let visitorRole, let subjectId, let district,
             let outcome
         else { return nil }
@@ -916,32 +1001,41 @@ struct FastJSONParser {
 
     mutating func activity() -> Activity? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var id: String?, category: ActivityCategory?, date: LocalDate?, district: String?, count: Int?
         var visitorId: String?, visitorRole: VisitorRole?, note: String?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "id") {
+                mark(4, &seen)
                 guard id == nil, let x = string() else { return nil }
                 id = x
             } else if eq(k, "category") {
+                mark(0, &seen)
                 guard category == nil, let x = code(ActivityCategory.self) else { return nil }
                 category = x
             } else if eq(k, "date") {
+                mark(2, &seen)
                 guard date == nil, let x = self.date() else { return nil }
                 date = x
             } else if eq(k, "district") {
+                mark(3, &seen)
                 guard district == nil, let x = string() else { return nil }
                 district = x
             } else if eq(k, "count") {
+                mark(1, &seen)
                 guard count == nil, let x = int() else { return nil }
                 count = x
             } else if eq(k, "visitorId") {
+                mark(6, &seen)
                 guard visitorId == nil, let x = string() else { return nil }
                 visitorId = x
             } else if eq(k, "visitorRole") {
+                mark(7, &seen)
                 guard visitorRole == nil, let x = code(VisitorRole.self) else { return nil }
                 visitorRole = x
             } else if eq(k, "note") {
+                mark(5, &seen)
                 guard note == nil, let x = string() else { return nil }
                 note = x
             } else {
@@ -950,6 +1044,7 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0xdf)
         guard let id, let category, let date, let district, let count, let visitorId, let visitorRole else { return nil }
         return Activity(id: id, category: category, date: date, district: district, count: count,
                         visitorId: visitorId, visitorRole: visitorRole, note: note)
@@ -957,35 +1052,45 @@ struct FastJSONParser {
 
     mutating func subject() -> Subject? {
         guard take(UInt8(ascii: "{")) else { return nil }
+        var seen: UInt32 = 0
         var id: String?, name: String?, district: String?, categories: [SubjectCategory]?, cadenceDays: Int?
         var consentToShare: Bool?, consentDate: LocalDate?, active: Bool?, note: String?
         while true {
             guard let k = key() else { return nil }
             if eq(k, "id") {
+                mark(6, &seen)
                 guard id == nil, let x = string() else { return nil }
                 id = x
             } else if eq(k, "name") {
+                mark(7, &seen)
                 guard name == nil, let x = string() else { return nil }
                 name = x
             } else if eq(k, "district") {
+                mark(5, &seen)
                 guard district == nil, let x = string() else { return nil }
                 district = x
             } else if eq(k, "categories") {
+                mark(2, &seen)
                 guard categories == nil, let x = codes(SubjectCategory.self) else { return nil }
                 categories = x
             } else if eq(k, "cadenceDays") {
+                mark(1, &seen)
                 guard cadenceDays == nil, let x = int() else { return nil }
                 cadenceDays = x
             } else if eq(k, "consentToShare") {
+                mark(4, &seen)
                 guard consentToShare == nil, let x = bool() else { return nil }
                 consentToShare = x
             } else if eq(k, "consentDate") {
+                mark(3, &seen)
                 guard consentDate == nil, let x = date() else { return nil }
                 consentDate = x
             } else if eq(k, "active") {
+                mark(0, &seen)
                 guard active == nil, let x = bool() else { return nil }
                 active = x
             } else if eq(k, "note") {
+                mark(8, &seen)
                 guard note == nil, let x = string() else { return nil }
                 note = x
             } else {
@@ -994,6 +1099,7 @@ struct FastJSONParser {
             guard let more = more(UInt8(ascii: "}")) else { return nil }
             if !more { break }
         }
+        require(seen, 0xf5)
         guard let id, let name, let district else { return nil }
         return Subject(id: id, name: name, district: district, categories: categories ?? [], cadenceDays: cadenceDays,
                        consentToShare: consentToShare ?? false, consentDate: consentDate, active: active ?? true,
@@ -1005,12 +1111,13 @@ struct FastJSONParser {
     /// in it. Not for a pulled document's list (one version or two): reserved per document, a page's hundreds of
     /// lists would each hold room for hundreds.
     mutating func versions() -> [Version]? {
-        var ranges: [Range<Int>]? = nil
+        var ranges: [Range<Int>?]? = nil
         return versions(ranges: &ranges, room: min((count - i) / 600, 4096))
     }
 
-    /// A list of versions; with `ranges`, also the byte range of each (a pulled page is stored as it arrived).
-    mutating func versions(ranges: inout [Range<Int>]?, room: Int = 0) -> [Version]? {
+    /// A list of versions; with `ranges`, also the byte range of each that is exactly what `VersionJSON.encode`
+    /// writes for it, nil for one that is not (so a version received in the canonical form is stored as it arrived).
+    mutating func versions(ranges: inout [Range<Int>?]?, room: Int = 0) -> [Version]? {
         guard take(UInt8(ascii: "[")) else { return nil }
         var list: [Version] = []
         if take(UInt8(ascii: "]")) { return list }
@@ -1018,15 +1125,16 @@ struct FastJSONParser {
         while true {
             ws()
             let start = i
+            canonical = true
             guard let v = version() else { return nil }
             list.append(v)
-            ranges?.append(start..<i)
+            ranges?.append(canonical ? start..<i : nil)
             guard let more = more(UInt8(ascii: "]")) else { return nil }
             if !more { return list }
         }
     }
 
-    mutating func pushRequest() -> PushRequest? {
+    mutating func pushRequest(ranges: inout [Range<Int>?]?) -> PushRequest? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var batchId: String?, replicaId: String?, versions: [Version]?
         while true {
@@ -1038,7 +1146,9 @@ struct FastJSONParser {
                 guard replicaId == nil, let x = string() else { return nil }
                 replicaId = x
             } else if eq(k, "versions") {
-                guard versions == nil, let x = self.versions() else { return nil }
+                let room = min((count - i) / 600, 4096)
+                ranges?.reserveCapacity(room)
+                guard versions == nil, let x = self.versions(ranges: &ranges, room: room) else { return nil }
                 versions = x
             } else {
                 return nil
@@ -1116,7 +1226,7 @@ struct FastJSONParser {
     }
 
     /// One change of a pull page; with `ranges`, also the byte range of each of its versions.
-    mutating func documentChange(ranges: inout [Range<Int>]?) -> DocumentChange? {
+    mutating func documentChange(ranges: inout [Range<Int>?]?) -> DocumentChange? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var sequence: Int64?, documentId: String?, type: DocumentType?, versions: [Version]?, movedTo: String?
         while true {
@@ -1147,7 +1257,7 @@ struct FastJSONParser {
     }
 
     /// A pull page; with `ranges`, also the byte ranges of each change's versions.
-    mutating func changesResponse(ranges: inout [[Range<Int>]]?) -> ChangesResponse? {
+    mutating func changesResponse(ranges: inout [[Range<Int>?]]?) -> ChangesResponse? {
         guard take(UInt8(ascii: "{")) else { return nil }
         var epoch: String?, changes: [DocumentChange]?, nextSince: Int64?, hasMore: Bool?
         while true {
@@ -1157,7 +1267,7 @@ struct FastJSONParser {
                 var list: [DocumentChange] = []
                 if !take(UInt8(ascii: "]")) {
                     while true {
-                        var own: [Range<Int>]? = ranges == nil ? nil : []
+                        var own: [Range<Int>?]? = ranges == nil ? nil : []
                         guard let c = documentChange(ranges: &own) else { return nil }
                         list.append(c)
                         if let own { ranges?.append(own) }

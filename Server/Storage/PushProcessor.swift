@@ -140,9 +140,10 @@ public struct PushProcessor: Sendable {
     }
 
     private func prepare(_ request: PushRequest, versions: UnsafeBufferPointer<Version>) -> PreparedPush {
-        // Each version's canonical JSON, written once into one buffer: hashed here and stored as it is by
-        // `saveDocuments`.
-        let canonical = CanonicalPushBytes(request)
+        // Each version's canonical JSON, in one buffer: hashed here and stored as it is by `saveDocuments`. A
+        // request the fast reader read brings it, made from the body (versions sent canonical are copied, not
+        // encoded again).
+        let canonical = request.canonicalJSON ?? CanonicalPushBytes(request)
         // The hash of the batch's canonical JSON (the bytes `encodePush(request)` writes): a retry matches
         // whatever whitespace or key order it was sent in.
         var hasher = SHA256()
