@@ -113,18 +113,17 @@ struct CanonicalBytesTests {
     /// A version of each type with every field the encoder can write (the random versions leave some out, e.g. a
     /// visit's consultation fields), so a key added to the reader without its place in the canonical order is caught.
     static let everyField: [Version] = {
-        func all<C: CodeList>(_: C.Type) -> [C] { C.knownIDs.map(C.init(rawValue:)) }
         let day = LocalDate("2025-06-01")!
         let payloads: [DocumentPayload] = [
             .visit(Visit(id: "V-1", kind: .minseiWatch, method: .phone, date: day, time: LocalTime("14:30"), durationMinutes: 20,
                          visitorId: "v", visitorRole: .minseiIin, organization: "西会", assistsMinseiId: "M-1", subjectId: "S-1",
-                         district: "nishi", outcome: .notAtHome, actions: all(VisitAction.self), services: all(NichijiService.self),
-                         concerns: all(Concern.self), urgent: true, sharedAt: all(SharingVenue.self), referral: all(ReferralDestination.self).first,
-                         nextDue: day, planEvent: all(PlanEvent.self).first, consultationField: all(ConsultationField.self).first,
-                         consultationTopics: all(ConsultationTopic.self), note: "玄関で\n話した")),
-            .subject(Subject(id: "S-1", name: "佐藤", district: "nishi", categories: all(SubjectCategory.self), cadenceDays: 14,
+                         district: "nishi", outcome: .notAtHome, actions: VisitAction.known, services: NichijiService.known,
+                         concerns: Concern.known, urgent: true, sharedAt: SharingVenue.known, referral: ReferralDestination.known.first,
+                         nextDue: day, planEvent: PlanEvent.known.first, consultationField: ConsultationField.known.first,
+                         consultationTopics: ConsultationTopic.known, note: "玄関で\n話した")),
+            .subject(Subject(id: "S-1", name: "佐藤", district: "nishi", categories: SubjectCategory.known, cadenceDays: 14,
                              consentToShare: true, consentDate: day, active: false, note: "メモ")),
-            .activity(Activity(id: "A-1", category: all(ActivityCategory.self)[0], date: day, district: "nishi", count: 3,
+            .activity(Activity(id: "A-1", category: ActivityCategory.known[0], date: day, district: "nishi", count: 3,
                                visitorId: "v", visitorRole: .minseiIin, note: "メモ")),
             .erased(ErasedDocument(type: .visit, id: "V-2", district: "nishi")),
         ]
@@ -142,18 +141,8 @@ struct CanonicalBytesTests {
         var tried = 0
         for members in shape.objects {
             for k in members.indices {
-                var variants: [[UInt8]] = []
-                var bytes = Array(json)
-                if k + 1 < members.count {
-                    let a = members[k], b = members[k + 1]
-                    bytes.replaceSubrange(a.lowerBound..<b.upperBound, with: Array(bytes[b]) + [UInt8(ascii: ",")] + Array(bytes[a]))
-                    variants.append(bytes)
-                }
-                bytes = Array(json)
-                let cut = k + 1 < members.count ? members[k].lowerBound..<members[k + 1].lowerBound
-                    : (k > 0 ? members[k - 1].upperBound..<members[k].upperBound : members[k])
-                bytes.removeSubrange(cut)
-                variants.append(bytes)
+                var variants = [Mutator.leavingOut(k, of: members, in: Array(json))]
+                if k + 1 < members.count { variants.append(Mutator.swapping(k, of: members, in: Array(json))) }
                 for variant in variants {
                     guard let stored = store(Data(variant)) else { continue }
                     tried += 1
@@ -230,6 +219,23 @@ struct Mutator {
         return s
     }
 
+    /// `bytes` with an object's member `k` and the one after it (`members`: the object's member ranges) swapped.
+    static func swapping(_ k: Int, of members: [Range<Int>], in bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        let a = members[k], b = members[k + 1]
+        bytes.replaceSubrange(a.lowerBound..<b.upperBound, with: Array(bytes[b]) + [UInt8(ascii: ",")] + Array(bytes[a]))
+        return bytes
+    }
+
+    /// `bytes` without an object's member `k`, and the comma that went with it.
+    static func leavingOut(_ k: Int, of members: [Range<Int>], in bytes: [UInt8]) -> [UInt8] {
+        var bytes = bytes
+        let cut = k + 1 < members.count ? members[k].lowerBound..<members[k + 1].lowerBound
+            : (k > 0 ? members[k - 1].upperBound..<members[k].upperBound : members[k])
+        bytes.removeSubrange(cut)
+        return bytes
+    }
+
     mutating func mutate() -> [UInt8] {
         let s = shape()
         switch Int.random(in: 0..<8, using: &rng) {
@@ -240,9 +246,7 @@ struct Mutator {
         case 1:
             last = "members swapped"
             guard let members = s.objects.filter({ $0.count >= 2 }).randomElement(using: &rng) else { break }
-            let k = Int.random(in: 0..<(members.count - 1), using: &rng)
-            let a = members[k], b = members[k + 1]
-            bytes.replaceSubrange(a.lowerBound..<b.upperBound, with: Array(bytes[b]) + [UInt8(ascii: ",")] + Array(bytes[a]))
+            bytes = Self.swapping(Int.random(in: 0..<(members.count - 1), using: &rng), of: members, in: bytes)
         case 2:
             last = "character escaped"
             guard let string = s.strings.filter({ !$0.isEmpty }).randomElement(using: &rng) else { break }
@@ -293,10 +297,7 @@ struct Mutator {
         case 6:
             last = "member left out"
             guard let members = s.objects.filter({ $0.count >= 2 }).randomElement(using: &rng) else { break }
-            let k = Int.random(in: 0..<members.count, using: &rng)
-            let cut = k + 1 < members.count ? members[k].lowerBound..<members[k + 1].lowerBound
-                : (members[k - 1].upperBound)..<members[k].upperBound
-            bytes.removeSubrange(cut)
+            bytes = Self.leavingOut(Int.random(in: 0..<members.count, using: &rng), of: members, in: bytes)
         default:
             last = "zero counter added"
             let text = String(decoding: bytes, as: UTF8.self)
