@@ -6,7 +6,8 @@
 // The rule it checks, on every input: whenever the fast reader accepts, the Codable path (after
 // `StrictJSON.check`) accepts too and gives an equal value, and both writers give the same bytes for it,
 // which read back to the same value. Whenever the fast reader refuses, `decode` is exactly the Codable
-// path. Any difference, or any trap, is a crash libFuzzer reports and keeps.
+// path. What is kept of a received version as its stored bytes (a push's, a pulled page's) is always
+// `VersionJSON.encode` of the version read, whether copied or encoded again. Any difference, or any trap, is a crash libFuzzer reports and keeps.
 
 import Foundation
 
@@ -34,11 +35,22 @@ public func fuzzVersionJSON(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt
         agree(decoded, codable)
         if let decoded { agree(try? MimamoriJSON.decodePush(MimamoriJSON.encodePush(decoded)), decoded) }
         if let decoded { agree(MimamoriJSON.encodePush(decoded), try? MimamoriJSON.encode(decoded)) }
+        // What the server stores of each version (copied from the body when the reader proved it canonical) is
+        // always the canonical encoding of what was read.
+        if let decoded, let canonical = decoded.canonicalJSON {
+            for i in decoded.versions.indices { agree(canonical.json(at: i), VersionJSON.encode(decoded.versions[i])) }
+        }
     default:
         let codable = try? MimamoriJSON.decode(ChangesResponse.self, from: bytes)
         let decoded = try? MimamoriJSON.decodeChanges(bytes)
         agree(decoded, codable)
         if let decoded { agree(MimamoriJSON.encodeChanges(decoded), try? MimamoriJSON.encode(decoded)) }
+        // What a laptop stores of each pulled version, likewise.
+        if let received = try? ReceivedChanges.decode(bytes) {
+            for (change, kept) in zip(received.page.changes, received.versionJSON) {
+                for (version, json) in zip(change.versions, kept) { agree(json, VersionJSON.encode(version)) }
+            }
+        }
         let reply = try? MimamoriJSON.decodePushResponse(bytes)
         agree(reply, try? MimamoriJSON.decode(PushResponse.self, from: bytes))
     }
