@@ -11,10 +11,11 @@ import PostgresNIO
 /// Several servers push at once, so a push locks only what it reads and writes (docs/sync.md, "Several servers
 /// on one PostgreSQL"): its replica (`storedBatch`), then its stored documents' rows in document id order
 /// (`documents`, which reads their versions from the same rows); and it holds the one global lock, the
-/// `server_state` row, only to number its changes, write their rows (versions and all) and commit (`commit`). A document not stored yet is not locked: its row is inserted at commit, and should another
-/// push have stored it meanwhile, that insert fails on the primary key and the push runs again
-/// (`PostgresSyncStore.push`). Until the commit the push's changes carry no sequence: `lastSequence()` answers 0,
-/// so `PushProcessor` numbers the batch's changes 1, 2, … and `commit` adds the base it takes under the lock.
+/// `server_state` row, only to number its changes, write their rows (versions and all) and commit (`commit`). A
+/// document not stored yet is not locked: its row is inserted at commit, and should another push have stored it
+/// meanwhile, that insert fails on the primary key and the push runs again (`PostgresSyncStore.push`). Until the
+/// commit the push's changes carry no sequence: `lastSequence()` answers 0, so `PushProcessor` numbers the batch's
+/// changes 1, 2, … and `commit` adds the base it takes under the lock.
 ///
 /// `PushProcessor` is synchronous (SQLite's transactions are), so each read waits for its reply. That is
 /// only safe off the event loops and off Swift's cooperative pool: `PostgresSyncStore` runs the processor on a
