@@ -16,9 +16,11 @@ enum PostgresBench {
         func database(_ name: String) async throws -> PostgresDatabaseURL {
             try await PostgresSyncStore.createDatabase("mimamori_bench_\(name)_\(run)", at: admin)
         }
-        let (insert, copy) = try await ceiling(documents, at: try await database("ceiling"))
+        let cpu = await PostgresCPU.find(admin)
+        let (insert, copy, insertCPU) = try await ceiling(documents, at: try await database("ceiling"), cpu: cpu)
         report.add("PostgreSQL: plain multi-row INSERT of the same rows, 1000 per statement and transaction (ceiling)",
                    String(format: "%.0f rows/s", insert))
+        addCPU("row of the ceiling's INSERT", insertCPU, to: &report)
         report.add("PostgreSQL: COPY of the same rows, one stream (for reference)", String(format: "%.0f rows/s", copy))
 
         // One server: push from one laptop at a time, pull into a new laptop, totals and dashboard at N, 1M, 10M.
@@ -29,16 +31,20 @@ enum PostgresBench {
             let coordinator = try await store.issueToken(role: .coordinator, name: "bench-coordinator", districts: [])
             report = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store, logger: MimamoriBench.serverLogger) { [report] url in
                 var report = report
+                let before = cpu?.seconds()
                 let push = try await MimamoriBench.pushAll(documents, to: [url], tokens: tokens, laptopsAtOnce: 1)
                 report.add("PostgreSQL: push over loopback HTTP, batches of 1000, one laptop at a time",
                            String(format: "%.0f visits/s (%.3f of ceiling)", push, push / insert))
+                addCPU("pushed visit (one laptop)", cpu.flatMap { c in before.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
                 // What autovacuum does within a minute of a bulk push: without statistics PostgreSQL plans each page
                 // as a sort of every row above `since`, so the figure would depend on a race with autovacuum.
                 try await analyze(store.url)
+                let beforePull = cpu?.seconds()
                 let pull = try await pullIntoNewLaptop(from: url, token: office, directory: dir.appendingPathComponent("pg-laptop"),
                                                        pageSize: pageSize, expected: documents.count)
                 report.add("PostgreSQL: pull and apply into an (encrypted) laptop database (pages of \(pageSize))",
                            String(format: "%.0f visits/s (%.3f of ceiling)", pull, pull / insert))
+                addCPU("pulled visit", cpu.flatMap { c in beforePull.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
                 let totals = HTTPTransport(baseURL: url, token: coordinator.secret, replicaId: "bench-coordinator")
                 var loaded = visits
                 for target in [visits, 1_000_000, 10_000_000] where target <= maxVisits && target >= loaded {
@@ -71,17 +77,26 @@ enum PostgresBench {
             do {
                 for _ in 0..<servers { stores.append(try await PostgresSyncStore.connect(url)) }
                 let tokens = try await MimamoriBench.visitorTokens(stores[0])
+                let before = cpu?.seconds()
                 let rate = try await withServers(stores) { urls in
                     try await MimamoriBench.pushAll(documents, to: urls, tokens: tokens, laptopsAtOnce: 4)
                 }
-                report.add("PostgreSQL: push, four laptops at once through \(servers == 1 ? "one server" : "two servers on one database")",
+                let label = servers == 1 ? "one server" : "two servers on one database"
+                report.add("PostgreSQL: push, four laptops at once through \(label)",
                            String(format: "%.0f visits/s (%.3f of ceiling)", rate, rate / insert))
+                addCPU("pushed visit (four laptops, \(label))",
+                       cpu.flatMap { c in before.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
                 for store in stores { await store.shutdown() }
             } catch {
                 for store in stores { await store.shutdown() }
                 throw error
             }
         }
+    }
+
+    /// PostgreSQL's own CPU per item of a step, when it could be read.
+    static func addCPU(_ what: String, _ microseconds: Double?, to report: inout Report) {
+        if let microseconds { report.add("PostgreSQL: its own CPU per \(what)", String(format: "%.1f µs", microseconds)) }
     }
 
     /// Runs one live server per store while `body` runs.
@@ -108,8 +123,9 @@ enum PostgresBench {
 
     /// The same rows (id + the version's JSON, encoded before the clock starts) into a plain table of a fresh
     /// database: 1000 per multi-row INSERT, each its own transaction; then, into another table, one COPY.
-    static func ceiling(_ versions: [Version], at url: PostgresDatabaseURL) async throws -> (insert: Double, copy: Double) {
-        try await withConnection(url) { connection, logger in try await ceiling(versions, on: connection, logger: logger) }
+    /// With PostgreSQL's CPU per row of the INSERT, when `cpu` can be read.
+    static func ceiling(_ versions: [Version], at url: PostgresDatabaseURL, cpu: PostgresCPU?) async throws -> (insert: Double, copy: Double, insertCPU: Double?) {
+        try await withConnection(url) { connection, logger in try await ceiling(versions, on: connection, logger: logger, cpu: cpu) }
     }
 
     /// Refreshes the planner's statistics of every table in `url`'s database.
@@ -133,11 +149,13 @@ enum PostgresBench {
         }
     }
 
-    private static func ceiling(_ versions: [Version], on connection: PostgresConnection, logger: Logger) async throws -> (insert: Double, copy: Double) {
+    private static func ceiling(_ versions: [Version], on connection: PostgresConnection, logger: Logger,
+                                cpu: PostgresCPU?) async throws -> (insert: Double, copy: Double, insertCPU: Double?) {
         try await connection.query("CREATE TABLE rows_insert (id TEXT PRIMARY KEY, body TEXT NOT NULL)", logger: logger)
         try await connection.query("CREATE TABLE rows_copy (id TEXT PRIMARY KEY, body TEXT NOT NULL)", logger: logger)
         let ids = versions.map(\.documentId)
         let bodies = versions.map { String(decoding: VersionJSON.encode($0), as: UTF8.self) }
+        let cpuBefore = cpu?.seconds()
         var start = ContinuousClock.now
         for chunk in stride(from: 0, to: versions.count, by: 1000) {
             let end = min(chunk + 1000, versions.count)
@@ -146,6 +164,7 @@ enum PostgresBench {
                 """, logger: logger)
         }
         let insert = Double(versions.count) / (ContinuousClock.now - start).seconds
+        let insertCPU = cpu.flatMap { c in cpuBefore.map { (c.seconds() - $0) * 1e6 / Double(versions.count) } }
         // COPY's text format: tab-separated, with backslash, tab and newline escaped (JSON has none raw, but be exact).
         func escaped(_ s: String) -> String {
             s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
@@ -164,6 +183,6 @@ enum PostgresBench {
             if buffer.readableBytes > 0 { try await writer.write(buffer) }
         }
         let copy = Double(versions.count) / (ContinuousClock.now - start).seconds
-        return (insert, copy)
+        return (insert, copy, insertCPU)
     }
 }

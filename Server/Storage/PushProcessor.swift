@@ -66,33 +66,6 @@ public struct DocumentSave: Sendable {
     }
 }
 
-extension Array where Element == DocumentSave {
-    /// What the saves do to the stored versions, keyed by dot: the dots they supersede (to delete) and the
-    /// versions new to each document (to insert, with the canonical JSON to store); survivors are never
-    /// rewritten. The same for every store.
-    public var versionChanges: (superseded: [(documentId: String, dot: Dot)], inserted: [(documentId: String, dot: Dot, json: Data)]) {
-        var superseded: [(documentId: String, dot: Dot)] = []
-        var inserted: [(documentId: String, dot: Dot, json: Data)] = []
-        inserted.reserveCapacity(count)
-        // By index: a save is a large value, not worth copying to read a few fields.
-        for i in indices {
-            let id = self[i].id
-            // A new document (the bulk of any first push) supersedes nothing: no sets of dots to build.
-            guard let previous = self[i].previous, !previous.versions.isEmpty else {
-                self[i].document.versions.versions.withUnsafeBufferPointer { versions in
-                    for v in versions.indices { inserted.append((id, versions[v].dot, self[i].json(of: versions[v]))) }
-                }
-                continue
-            }
-            let kept = Set(self[i].document.versions.versions.map { $0.dot })
-            let before = Set(previous.versions.versions.map { $0.dot })
-            superseded += before.subtracting(kept).map { (id, $0) }
-            for v in self[i].document.versions.versions where !before.contains(v.dot) { inserted.append((id, v.dot, self[i].json(of: v))) }
-        }
-        return (superseded, inserted)
-    }
-}
-
 /// The reads and writes one push needs, all inside one transaction of some backend, a set at a time: one read
 /// for the stored sets of a whole batch, multi-row writes. The SQLite store implements it today; a PostgreSQL
 /// store implements the same few statements and reuses `PushProcessor`.
@@ -104,8 +77,7 @@ public protocol PushTransaction {
     /// The highest counter of each replica's writes the server has accepted (absent: none).
     func highestCounters(of replicas: [String]) throws -> [String: UInt64]
     func lastSequence() throws -> Int64
-    /// Writes each document's row and its version set. Versions are keyed by dot: superseded dots are deleted,
-    /// new ones inserted, survivors never rewritten.
+    /// Writes each document's row with its version set.
     func saveDocuments(_ saves: [DocumentSave]) throws
     func setLastSequence(_ sequence: Int64) throws
     /// Raises (never lowers) the highest counter seen from each replica.

@@ -529,6 +529,18 @@ struct DashboardCountingTests {
                     try await TestPostgres.execute("DROP TABLE \(table)", on: url)
                 }
                 try await TestPostgres.execute("DELETE FROM schema_version WHERE version >= 2", on: url)
+                // The versions back in a table of their own, as migration 1 made it (migration 5 folds them into documents).
+                try await TestPostgres.execute("""
+                    CREATE TABLE versions (
+                        document_id TEXT NOT NULL REFERENCES documents (document_id), dot_replica TEXT NOT NULL, dot_counter BIGINT NOT NULL,
+                        version TEXT NOT NULL, PRIMARY KEY (document_id, dot_replica, dot_counter))
+                    """, on: url)
+                try await TestPostgres.execute("""
+                    INSERT INTO versions (document_id, dot_replica, dot_counter, version)
+                    SELECT d.document_id, v::json->'dot'->>'replica', (v::json->'dot'->>'counter')::bigint, v
+                    FROM documents d, unnest(string_to_array(d.versions, chr(10))) v
+                    """, on: url)
+                try await TestPostgres.execute("ALTER TABLE documents DROP COLUMN versions", on: url)
                 return try await PostgresSyncStore.connect(url)
             }
         }

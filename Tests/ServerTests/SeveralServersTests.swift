@@ -305,9 +305,10 @@ extension SeveralServersTests {
                     // committed, and holds the row of replica-a's highest counter, which a push writes after its reads.
                     try await other.query("BEGIN", logger: logger)
                     try await other.query("UPDATE server_state SET last_sequence = last_sequence + 1 WHERE id = 1", logger: logger)
-                    try await other.query("INSERT INTO documents (document_id, type, district, sequence) VALUES ('visit-x', 'visit', 'nishi', 1)", logger: logger)
                     let json = String(decoding: VersionJSON.encode(theirs), as: UTF8.self)
-                    try await other.query("INSERT INTO versions (document_id, dot_replica, dot_counter, version) VALUES ('visit-x', 'replica-b', 1, \(json))", logger: logger)
+                    try await other.query("""
+                        INSERT INTO documents (document_id, type, district, sequence, versions) VALUES ('visit-x', 'visit', 'nishi', 1, \(json))
+                        """, logger: logger)
                     try await other.query("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('replica-a', 0), ('replica-b', 1)", logger: logger)
 
                     // When: replica-a pushes its own new visit-x: it finds no visit-x stored, then waits for that row;

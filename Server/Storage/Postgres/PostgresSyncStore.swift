@@ -224,30 +224,24 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         // sequence order) every sequence below the highest it shows. Each branch has its own ORDER BY and LIMIT so
         // PostgreSQL reads each table's sequence index only up to the page's end (a Merge Append); with the limit
         // only outside, it sorted every row above `since` for every page, and a full pull grew with its square.
+        // A document's versions come with its row (in dot order, `StoredVersionSet`); a move notice has none.
         let rows = try await client.query("""
-            SELECT d.document_id, d.type, d.sequence, d.moved_to, v.version
-            FROM ((SELECT document_id, type, sequence, NULL::text AS moved_to FROM documents
-                   WHERE sequence > \(since) AND district = ANY(\(sortedDistricts)) AND type = ANY(\(sortedTypes))
-                   ORDER BY sequence LIMIT \(limitPlusOne))
-                  UNION ALL
-                  (SELECT document_id, type, sequence, to_district FROM moves
-                   WHERE sequence > \(since) AND from_district = ANY(\(sortedDistricts)) AND to_district <> ALL(\(sortedDistricts))
-                     AND type = ANY(\(sortedTypes))
-                   ORDER BY sequence LIMIT \(limitPlusOne))
-                  ORDER BY sequence LIMIT \(limitPlusOne)) d
-            LEFT JOIN versions v ON v.document_id = d.document_id AND d.moved_to IS NULL
-            ORDER BY d.sequence, v.dot_counter, v.dot_replica
+            (SELECT document_id, type, sequence, NULL::text AS moved_to, versions FROM documents
+             WHERE sequence > \(since) AND district = ANY(\(sortedDistricts)) AND type = ANY(\(sortedTypes))
+             ORDER BY sequence LIMIT \(limitPlusOne))
+            UNION ALL
+            (SELECT document_id, type, sequence, to_district, NULL::text FROM moves
+             WHERE sequence > \(since) AND from_district = ANY(\(sortedDistricts)) AND to_district <> ALL(\(sortedDistricts))
+               AND type = ANY(\(sortedTypes))
+             ORDER BY sequence LIMIT \(limitPlusOne))
+            ORDER BY sequence LIMIT \(limitPlusOne)
             """, logger: logger)
         var documents = 0
-        var lastSequence: Int64?
-        for try await (id, type, sequence, movedTo, version) in rows.decode((String, String, Int64, String?, String?).self) {
-            if sequence != lastSequence {
-                documents += 1
-                if documents > limit { return page.finish(hasMore: true) }
-                page.beginDocument(id: id, type: type, sequence: sequence, movedTo: movedTo)
-                lastSequence = sequence
-            }
-            if let version { page.addVersion(version) }
+        for try await (id, type, sequence, movedTo, versions) in rows.decode((String, String, Int64, String?, String?).self) {
+            documents += 1
+            if documents > limit { return page.finish(hasMore: true) }
+            page.beginDocument(id: id, type: type, sequence: sequence, movedTo: movedTo)
+            if let versions { page.addVersions(versions) }
         }
         return page.finish(hasMore: false)
     }
@@ -266,25 +260,23 @@ public final class PostgresSyncStore: SyncStore, Sendable {
         return counters
     }
 
+    /// Reads every document's versions and counts their display versions afresh.
     public func recount() async throws -> [CounterKey: Int] {
         var displays: [Version] = []
-        var grouper = VersionRowGrouper()
-        let rows = try await client.query("SELECT document_id, version FROM versions ORDER BY document_id", logger: logger)
-        for try await (id, version) in rows.decode((String, String).self) {
-            if let display = try grouper.add(documentId: id, version: version)?.versions.display { displays.append(display) }
+        for try await versions in try await client.query("SELECT versions FROM documents", logger: logger).decode(String.self) {
+            if let display = try VersionSet(StoredVersionSet.decode(versions)).display { displays.append(display) }
         }
-        if let display = try grouper.finish()?.versions.display { displays.append(display) }
         return IndicatorCounting.recount(displays: displays)
     }
 
     /// Every document's current version set, for checks in tests and by an administrator.
     public func allDocuments() async throws -> [String: [Version]] {
         var result: [String: [Version]] = [:]
-        let rows = try await client.query("SELECT document_id, version FROM versions", logger: logger)
-        for try await (id, version) in rows.decode((String, String).self) {
-            result[id, default: []].append(try SQLitePushTransaction.decodeVersion(version))
+        for try await (id, stored) in try await client.query("SELECT document_id, versions FROM documents", logger: logger).decode((String, String).self) {
+            let versions = try StoredVersionSet.decode(stored)
+            if !versions.isEmpty { result[id] = versions.sorted { $0.dot < $1.dot } }
         }
-        return result.mapValues { $0.sorted { $0.dot < $1.dot } }
+        return result
     }
 
     // MARK: Tokens

@@ -1,0 +1,125 @@
+import Foundation
+import Logging
+@testable import MimamoriServer
+import MimamoriShared
+import MimamoriTestSupport
+import PostgresNIO
+import Testing
+
+@Suite("PostgreSQL migrations", .enabled(if: TestPostgres.adminURL != nil, Comment(rawValue: TestPostgres.skipReason)))
+struct PostgresMigrationTests {
+    @Test("a database from before documents held their versions (migration 5) keeps every document, version, sequence, move and count, pulls the same pages, and takes pushes after")
+    func documentsHoldTheirVersions() async throws {
+        // Given a database at migration 4 with rows as that release wrote them: a document with one version (its note
+        // holding a newline), one in conflict three ways (its version rows written out of dot order), a subject, a
+        // deleted visit, a visit an office moved to another district (its move notice), counters, replica counters.
+        let url = try await TestPostgres.freshDatabase()
+        let (a, b, c, o) = ("replica-a", "replica-b", "replica-c", "replica-o")
+        let one = Fixture.create(Fixture.visit("visit-1", note: "一行目\n二行目"), replica: a, counter: 1)
+        let base = Fixture.create(Fixture.visit("visit-2"), replica: a, counter: 2)
+        let left = try Fixture.edit([base], Fixture.visit("visit-2", kind: .minseiWatch, note: "left"), replica: a, counter: 3)
+        let right = try Fixture.edit([base], Fixture.visit("visit-2", note: "right"), replica: b, counter: 1)
+        let third = try Fixture.edit([base], Fixture.visit("visit-2", note: "third"), replica: c, counter: 2)
+        let conflict = try VersionSet([left, right, third])
+        let subject = Fixture.create(Fixture.subject("subject-1"), replica: b, counter: 2)
+        let created = Fixture.create(Fixture.visit("visit-3"), replica: a, counter: 4)
+        let deleted = try Fixture.edit([created], Fixture.visit("visit-3"), replica: a, counter: 5, deleted: true)
+        let before = Fixture.create(Fixture.visit("visit-4"), replica: a, counter: 6)
+        let moved = try Fixture.edit([before], Fixture.visit("visit-4", district: "higashi"), replica: o, counter: 1)
+        let rows: [(version: Version, sequence: Int64)] = [(one, 1), (subject, 3), (left, 5), (third, 5), (right, 5), (deleted, 6), (moved, 8)]
+        let displays = [one, conflict.display, subject, deleted, moved].compactMap { $0 }
+        let counts = IndicatorCounting.recount(displays: displays)
+        #expect(conflict.versions.map(\.dot) == [right.dot, third.dot, left.dot], "dot order is not the order the rows are written in")
+
+        var statements: [String] = []
+        var documents: Set<String> = []
+        for (v, sequence) in rows where documents.insert(v.documentId).inserted {
+            statements.append("""
+                INSERT INTO documents (document_id, type, district, sequence)
+                VALUES ('\(v.documentId)', '\(v.type.rawValue)', '\(v.payload.district)', \(sequence))
+                """)
+        }
+        for (v, _) in rows {
+            statements.append("""
+                INSERT INTO versions (document_id, dot_replica, dot_counter, version)
+                VALUES ('\(v.documentId)', '\(v.dot.replica)', \(v.dot.counter), $json$\(String(decoding: VersionJSON.encode(v), as: UTF8.self))$json$)
+                """)
+        }
+        statements.append("INSERT INTO moves (document_id, from_district, to_district, type, sequence) VALUES ('visit-4', 'nishi', 'higashi', 'visit', 7)")
+        for (key, count) in counts {
+            statements.append("""
+                INSERT INTO counters (fiscal_year, dimension, key, kind, count)
+                VALUES (\(key.fiscalYear), '\(key.dimension.rawValue)', '\(key.key)', '\(key.kind.rawValue)', \(count))
+                """)
+        }
+        statements.append("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('\(a)', 6), ('\(b)', 2), ('\(c)', 2), ('\(o)', 1)")
+        statements.append("UPDATE server_state SET last_sequence = 8")
+        try await Self.atMigration(4, url, statements)
+
+        // When a server starts on it (and upgrades it).
+        try await TestPostgres.withStore(url) { store in
+            // Then every document keeps its versions, the `versions` table is gone, and the counts equal a recount.
+            #expect(try await store.allDocuments() == ["visit-1": [one], "visit-2": conflict.versions, "subject-1": [subject],
+                                                       "visit-3": [deleted], "visit-4": [moved]])
+            #expect(try await Self.tableExists("versions", in: store) == false)
+            #expect(try await store.counters(fiscalYears: [2025]) == counts.filter { $0.key.fiscalYear == 2025 })
+            #expect(try await store.recount() == counts)
+            #expect(try await store.lastSequence() == 8)
+
+            // The pulls send the same sequences as before, versions in dot order, the move as a notice to the old
+            // district, page after page; each version as the canonical JSON that was stored.
+            let nishi = try await Self.pullAll(store, districts: ["nishi"])
+            #expect(nishi.map(\.documentId) == ["visit-1", "subject-1", "visit-2", "visit-3", "visit-4"])
+            #expect(nishi.map(\.sequence) == [1, 3, 5, 6, 7])
+            #expect(nishi.map(\.versions) == [[one], [subject], conflict.versions, [deleted], []])
+            #expect(nishi.map(\.movedTo) == [nil, nil, nil, nil, "higashi"])
+            let both = try await Self.pullAll(store, districts: ["nishi", "higashi"])
+            #expect(both.map(\.sequence) == [1, 3, 5, 6, 8])
+            #expect(both.last?.versions == [moved])
+            let page = try await store.changesJSON(since: 4, limit: 1, districts: ["nishi"], types: Set(DocumentType.allCases))
+            let expected = "[" + conflict.versions.map { String(decoding: VersionJSON.encode($0), as: UTF8.self) }.joined(separator: ",") + "]"
+            #expect(String(decoding: page, as: UTF8.self).contains(expected))
+
+            // And it takes pushes: a resolution of the conflict replaces its three versions, with the next sequence.
+            let token = try await store.issueToken(role: .visitor, name: "Yamada", districts: ["nishi"])
+            let resolved = try Fixture.edit(conflict.versions, Fixture.visit("visit-2", note: "resolved"), replica: a, counter: 7)
+            let reply = try await store.push(PushRequest(batchId: "after", replicaId: a, versions: [resolved]),
+                                             by: Caller(token: token.info), today: ServerFixture.today)
+            #expect(reply.response.results.map(\.outcome) == [.new])
+            #expect(try await store.allDocuments()["visit-2"] == [resolved])
+            let after = try await store.changes(since: 8, limit: 10, districts: ["nishi"])
+            #expect(after.changes.map(\.sequence) == [9])
+            #expect(after.changes.map(\.versions) == [[resolved]])
+            #expect(try await store.counters(fiscalYears: [2025]) == (try await store.recount()).filter { $0.key.fiscalYear == 2025 })
+        }
+    }
+
+    /// Brings `url`'s database to `migration` and runs `statements` on it, in order.
+    static func atMigration(_ migration: Int, _ url: PostgresDatabaseURL, _ statements: [String]) async throws {
+        let logger = Logger(label: "mimamori-tests")
+        let client = PostgresClient(configuration: try url.clientConfiguration(), backgroundLogger: logger)
+        let running = Task { await client.run() }
+        defer { running.cancel() }
+        try await PostgresSchema.migrate(client, to: migration, logger: logger)
+        for statement in statements { try await client.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
+    }
+
+    static func tableExists(_ name: String, in store: PostgresSyncStore) async throws -> Bool {
+        for try await exists in try await store.client.query("SELECT to_regclass(\(name)) IS NOT NULL").decode(Bool.self) {
+            return exists
+        }
+        return false
+    }
+
+    /// Every change of `districts`' feed, pulled in pages of 2.
+    static func pullAll(_ store: PostgresSyncStore, districts: Set<String>) async throws -> [DocumentChange] {
+        var changes: [DocumentChange] = []
+        var since: Int64 = 0
+        while true {
+            let page = try await store.changes(since: since, limit: 2, districts: districts)
+            changes += page.changes
+            since = page.nextSince
+            if !page.hasMore { return changes }
+        }
+    }
+}
