@@ -106,6 +106,8 @@ struct DocumentBatch {
         var projection: Projection?
         /// Its display version became a tombstone: its older content is erased when written.
         var erased = false
+        /// Versions of it were held when the batch began, so it may have a projection row already.
+        var stored = false
 
         func rowId(of dot: Dot) -> Int64? { held.first { $0.dot == dot }?.rowId }
     }
@@ -153,6 +155,7 @@ struct DocumentBatch {
                               counter: UInt64(row[StoredVersion.Columns.dotCounter] as Int64))
                 let isCurrent: Bool = row[StoredVersion.Columns.current]
                 documents[slot].held.append(Held(dot: dot, rowId: row[StoredVersion.Columns.id], current: isCurrent))
+                documents[slot].stored = true
                 if isCurrent {
                     current[slot, default: []].append(try Sealing.version(row[StoredVersion.Columns.json], in: db))
                 }
@@ -375,8 +378,9 @@ struct DocumentBatch {
         let sealedJSON = try storedJSON(db)
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
             let rows = chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)
+            // OR IGNORE, and the rows counted after: see `insertRows`.
             var binder = StatementBinder(try db.cachedStatement(sql: """
-                INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
+                INSERT OR IGNORE INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
                 """))
             // In `StoredVersion.allColumns` order, the JSON as sealed.
             for i in rows {
@@ -385,6 +389,11 @@ struct DocumentBatch {
                 binder.bool(row.current); binder.blob(sealedJSON[i]); binder.int(row.receivedAt)
             }
             try binder.execute("the pulled versions")
+            // Every version written is new to this database (those held were read first): one that is not means
+            // the database changed under the batch, and nothing of the transaction is kept.
+            guard db.changesCount == rows.count else {
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "a version to store is held already (\(rows.count - db.changesCount) of \(rows.count)); nothing was stored")
+            }
         }
         for (ids, flag) in [(leftCurrent, false), (becameCurrent, true)] where !ids.isEmpty {
             try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
@@ -393,16 +402,24 @@ struct DocumentBatch {
         // from there, in place (a projection row is a dozen strings, costly to copy and destroy).
         var rowsOf: [DocumentType: [Int]] = [:]
         rowsOf[.visit, default: []].reserveCapacity(documents.count)
+        // Rows that go, and rows that a new row replaces (deleted first: see `insertRows`).
         var removed: [DocumentType: [String]] = [:]
         var erased: [String] = []
-        for i in documents.indices {
-            if documents[i].erased { erased.append(documents[i].id) }
-            guard let (type, isRow) = documents[i].projection?.kind else { continue }
-            if isRow { rowsOf[type, default: []].append(i) } else { removed[type, default: []].append(documents[i].id) }
+        // Read in place (an array's subscript copied each projection here).
+        documents.withUnsafeBufferPointer { documents in
+            for i in documents.indices {
+                if documents[i].erased { erased.append(documents[i].id) }
+                guard let (type, isRow) = documents[i].projection?.kind else { continue }
+                if isRow { rowsOf[type, default: []].append(i) }
+                if !isRow || documents[i].stored { removed[type, default: []].append(documents[i].id) }
+            }
         }
         for (type, ids) in removed {
-            try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(ids.count)))",
-                           arguments: StatementArguments(ids))
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+                try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(part.count)))",
+                               arguments: StatementArguments(part))
+            }
         }
         try insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, rows: rowsOf[.visit] ?? [])
         try insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, rows: rowsOf[.subject] ?? [])
@@ -414,15 +431,28 @@ struct DocumentBatch {
 
     static let rowsPerStatement = 250
 
-    /// `INSERT OR REPLACE` of the projection rows of the documents at `rows`, of `width` values each,
-    /// `rowsPerStatement` rows a statement.
+    /// Inserts the projection rows of the documents at `rows`, of `width` values each, `rowsPerStatement` rows a
+    /// statement; the rows they replace were deleted before.
+    ///
+    /// Why `INSERT OR IGNORE` and not `INSERT OR REPLACE` (or a plain `INSERT`, for versions): a multi-row statement
+    /// that may stop midway on a constraint (abort) makes SQLite copy every page it changes, as it was, into a
+    /// statement journal first, to undo just that statement — inside a transaction, whole 32 KB pages, one for each
+    /// random page of the projection's indexes a pulled visit lands on: that copying was the largest part of the
+    /// single writer's time in a first sync. A statement that ignores conflicts never aborts, so it keeps no such
+    /// journal; the rows it wrote are counted instead. Should a row be there still (a database that holds a list
+    /// row of a document without its versions), the part is written again replacing, as before.
     private func insertRows(_ db: Database, table: String, columns: String, width: Int, rows: [Int]) throws {
         for chunk in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
             let part = rows[chunk..<min(chunk + Self.rowsPerStatement, rows.count)]
-            var binder = StatementBinder(try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO \(table) (\(columns)) VALUES \(valuesList(rows: part.count, columns: width))"))
-            for i in part { try Self.bind(documents[i].projection, to: &binder, in: db) }
-            try binder.execute("the rows of \(table)")
+            for conflict in ["IGNORE", "REPLACE"] {
+                var binder = StatementBinder(try db.cachedStatement(
+                    sql: "INSERT OR \(conflict) INTO \(table) (\(columns)) VALUES \(valuesList(rows: part.count, columns: width))"))
+                try documents.withUnsafeBufferPointer { documents in
+                    for i in part { try Self.bind(documents[i].projection, to: &binder, in: db) }
+                }
+                try binder.execute("the rows of \(table)")
+                if db.changesCount == part.count { break }
+            }
         }
     }
 

@@ -175,7 +175,7 @@ extension AppDatabase {
     /// summed it already, off the single writer.
     func applyPulledPages(_ pages: [PulledPage], counted: CountedAhead? = nil, now: Timestamp = .now()) throws -> PulledPageResult {
         guard let last = pages.last?.page else { return PulledPageResult(documents: 0, newConflicts: 0) }
-        return try write { db in
+        let (result, batch) = try write { db in
             let replica = try AppDatabase.requireReplica(db)
             var highestOwn = UInt64(replica.counter)
             var batch = try DocumentBatch(db, documentIds: pages.flatMap { $0.page.changes.map(\.documentId) }, receivedAt: now)
@@ -200,8 +200,11 @@ extension AppDatabase {
             // used again.
             try db.execute(sql: "UPDATE replica SET pull_cursor = ?, server_epoch = ?, counter = ? WHERE id = 1",
                            arguments: [last.nextSince, last.epoch, Int64(highestOwn)])
-            return PulledPageResult(documents: pages.reduce(0) { $0 + $1.page.changes.count }, newConflicts: batch.newConflicts)
+            return (PulledPageResult(documents: pages.reduce(0) { $0 + $1.page.changes.count }, newConflicts: batch.newConflicts), batch)
         }
+        // Thousands of versions and rows to free: not on the writer's time (it was 5% of it in a first sync).
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(batch) {} }
+        return result
     }
 
     /// A pulled page, with its versions sealed ahead of the write when the fetching task could (`SyncEngine.pull`),
