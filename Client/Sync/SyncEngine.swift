@@ -134,6 +134,8 @@ public struct SyncEngine: Sendable {
         let limit = pageSize
         // The fetching task seals each page's versions for storage too (the writer has enough to do).
         let key = database.keyring.key.map(Sealing.TaskKey.init)
+        // Copies each group's log into the database while the next group is written (see `LogCheckpointer`).
+        let checkpointer = LogCheckpointer(database)
         var group = try await Self.fetchGroup(transport, since: try database.pullCursor(), limit: limit, key: key)
         while true {
             let epoch = try database.requireReplica().serverEpoch
@@ -151,6 +153,7 @@ public struct SyncEngine: Sendable {
             // The group's counts summed by the fetching task, unless only some of its pages apply.
             let counted = applicable.count == group.pages.count ? group.counted : nil
             let result = try await applyOffThePool(applicable, counted: counted)
+            checkpointer?.start()
             summary.pulled += result.documents
             summary.newConflicts += result.newConflicts
             progress(.pulled(documents: summary.pulled, cursor: last.nextSince))
