@@ -106,6 +106,8 @@ struct DocumentBatch {
         var projection: Projection?
         /// Its display version became a tombstone: its older content is erased when written.
         var erased = false
+        /// Versions of it were held when the batch began, so it may have a projection row already.
+        var stored = false
 
         func rowId(of dot: Dot) -> Int64? { held.first { $0.dot == dot }?.rowId }
     }
@@ -153,6 +155,7 @@ struct DocumentBatch {
                               counter: UInt64(row[StoredVersion.Columns.dotCounter] as Int64))
                 let isCurrent: Bool = row[StoredVersion.Columns.current]
                 documents[slot].held.append(Held(dot: dot, rowId: row[StoredVersion.Columns.id], current: isCurrent))
+                documents[slot].stored = true
                 if isCurrent {
                     current[slot, default: []].append(try Sealing.version(row[StoredVersion.Columns.json], in: db))
                 }
@@ -171,9 +174,21 @@ struct DocumentBatch {
         return documents.count - 1
     }
 
+    /// Adds counter changes summed ahead (`AppDatabase.CountedAhead`): `merge` then counts only what they did not.
+    mutating func add(_ counted: AppDatabase.CountedAhead) {
+        if counterDeltas.isEmpty { counterDeltas = counted.indicator } else {
+            for (k, n) in counted.indicator { counterDeltas[k, default: 0] += n }
+        }
+        if activityDeltas.isEmpty { activityDeltas = counted.activity } else {
+            for (k, n) in counted.activity { activityDeltas[k, default: 0] += n }
+        }
+    }
+
     /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
-    /// shared merge rule, and records the result.
-    mutating func merge(documentId: String, incoming: [Version], json: [Data], sealed: [Data]? = nil) throws {
+    /// shared merge rule, and records the result. `countedAhead`: the batch's counters already hold
+    /// `incoming[0]` as a new document's display version (`add`); the counting here corrects that when it is not.
+    mutating func merge(documentId: String, incoming: [Version], json: [Data], sealed: [Data]? = nil,
+                        countedAhead: Bool = false) throws {
         let slot = slot(documentId)
         let before = documents[slot].set
         let after: VersionSet
@@ -184,7 +199,8 @@ struct DocumentBatch {
             let mine = incoming.allSatisfy { $0.documentId == documentId } ? incoming : incoming.filter { $0.documentId == documentId }
             after = try before.merging(VersionSet(mine))
         }
-        record(slot: slot, before: before, after: after, seen: incoming, json: json, sealed: sealed)
+        record(slot: slot, before: before, after: after, seen: incoming, json: json, sealed: sealed,
+               countedAhead: countedAhead ? incoming.first : nil)
     }
 
     /// Records that a document's current set went from `before` to `after`, having seen `seen` (each kept in
@@ -193,9 +209,18 @@ struct DocumentBatch {
         record(slot: slot(id), before: before, after: after, seen: seen, json: json)
     }
 
+    /// `countedAhead`: the version the counters already hold as the document's new display version.
     private mutating func record(slot: Int, before: VersionSet, after: VersionSet, seen: [Version], json: [Data],
-                                 sealed: [Data]? = nil) {
+                                 sealed: [Data]? = nil, countedAhead: Version? = nil) {
         let id = documents[slot].id
+        // Whether the change counted ahead is this document's real one; if not, it is taken back out.
+        var aheadIsExact = false
+        defer {
+            if let ahead = countedAhead, !aheadIsExact {
+                IndicatorCounting.addDeltas(before: ahead, after: nil, to: &counterDeltas)
+                ActivityCounterKey.addDeltas(before: ahead, after: nil, to: &activityDeltas)
+            }
+        }
         // Sets hold a version or two: a linear search beats hashing dots.
         func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
         for k in documents[slot].held.indices {
@@ -231,8 +256,13 @@ struct DocumentBatch {
             documents[slot].projection = Self.projection(of: display, rowId: rowId, inConflict: after.isConflict)
             documents[slot].erased = false
         }
-        IndicatorCounting.addDeltas(before: before.display, after: display, to: &counterDeltas)
-        ActivityCounterKey.addDeltas(before: before.display, after: display, to: &activityDeltas)
+        if let ahead = countedAhead, before.isEmpty, display.dot == ahead.dot {
+            // A new document whose display version is the one counted ahead (the only one it has): counted exactly.
+            aheadIsExact = true
+        } else {
+            IndicatorCounting.addDeltas(before: before.display, after: display, to: &counterDeltas)
+            ActivityCounterKey.addDeltas(before: before.display, after: display, to: &activityDeltas)
+        }
     }
 
     /// A district office moved the document to `district`, which this laptop's token does not cover (docs/sync.md,
@@ -278,6 +308,16 @@ struct DocumentBatch {
         case subject(Subject, RowTail)
         case activity(Activity, RowTail)
         case removed(DocumentType)
+
+        /// The document type, and whether the projection is a row (not a removal).
+        var kind: (type: DocumentType, isRow: Bool) {
+            switch self {
+            case .visit: return (.visit, true)
+            case .subject: return (.subject, true)
+            case .activity: return (.activity, true)
+            case let .removed(type): return (type, false)
+            }
+        }
     }
 
     /// The projection table of each document type.
@@ -338,8 +378,9 @@ struct DocumentBatch {
         let sealedJSON = try storedJSON(db)
         for chunk in stride(from: 0, to: newVersions.count, by: Self.rowsPerStatement) {
             let rows = chunk..<min(chunk + Self.rowsPerStatement, newVersions.count)
+            // OR IGNORE, and the rows counted after: see `insertRows`.
             var binder = StatementBinder(try db.cachedStatement(sql: """
-                INSERT INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
+                INSERT OR IGNORE INTO version (\(columns)) VALUES \(valuesList(rows: rows.count, columns: StoredVersion.allColumns.count))
                 """))
             // In `StoredVersion.allColumns` order, the JSON as sealed.
             for i in rows {
@@ -348,50 +389,75 @@ struct DocumentBatch {
                 binder.bool(row.current); binder.blob(sealedJSON[i]); binder.int(row.receivedAt)
             }
             try binder.execute("the pulled versions")
+            // Every version written is new to this database (those held were read first): one that is not means
+            // the database changed under the batch, and nothing of the transaction is kept.
+            guard db.changesCount == rows.count else {
+                throw DatabaseError(resultCode: .SQLITE_CONSTRAINT, message: "a version to store is held already (\(rows.count - db.changesCount) of \(rows.count)); nothing was stored")
+            }
         }
         for (ids, flag) in [(leftCurrent, false), (becameCurrent, true)] where !ids.isEmpty {
             try StoredVersion.filter(ids.contains(StoredVersion.Columns.id)).updateAll(db, StoredVersion.Columns.current.set(to: flag))
         }
-        var visitRows: [Projection] = [], subjectRows: [Projection] = [], activityRows: [Projection] = []
-        visitRows.reserveCapacity(documents.count)
+        // The documents by the projection row they end with, by their place in `documents`: rows are bound
+        // from there, in place (a projection row is a dozen strings, costly to copy and destroy).
+        var rowsOf: [DocumentType: [Int]] = [:]
+        rowsOf[.visit, default: []].reserveCapacity(documents.count)
+        // Rows that go, and rows that a new row replaces (deleted first: see `insertRows`).
         var removed: [DocumentType: [String]] = [:]
-        for document in documents {
-            guard let projection = document.projection else { continue }
-            switch projection {
-            case .visit: visitRows.append(projection)
-            case .subject: subjectRows.append(projection)
-            case .activity: activityRows.append(projection)
-            case let .removed(type): removed[type, default: []].append(document.id)
+        var erased: [String] = []
+        // Read in place (an array's subscript copied each projection here).
+        documents.withUnsafeBufferPointer { documents in
+            for i in documents.indices {
+                if documents[i].erased { erased.append(documents[i].id) }
+                guard let (type, isRow) = documents[i].projection?.kind else { continue }
+                if isRow { rowsOf[type, default: []].append(i) }
+                if !isRow || documents[i].stored { removed[type, default: []].append(documents[i].id) }
             }
         }
         for (type, ids) in removed {
-            try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(ids.count)))",
-                           arguments: StatementArguments(ids))
+            for chunk in stride(from: 0, to: ids.count, by: 500) {
+                let part = Array(ids[chunk..<min(chunk + 500, ids.count)])
+                try db.execute(sql: "DELETE FROM \(Self.projectionTable(type)) WHERE id IN (\(placeholders(part.count)))",
+                               arguments: StatementArguments(part))
+            }
         }
-        try Self.insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, rows: visitRows)
-        try Self.insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, rows: subjectRows)
-        try Self.insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, rows: activityRows)
-        try AppDatabase.eraseSupersededContent(db, documentIds: documents.filter(\.erased).map(\.id))
+        try insertRows(db, table: "visit_index", columns: Self.visitProjectionColumns, width: 12, rows: rowsOf[.visit] ?? [])
+        try insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, rows: rowsOf[.subject] ?? [])
+        try insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, rows: rowsOf[.activity] ?? [])
+        try AppDatabase.eraseSupersededContent(db, documentIds: erased)
         try CounterRecord.add(counterDeltas, in: db)
         try ActivityCounterKey.add(activityDeltas.filter { $0.value != 0 }, in: db)
     }
 
     static let rowsPerStatement = 250
 
-    /// `INSERT OR REPLACE` of projection rows of `width` values each, `rowsPerStatement` rows a statement.
-    private static func insertRows(_ db: Database, table: String, columns: String, width: Int,
-                                   rows: [Projection]) throws {
-        for chunk in stride(from: 0, to: rows.count, by: rowsPerStatement) {
-            let part = rows[chunk..<min(chunk + rowsPerStatement, rows.count)]
-            var binder = StatementBinder(try db.cachedStatement(
-                sql: "INSERT OR REPLACE INTO \(table) (\(columns)) VALUES \(valuesList(rows: part.count, columns: width))"))
-            for row in part { try bind(row, to: &binder, in: db) }
-            try binder.execute("the rows of \(table)")
+    /// Inserts the projection rows of the documents at `rows`, of `width` values each, `rowsPerStatement` rows a
+    /// statement; the rows they replace were deleted before.
+    ///
+    /// Why `INSERT OR IGNORE` and not `INSERT OR REPLACE` (or a plain `INSERT`, for versions): a multi-row statement
+    /// that may stop midway on a constraint (abort) makes SQLite copy every page it changes, as it was, into a
+    /// statement journal first, to undo just that statement — inside a transaction, whole 32 KB pages, one for each
+    /// random page of the projection's indexes a pulled visit lands on: that copying was the largest part of the
+    /// single writer's time in a first sync. A statement that ignores conflicts never aborts, so it keeps no such
+    /// journal; the rows it wrote are counted instead. Should a row be there still (a database that holds a list
+    /// row of a document without its versions), the part is written again replacing, as before.
+    private func insertRows(_ db: Database, table: String, columns: String, width: Int, rows: [Int]) throws {
+        for chunk in stride(from: 0, to: rows.count, by: Self.rowsPerStatement) {
+            let part = rows[chunk..<min(chunk + Self.rowsPerStatement, rows.count)]
+            for conflict in ["IGNORE", "REPLACE"] {
+                var binder = StatementBinder(try db.cachedStatement(
+                    sql: "INSERT OR \(conflict) INTO \(table) (\(columns)) VALUES \(valuesList(rows: part.count, columns: width))"))
+                try documents.withUnsafeBufferPointer { documents in
+                    for i in part { try Self.bind(documents[i].projection, to: &binder, in: db) }
+                }
+                try binder.execute("the rows of \(table)")
+                if db.changesCount == part.count { break }
+            }
         }
     }
 
     /// One projection row's values, in the order of its table's `…ProjectionColumns`; a subject's name sealed.
-    private static func bind(_ row: Projection, to b: inout StatementBinder, in db: Database) throws {
+    private static func bind(_ row: Projection?, to b: inout StatementBinder, in db: Database) throws {
         switch row {
         case let .visit(v, tail):
             b.text(v.id); b.text(v.date.description); b.text(v.kind.rawValue); b.text(v.method.rawValue)
@@ -403,7 +469,7 @@ struct DocumentBatch {
         case let .activity(a, tail):
             b.text(a.id); b.text(a.date.description); b.text(a.category.rawValue); b.text(a.district); b.text(a.visitorId)
             bind(tail, to: &b)
-        case .removed:
+        case .removed, nil:
             break
         }
     }

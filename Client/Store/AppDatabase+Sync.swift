@@ -171,12 +171,15 @@ extension AppDatabase {
     }
 
     /// `applyPulledPages` of pages whose versions may have been sealed already, by the task that fetched them.
-    func applyPulledPages(_ pages: [PulledPage], now: Timestamp = .now()) throws -> PulledPageResult {
+    /// `counted` is what the pages' new documents add to the counters (`CountedAhead(pages)`), when the caller
+    /// summed it already, off the single writer.
+    func applyPulledPages(_ pages: [PulledPage], counted: CountedAhead? = nil, now: Timestamp = .now()) throws -> PulledPageResult {
         guard let last = pages.last?.page else { return PulledPageResult(documents: 0, newConflicts: 0) }
-        return try write { db in
+        let (result, batch) = try write { db in
             let replica = try AppDatabase.requireReplica(db)
             var highestOwn = UInt64(replica.counter)
             var batch = try DocumentBatch(db, documentIds: pages.flatMap { $0.page.changes.map(\.documentId) }, receivedAt: now)
+            batch.add(counted ?? CountedAhead(pages))
             let key = Keyring.of(db)?.key
             for pulled in pages {
                 // Sealed ahead under this database's key, or sealed by the write.
@@ -186,7 +189,8 @@ extension AppDatabase {
                         batch.withdraw(documentId: change.documentId, type: change.type, to: district)
                         continue
                     }
-                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json, sealed: presealed?[i])
+                    try batch.merge(documentId: change.documentId, incoming: change.versions, json: json, sealed: presealed?[i],
+                                    countedAhead: CountedAhead.isCounted(change))
                     // Read in place (a closure's argument is borrowed): a version is a large value, costly to copy.
                     highestOwn = change.versions.reduce(highestOwn) { max($0, $1.vector[replica.replicaId]) }
                 }
@@ -196,21 +200,70 @@ extension AppDatabase {
             // used again.
             try db.execute(sql: "UPDATE replica SET pull_cursor = ?, server_epoch = ?, counter = ? WHERE id = 1",
                            arguments: [last.nextSince, last.epoch, Int64(highestOwn)])
-            return PulledPageResult(documents: pages.reduce(0) { $0 + $1.page.changes.count }, newConflicts: batch.newConflicts)
+            return (PulledPageResult(documents: pages.reduce(0) { $0 + $1.page.changes.count }, newConflicts: batch.newConflicts), batch)
         }
+        // Thousands of versions and rows to free: not on the writer's time (it was 5% of it in a first sync).
+        DispatchQueue.global(qos: .utility).async { withExtendedLifetime(batch) {} }
+        return result
     }
 
-    /// A pulled page, with its versions sealed ahead of the write when the fetching task could (`SyncEngine.pull`).
+    /// A pulled page, with its versions sealed ahead of the write when the fetching task could (`SyncEngine.pull`),
+    /// and what its new documents add to the counters, counted where the page is made.
     struct PulledPage: Sendable {
         let received: ReceivedChanges
         var presealed: Sealing.PresealedPage?
+        let counted: CountedAhead
 
         init(received: ReceivedChanges, presealed: Sealing.PresealedPage? = nil) {
             self.received = received
             self.presealed = presealed
+            var counted = CountedAhead()
+            for change in received.page.changes where CountedAhead.isCounted(change) { counted.add(change.versions[0], sign: 1) }
+            self.counted = counted
         }
 
         var page: ChangesResponse { received.page }
+    }
+
+    /// Counter changes summed ahead of the single writer, as if each pulled change that brings one version of its
+    /// own document (nearly all of a first sync) made a new document of it: the writer takes back the contribution
+    /// of each that did not (a document already held, or named twice) and counts those itself, so the counters
+    /// end exactly as if every change were counted in the write.
+    struct CountedAhead: Sendable {
+        var indicator: [CounterKey: Int] = [:]
+        var activity: [ActivityCounterKey: Int] = [:]
+
+        init() {}
+
+        /// The sum of the pages' own counts.
+        init(_ pages: [PulledPage]) {
+            for page in pages { merge(page.counted) }
+        }
+
+        /// Whether `change` is counted ahead: its one version, of its own document, made the display version.
+        static func isCounted(_ change: DocumentChange) -> Bool {
+            change.movedTo == nil && change.versions.count == 1 && change.versions[0].documentId == change.documentId
+        }
+
+        /// Adds (`sign` 1) or takes out (-1) what `display` counts for as a document's display version.
+        mutating func add(_ display: Version, sign: Int) {
+            if sign > 0 {
+                IndicatorCounting.addDeltas(before: nil, after: display, to: &indicator)
+                ActivityCounterKey.addDeltas(before: nil, after: display, to: &activity)
+            } else {
+                IndicatorCounting.addDeltas(before: display, after: nil, to: &indicator)
+                ActivityCounterKey.addDeltas(before: display, after: nil, to: &activity)
+            }
+        }
+
+        mutating func merge(_ other: CountedAhead) {
+            // The larger one is kept and the smaller added into it.
+            var other = other
+            if other.indicator.count > indicator.count { swap(&indicator, &other.indicator) }
+            for (k, n) in other.indicator { indicator[k, default: 0] += n }
+            if other.activity.count > activity.count { swap(&activity, &other.activity) }
+            for (k, n) in other.activity { activity[k, default: 0] += n }
+        }
     }
 
     /// A page built in memory (tests, tools): its versions are encoded once, by `VersionJSON`.

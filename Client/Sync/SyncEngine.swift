@@ -134,6 +134,8 @@ public struct SyncEngine: Sendable {
         let limit = pageSize
         // The fetching task seals each page's versions for storage too (the writer has enough to do).
         let key = database.keyring.key.map(Sealing.TaskKey.init)
+        // Copies each group's log into the database while the next group is written (see `LogCheckpointer`).
+        let checkpointer = LogCheckpointer(database)
         var group = try await Self.fetchGroup(transport, since: try database.pullCursor(), limit: limit, key: key)
         while true {
             let epoch = try database.requireReplica().serverEpoch
@@ -148,14 +150,17 @@ public struct SyncEngine: Sendable {
             let epochChangesNext = applicable.count < group.pages.count
             let fetchNext = last.hasMore && !epochChangesNext && group.failure == nil
             async let prefetched: PageGroup? = fetchNext ? Self.fetchGroup(transport, since: last.nextSince, limit: limit, key: key) : nil
-            let result = try await applyOffThePool(applicable)
+            // The group's counts summed by the fetching task, unless only some of its pages apply.
+            let counted = applicable.count == group.pages.count ? group.counted : nil
+            let result = try await applyOffThePool(applicable, counted: counted)
+            checkpointer?.start()
             summary.pulled += result.documents
             summary.newConflicts += result.newConflicts
             progress(.pulled(documents: summary.pulled, cursor: last.nextSince))
             // Pages fetched before a failure are applied first, so a retry starts after them.
             if let failure = group.failure { throw failure }
             if epochChangesNext {
-                group = PageGroup(pages: Array(group.pages.dropFirst(applicable.count)), failure: nil)
+                group = PageGroup(pages: Array(group.pages.dropFirst(applicable.count)), failure: nil, counted: nil)
                 continue
             }
             guard let next = try await prefetched else { return true }
@@ -173,6 +178,9 @@ public struct SyncEngine: Sendable {
     struct PageGroup: Sendable {
         var pages: [AppDatabase.PulledPage]
         var failure: (any Error)?
+        /// What the pages' new documents add to the counters (`AppDatabase.CountedAhead(pages)`), summed by the
+        /// fetching task so that the writer only adds the group's keys once.
+        var counted: AppDatabase.CountedAhead?
     }
 
     /// Fetches pages from `since` until they hold `groupDocuments` documents, the server has no more, or a page
@@ -195,6 +203,7 @@ public struct SyncEngine: Sendable {
                 break
             }
         }
+        group.counted = AppDatabase.CountedAhead(group.pages)
         return group
     }
 
@@ -211,11 +220,11 @@ public struct SyncEngine: Sendable {
     /// Applies pages on a thread of their own. Swift concurrency runs everything else on one thread per core; a
     /// group's write holding one of them would leave the next group's fetch and decode (and, when a server runs in
     /// the same process, as in tests and the benchmark, the server too) the other core alone.
-    private func applyOffThePool(_ pages: [AppDatabase.PulledPage]) async throws -> PulledPageResult {
+    private func applyOffThePool(_ pages: [AppDatabase.PulledPage], counted: AppDatabase.CountedAhead?) async throws -> PulledPageResult {
         let database = self.database
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try database.applyPulledPages(pages) })
+                continuation.resume(with: Result { try database.applyPulledPages(pages, counted: counted) })
             }
         }
     }

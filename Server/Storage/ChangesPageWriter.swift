@@ -46,16 +46,17 @@ struct ChangesPageWriter {
 
     /// A document's versions as the SQLite store keeps them (`StoredVersionSet`: JSON joined by newlines), each
     /// one added; nothing for an empty set.
-    mutating func addVersions(_ stored: String) {
-        var stored = stored
-        stored.withUTF8 { bytes in
-            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+    /// Read from the stored bytes in place (`Row.withUnsafeData`): made into a `String` first, each page's versions
+    /// were checked as UTF-8 and copied once more, a tenth of the server's work for a pull.
+    mutating func addVersions(_ stored: Data) {
+        stored.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, !raw.isEmpty else { return }
             if !firstVersion { out.append(UInt8(ascii: ",")) }
             firstVersion = false
             let start = out.count
-            out.append(contentsOf: bytes)
+            out.append(contentsOf: raw)
             // Only a document in conflict has more than one version: its separators become the array's commas.
-            guard memchr(base, Int32(StoredVersionSet.separator), bytes.count) != nil else { return }
+            guard memchr(base, Int32(StoredVersionSet.separator), raw.count) != nil else { return }
             for i in start..<out.count where out[i] == StoredVersionSet.separator { out[i] = UInt8(ascii: ",") }
         }
     }

@@ -103,7 +103,7 @@ public struct SQLiteSyncStore: SyncStore {
                 documents += 1
                 if documents > limit { return page.finish(hasMore: true) }
                 page.beginDocument(id: row[0], type: row[1], sequence: row[2], movedTo: row[3])
-                if let versions: String = row[4] { page.addVersions(versions) }
+                try row.withUnsafeData(atIndex: 4) { versions in if let versions { page.addVersions(versions) } }
             }
             return page.finish(hasMore: false)
         }

@@ -255,6 +255,45 @@ struct PulledGroupCounterTests {
     }
 }
 
+@Suite("List rows of pulled documents")
+struct PulledListRowTests {
+    func visit(_ id: String, day: Int) -> Version {
+        let v = Visit(id: id, kind: .fureaiWatch, date: LocalDate(year: 2025, month: 5, day: day)!, visitorId: "V-002",
+                      visitorRole: .fureaiMember, subjectId: "S-0001", district: "nishi")
+        return Version(payload: .visit(v), vector: VersionVector(["R-2": UInt64(day)]), dot: Dot(replica: "R-2", counter: UInt64(day)),
+                       author: "V-002", writtenAt: Timestamp(milliseconds: 1_748_000_000_000 + Int64(day)))
+    }
+
+    func page(_ sequence: Int64, _ versions: [Version]) -> ChangesResponse {
+        ChangesResponse(epoch: "e1", changes: versions.enumerated().map { i, v in
+            DocumentChange(sequence: sequence + Int64(i), documentId: v.documentId, type: .visit, versions: [v])
+        }, nextSince: sequence + Int64(versions.count) - 1, hasMore: false)
+    }
+
+    @Test("a pulled edit of a held visit replaces its list row, and a new visit beside it is listed")
+    func editReplacesRow() throws {
+        let db = try makeDatabase()
+        let id = DocumentID.make(), other = DocumentID.make()
+        try db.applyPulledPage(page(1, [visit(id, day: 1)]))
+        // The edit's vector (R-2: 9) descends from the held one's (R-2: 1).
+        try db.applyPulledPage(page(2, [visit(id, day: 9), visit(other, day: 3)]))
+        let listed = try db.visits().map { "\($0.visit.id) \($0.visit.date)" }
+        #expect(listed == ["\(other) 2025-05-03", "\(id) 2025-05-09"])
+        #expect(try db.counters() == db.recount())
+    }
+
+    @Test("a list row left behind without its versions is replaced by the pulled visit, not kept")
+    func rowWithoutVersions() throws {
+        let db = try makeDatabase()
+        let id = DocumentID.make()
+        try db.applyPulledPage(page(1, [visit(id, day: 1)]))
+        // A damaged database: the visit's versions are gone, its list row (pointing at them) is not.
+        try db.writer.write { try $0.execute(sql: "DELETE FROM version WHERE document_id = ?", arguments: [id]) }
+        try db.applyPulledPage(page(2, [visit(id, day: 4)]))
+        #expect(try db.visits().map { "\($0.visit.id) \($0.visit.date)" } == ["\(id) 2025-05-04"])
+    }
+}
+
 @Suite("Page size of laptop databases")
 struct PageSizeTests {
     @Test("a new laptop database has 32 KB pages; one made with 4 KB pages keeps them, its data and a ~40 MB checkpoint")
