@@ -49,16 +49,24 @@ struct ChangesPageWriter {
     /// Read from the stored bytes in place (`Row.withUnsafeData`): made into a `String` first, each page's versions
     /// were checked as UTF-8 and copied once more, a tenth of the server's work for a pull.
     mutating func addVersions(_ stored: Data) {
-        stored.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress, !raw.isEmpty else { return }
-            if !firstVersion { out.append(UInt8(ascii: ",")) }
-            firstVersion = false
-            let start = out.count
-            out.append(contentsOf: raw)
-            // Only a document in conflict has more than one version: its separators become the array's commas.
-            guard memchr(base, Int32(StoredVersionSet.separator), raw.count) != nil else { return }
-            for i in start..<out.count where out[i] == StoredVersionSet.separator { out[i] = UInt8(ascii: ",") }
-        }
+        stored.withUnsafeBytes { addVersions($0) }
+    }
+
+    /// `addVersions` of versions read as text (PostgreSQL's `documents.versions`).
+    mutating func addVersions(_ stored: String) {
+        var stored = stored
+        stored.withUTF8 { addVersions(UnsafeRawBufferPointer($0)) }
+    }
+
+    private mutating func addVersions(_ raw: UnsafeRawBufferPointer) {
+        guard let base = raw.baseAddress, !raw.isEmpty else { return }
+        if !firstVersion { out.append(UInt8(ascii: ",")) }
+        firstVersion = false
+        let start = out.count
+        out.append(contentsOf: raw)
+        // Only a document in conflict has more than one version: its separators become the array's commas.
+        guard memchr(base, Int32(StoredVersionSet.separator), raw.count) != nil else { return }
+        for i in start..<out.count where out[i] == StoredVersionSet.separator { out[i] = UInt8(ascii: ",") }
     }
 
     mutating func finish(hasMore: Bool) -> Data {
