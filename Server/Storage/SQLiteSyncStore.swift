@@ -60,10 +60,14 @@ public struct SQLiteSyncStore: SyncStore {
         // What needs nothing stored is done before the single writer is taken.
         let processor = PushProcessor(caller: caller, today: today)
         let prepared = processor.prepare(request)
-        return try await writer.write { db in
+        // Freed here, once the writer is free for the next batch.
+        let leftovers = PushLeftovers()
+        let reply = try await writer.write { db in
             let tx = DashboardRecordingTransaction(base: SQLitePushTransaction(db: db), tables: SQLiteDashboardTables(db: db), now: .now())
-            return try processor.run(prepared, in: tx)
+            return try processor.run(prepared, in: tx, leftovers: leftovers)
         }
+        withExtendedLifetime((leftovers, prepared)) {}
+        return reply
     }
 
     public func changesJSON(since: Int64, limit: Int, districts: Set<String>, types: Set<DocumentType>) async throws -> Data {
@@ -282,11 +286,24 @@ struct SQLitePushTransaction: PushTransaction {
     /// `forEachChunk` for the hot statements of a push: each row's values are bound straight to the statement
     /// (`StatementBinder`), with no `StatementArguments` built and no copy of a version's JSON into a `String`.
     func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
-                               bind: (inout StatementBinder, Element) -> Void) throws {
-        try chunks(of: rows, rowsPerStatement: rowsPerStatement, sql: sql) { chunk, statement in
-            var binder = StatementBinder(statement)
-            for row in chunk { bind(&binder, row) }
-            try binder.execute("a push's rows")
+                               bind: (inout StatementBinder, borrowing Element) -> Void) throws {
+        try forEachChunk(rows, rowsPerStatement: rowsPerStatement, sql: sql, bind: bind) { try $0.execute("a push's rows") }
+    }
+
+    /// The same, with each chunk's bound statement handed to `body` (to read its rows). Rows are read in place:
+    /// a push's rows are large values, not worth copying to bind a few fields.
+    func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
+                               bind: (inout StatementBinder, borrowing Element) -> Void,
+                               _ body: (StatementBinder) throws -> Void) throws {
+        try rows.withUnsafeBufferPointer { rows in
+            var start = rows.startIndex
+            while start < rows.endIndex {
+                let end = min(start + rowsPerStatement, rows.endIndex)
+                var binder = StatementBinder(try db.cachedStatement(sql: sql(end - start)))
+                for i in start..<end { bind(&binder, rows[i]) }
+                try body(binder)
+                start = end
+            }
         }
     }
 
@@ -311,8 +328,8 @@ struct SQLitePushTransaction: PushTransaction {
         var result: [String: StoredDocument] = [:]
         try forEachChunk(ids, rowsPerStatement: 500, sql: {
             "SELECT document_id, type, district, versions FROM documents WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
-        }, arguments: { [$0] }) { statement in
-            let rows = try Row.fetchCursor(statement)
+        }, bind: { b, id in b.text(id) }) { binder in
+            let rows = try Row.fetchCursor(binder.query("a push's document ids"))
             while let row = try rows.next() {
                 guard let type = DocumentType(rawValue: row[1]) else { continue }
                 result[row[0]] = StoredDocument(type: type, district: row[2], versions: try VersionSet(StoredVersionSet.decode(row[3])))
