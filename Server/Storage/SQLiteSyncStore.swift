@@ -7,9 +7,13 @@ import MimamoriShared
 /// `DatabaseQueue` in tests). Every method is one transaction.
 public struct SQLiteSyncStore: SyncStore {
     public let writer: any DatabaseWriter
+    /// Copies the log into the database file off the writer (a store opened on a directory).
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the store in `directory`/mimamori-server.sqlite, readable by its owner only.
-    public init(directory: URL) throws {
+    /// The log is checkpointed, on a thread of its own, once it holds `checkpointPages` pages; by the writer itself
+    /// should it reach `writerCheckpointPages` all the same (tests make them small).
+    public init(directory: URL, checkpointPages: Int32 = 5000, writerCheckpointPages: Int32 = 20000) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent(SQLiteSyncStore.fileName)
@@ -21,7 +25,7 @@ public struct SQLiteSyncStore: SyncStore {
         config.busyMode = .timeout(10)  // `token issue` may write while `serve` runs
         // Checkpoints every ~40 MB of log instead of 4 (an index page that several batches change in between is
         // copied into the database once, not once per batch), on a thread of their own, not in the writer's commit.
-        let checkpointer = WALCheckpointer(path: file.path, threshold: 5000, writerLimit: 20000)
+        let checkpointer = WALCheckpointer(path: file.path, threshold: checkpointPages, writerLimit: writerCheckpointPages)
         config.prepareDatabase { db in
             guard !db.configuration.readonly else { return }
             // 8 KB pages for a new database (an existing one keeps its own): a document's row is ~700 bytes, and
@@ -35,7 +39,7 @@ public struct SQLiteSyncStore: SyncStore {
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
             checkpointer.install(on: db)
         }
-        try self.init(writer: DatabasePool(path: file.path, configuration: config))
+        try self.init(writer: DatabasePool(path: file.path, configuration: config), checkpointer: checkpointer)
     }
 
     /// A private in-memory database, for tests and benchmarks.
@@ -44,8 +48,18 @@ public struct SQLiteSyncStore: SyncStore {
     }
 
     public init(writer: any DatabaseWriter) throws {
+        try self.init(writer: writer, checkpointer: nil)
+    }
+
+    private init(writer: any DatabaseWriter, checkpointer: WALCheckpointer?) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         try ServerSchema.migrator.migrate(writer)
+    }
+
+    /// Returns once the checkpoints started so far have finished.
+    public func checkpointsFinished() async {
+        await checkpointer?.finished()
     }
 
     public static let fileName = "mimamori-server.sqlite"

@@ -60,6 +60,11 @@ package final class WALCheckpointer: @unchecked Sendable {
         }
     }
 
+    /// Returns once the checkpoints started so far have finished.
+    package func finished() async {
+        await withCheckedContinuation { done in queue.async { done.resume() } }
+    }
+
     private func checkpoint() throws {
         if connection == nil {
             var configuration = Configuration()
