@@ -193,7 +193,7 @@ struct CountedAhead: Sendable {
     /// Adds (`sign` 1) or takes out (-1) what a display version counts for.
     mutating func add(_ contribution: DisplayContribution, sign: Int) {
         for k in contribution.indicator { indicator[k, default: 0] += sign }
-        dashboard.add(sign > 0 ? DisplayChange(before: .none, after: contribution) : DisplayChange(before: contribution, after: .none))
+        dashboard.add(contribution, sign: sign)
     }
 
     mutating func merge(_ other: CountedAhead) {
@@ -230,10 +230,12 @@ enum DistrictCounting {
     /// The same, given the version's `IndicatorCounting.contribution` already made.
     static func contribution(of display: Version?, indicator: [CounterKey]) -> [DistrictCounterKey] {
         guard let visit = display?.payload.visit else { return [] }
-        var keys: [DistrictCounterKey] = indicator.compactMap { key in
-            guard key.dimension != .district else { return nil }
-            return DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension.rawValue,
-                                      key: key.key, kind: key.kind)
+        var keys: [DistrictCounterKey] = []
+        // Room for a plan event too: one array made per pushed visit, not grown.
+        keys.reserveCapacity(indicator.count + 1)
+        for key in indicator where key.dimension != .district {
+            keys.append(DistrictCounterKey(fiscalYear: key.fiscalYear, district: visit.district, dimension: key.dimension.rawValue,
+                                           key: key.key, kind: key.kind))
         }
         if let (visit, event) = ProgramCounting.planEvent(of: display) {
             keys.append(DistrictCounterKey(fiscalYear: visit.fiscalYear.year, district: visit.district,
@@ -316,17 +318,17 @@ struct DashboardDeltas: Sendable {
 
     /// The same, from contributions already made.
     mutating func add(_ change: DisplayChange) {
-        for k in change.before.district { counters[k, default: 0] -= 1 }
-        for k in change.after.district { counters[k, default: 0] += 1 }
-        if let k = change.before.holder { holders[k, default: 0] -= 1 }
-        if let k = change.after.holder { holders[k, default: 0] += 1 }
-        if let b = change.before.minsei {
-            for (k, n) in b.metrics { minseiMetrics[k, default: 0] -= n }
-            minseiDays[b.day, default: 0] -= 1
-        }
-        if let a = change.after.minsei {
-            for (k, n) in a.metrics { minseiMetrics[k, default: 0] += n }
-            minseiDays[a.day, default: 0] += 1
+        add(change.before, sign: -1)
+        add(change.after, sign: 1)
+    }
+
+    /// Adds (`sign` 1) or takes out (-1) what a display version counts for.
+    mutating func add(_ contribution: DisplayContribution, sign: Int) {
+        for k in contribution.district { counters[k, default: 0] += sign }
+        if let k = contribution.holder { holders[k, default: 0] += sign }
+        if let m = contribution.minsei {
+            for (k, n) in m.metrics { minseiMetrics[k, default: 0] += sign * n }
+            minseiDays[m.day, default: 0] += sign
         }
     }
 

@@ -7,9 +7,13 @@ import MimamoriShared
 /// `DatabaseQueue` in tests). Every method is one transaction.
 public struct SQLiteSyncStore: SyncStore {
     public let writer: any DatabaseWriter
+    /// Copies the log into the database file off the writer (a store opened on a directory).
+    private let checkpointer: WALCheckpointer?
 
     /// Opens (creating if needed) the store in `directory`/mimamori-server.sqlite, readable by its owner only.
-    public init(directory: URL) throws {
+    /// The log is checkpointed, on a thread of its own, once it holds `checkpointPages` pages; by the writer itself
+    /// should it reach `writerCheckpointPages` all the same (tests make them small).
+    public init(directory: URL, checkpointPages: Int32 = 5000, writerCheckpointPages: Int32 = 20000) throws {
         let fm = FileManager.default
         try fm.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         let file = directory.appendingPathComponent(SQLiteSyncStore.fileName)
@@ -19,6 +23,9 @@ public struct SQLiteSyncStore: SyncStore {
         }
         var config = Configuration()
         config.busyMode = .timeout(10)  // `token issue` may write while `serve` runs
+        // Checkpoints every ~40 MB of log instead of 4 (an index page that several batches change in between is
+        // copied into the database once, not once per batch), on a thread of their own, not in the writer's commit.
+        let checkpointer = WALCheckpointer(path: file.path, threshold: checkpointPages, writerLimit: writerCheckpointPages)
         config.prepareDatabase { db in
             guard !db.configuration.readonly else { return }
             // 8 KB pages for a new database (an existing one keeps its own): a document's row is ~700 bytes, and
@@ -27,11 +34,12 @@ public struct SQLiteSyncStore: SyncStore {
             // The writer's pages: the document-id index a push looks up and inserts into at random places is
             // read and written by every batch; with SQLite's default 2 MB most of it would be read again each time.
             try db.execute(sql: "PRAGMA cache_size = -32768")
-            // Checkpoints every ~40 MB of log instead of 4: an index page that several batches change in between
-            // is copied into the database once, not once per batch.
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 5000")
+            // A multi-row upsert keeps the pages it changes in a statement journal, to undo the statement alone should
+            // it fail: in memory, not a temporary file written through the kernel (~1/10 of a push's writer time).
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
+            checkpointer.install(on: db)
         }
-        try self.init(writer: DatabasePool(path: file.path, configuration: config))
+        try self.init(writer: DatabasePool(path: file.path, configuration: config), checkpointer: checkpointer)
     }
 
     /// A private in-memory database, for tests and benchmarks.
@@ -40,8 +48,18 @@ public struct SQLiteSyncStore: SyncStore {
     }
 
     public init(writer: any DatabaseWriter) throws {
+        try self.init(writer: writer, checkpointer: nil)
+    }
+
+    private init(writer: any DatabaseWriter, checkpointer: WALCheckpointer?) throws {
         self.writer = writer
+        self.checkpointer = checkpointer
         try ServerSchema.migrator.migrate(writer)
+    }
+
+    /// Returns once the checkpoints started so far have finished.
+    public func checkpointsFinished() async {
+        await checkpointer?.finished()
     }
 
     public static let fileName = "mimamori-server.sqlite"
@@ -60,10 +78,14 @@ public struct SQLiteSyncStore: SyncStore {
         // What needs nothing stored is done before the single writer is taken.
         let processor = PushProcessor(caller: caller, today: today)
         let prepared = processor.prepare(request)
-        return try await writer.write { db in
+        // Freed here, once the writer is free for the next batch.
+        let leftovers = PushLeftovers()
+        let reply = try await writer.write { db in
             let tx = DashboardRecordingTransaction(base: SQLitePushTransaction(db: db), tables: SQLiteDashboardTables(db: db), now: .now())
-            return try processor.run(prepared, in: tx)
+            return try processor.run(prepared, in: tx, leftovers: leftovers)
         }
+        withExtendedLifetime((leftovers, prepared)) {}
+        return reply
     }
 
     public func changesJSON(since: Int64, limit: Int, districts: Set<String>, types: Set<DocumentType>) async throws -> Data {
@@ -282,11 +304,24 @@ struct SQLitePushTransaction: PushTransaction {
     /// `forEachChunk` for the hot statements of a push: each row's values are bound straight to the statement
     /// (`StatementBinder`), with no `StatementArguments` built and no copy of a version's JSON into a `String`.
     func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
-                               bind: (inout StatementBinder, Element) -> Void) throws {
-        try chunks(of: rows, rowsPerStatement: rowsPerStatement, sql: sql) { chunk, statement in
-            var binder = StatementBinder(statement)
-            for row in chunk { bind(&binder, row) }
-            try binder.execute("a push's rows")
+                               bind: (inout StatementBinder, borrowing Element) -> Void) throws {
+        try forEachChunk(rows, rowsPerStatement: rowsPerStatement, sql: sql, bind: bind) { try $0.execute("a push's rows") }
+    }
+
+    /// The same, with each chunk's bound statement handed to `body` (to read its rows). Rows are read in place:
+    /// a push's rows are large values, not worth copying to bind a few fields.
+    func forEachChunk<Element>(_ rows: [Element], rowsPerStatement: Int, sql: (Int) -> String,
+                               bind: (inout StatementBinder, borrowing Element) -> Void,
+                               _ body: (StatementBinder) throws -> Void) throws {
+        try rows.withUnsafeBufferPointer { rows in
+            var start = rows.startIndex
+            while start < rows.endIndex {
+                let end = min(start + rowsPerStatement, rows.endIndex)
+                var binder = StatementBinder(try db.cachedStatement(sql: sql(end - start)))
+                for i in start..<end { bind(&binder, rows[i]) }
+                try body(binder)
+                start = end
+            }
         }
     }
 
@@ -311,8 +346,8 @@ struct SQLitePushTransaction: PushTransaction {
         var result: [String: StoredDocument] = [:]
         try forEachChunk(ids, rowsPerStatement: 500, sql: {
             "SELECT document_id, type, district, versions FROM documents WHERE document_id IN (\(Array(repeating: "?", count: $0).joined(separator: ", ")))"
-        }, arguments: { [$0] }) { statement in
-            let rows = try Row.fetchCursor(statement)
+        }, bind: { b, id in b.text(id) }) { binder in
+            let rows = try Row.fetchCursor(binder.query("a push's document ids"))
             while let row = try rows.next() {
                 guard let type = DocumentType(rawValue: row[1]) else { continue }
                 result[row[0]] = StoredDocument(type: type, district: row[2], versions: try VersionSet(StoredVersionSet.decode(row[3])))

@@ -73,9 +73,15 @@ package struct StatementBinder {
 
     /// Runs the statement with the values bound, or throws the first bind that failed.
     package func execute(_ what: String) throws {
+        try query(what).execute()
+    }
+
+    /// The statement with the values bound, for reading its rows (`Row.fetchCursor(_:)` with no arguments), or
+    /// throws the first bind that failed.
+    package func query(_ what: String) throws -> Statement {
         if failure != SQLITE_OK {
             throw DatabaseError(resultCode: ResultCode(rawValue: failure), message: "binding the values of \(what)", sql: statement.sql)
         }
-        try statement.execute()
+        return statement
     }
 }
