@@ -185,36 +185,45 @@ public struct SyncEngine: Sendable {
 
     /// Fetches pages from `since` until they hold `groupDocuments` documents, the server has no more, or a page
     /// comes from another epoch. A failure after the first page is returned with the pages before it.
-    /// With `key`, each page's versions are sealed under it as they arrive.
+    /// With `key`, each page's versions are sealed under it as they arrive, while the next page is asked for and
+    /// read (the server writes it meanwhile): one page after another, the fetching task was the pull's slowest
+    /// stage, the server's work, the decoding and the sealing of a page each waiting for the one before.
     static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil) async throws -> PageGroup {
-        var group = PageGroup(pages: [try await page(transport, since: since, limit: limit, key: key)])
-        var documents = group.pages[0].page.changes.count
-        let epoch = group.pages[0].page.epoch
+        var received = try await page(transport, since: since, limit: limit)
+        let epoch = received.page.epoch
+        var group = PageGroup(pages: [], failure: nil, counted: nil)
+        var documents = 0
         // A server that sends empty pages saying "more" cannot hold a group open for ever.
         let maxPages = max(1, groupDocuments / max(1, limit)) * 2
-        while let last = group.pages.last?.page, last.hasMore, last.epoch == epoch, documents < groupDocuments,
-              group.pages.count < maxPages {
-            do {
-                let next = try await page(transport, since: last.nextSince, limit: limit, key: key)
-                group.pages.append(next)
-                documents += next.page.changes.count
-            } catch {
-                group.failure = error
-                break
+        fetching: while true {
+            documents += received.page.changes.count
+            let more = received.page.hasMore && received.page.epoch == epoch && documents < groupDocuments
+                && group.pages.count + 1 < maxPages
+            let nextSince = received.page.nextSince
+            async let next: Result<ReceivedChanges, any Error>? = more ? attempt { try await page(transport, since: nextSince, limit: limit) } : nil
+            group.pages.append(AppDatabase.PulledPage(received: received, presealed: try key.map { try Sealing.seal(received, key: $0) }))
+            switch await next {
+            case nil: break fetching
+            case .success(let page)?: received = page
+            case .failure(let error)?: group.failure = error; break fetching
             }
         }
         group.counted = AppDatabase.CountedAhead(group.pages)
         return group
     }
 
+    private static func attempt<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
+        do { return .success(try await body()) } catch { return .failure(error) }
+    }
+
     /// One page, refused when it says there is more but does not move past `since`: a server that did so (broken,
     /// or not Mimamori's) would keep the laptop pulling the same page for ever.
-    static func page(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil) async throws -> AppDatabase.PulledPage {
+    static func page(_ transport: any SyncTransport, since: Int64, limit: Int) async throws -> ReceivedChanges {
         let received = try await transport.receivedChanges(since: since, limit: limit)
         if received.page.hasMore, received.page.nextSince <= since {
             throw ClientError.badServerReply("the page of changes after \(since) says there are more but its nextSince (\(received.page.nextSince)) does not move past \(since)")
         }
-        return AppDatabase.PulledPage(received: received, presealed: try key.map { try Sealing.seal(received, key: $0) })
+        return received
     }
 
     /// Applies pages on a thread of their own. Swift concurrency runs everything else on one thread per core; a
