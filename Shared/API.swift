@@ -32,7 +32,10 @@ public enum API {
     }
 
     public static let batchIDDescription = "1–128 characters of A–Z, a–z, 0–9, '-', '_', '.' or ':'"
-    public static let defaultPageSize = 500
+    /// What a laptop asks for, and a server sends when not asked: a pull of 100,000 visits in pages of 2,000 ran
+    /// ~20% faster than in pages of 500 (each page is a request, a token check, a query and a reply, and the laptop
+    /// asks for the next while sealing the last), and no faster in pages of 4,000 (`mimamori-bench --page-size`).
+    public static let defaultPageSize = 2000
     public static let maxPageSize = 5000
 }
 
