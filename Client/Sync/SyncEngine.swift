@@ -1,5 +1,7 @@
 import Foundation
+import GRDB
 import MimamoriShared
+import MimamoriSQLite
 
 /// One sync with the server: check the epoch, push the outbox in batches, pull pages until done.
 /// Every step commits before the next begins, so it is safe to interrupt at any moment and run again:
@@ -134,8 +136,10 @@ public struct SyncEngine: Sendable {
         let limit = pageSize
         // The fetching task seals each page's versions for storage too (the writer has enough to do).
         let key = database.keyring.key.map(Sealing.TaskKey.init)
-        // Copies each group's log into the database while the next group is written (see `LogCheckpointer`).
-        let checkpointer = LogCheckpointer(database)
+        // Copies each group's log into the database file while the next group is written: the writer's own
+        // checkpoint (AppDatabase.configuration) then finds most of it copied. A failed or busy one leaves its
+        // frames to the next or to the writer's; they are durable in the log either way.
+        let checkpointer = database.writer is DatabasePool ? WALCheckpointer(path: database.writer.path) : nil
         var group = try await Self.fetchGroup(transport, since: try database.pullCursor(), limit: limit, key: key)
         while true {
             let epoch = try database.requireReplica().serverEpoch

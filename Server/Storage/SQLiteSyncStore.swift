@@ -25,7 +25,7 @@ public struct SQLiteSyncStore: SyncStore {
         config.busyMode = .timeout(10)  // `token issue` may write while `serve` runs
         // Checkpoints every ~40 MB of log instead of 4 (an index page that several batches change in between is
         // copied into the database once, not once per batch), on a thread of their own, not in the writer's commit.
-        let checkpointer = WALCheckpointer(path: file.path, threshold: checkpointPages, writerLimit: writerCheckpointPages)
+        let checkpointer = WALCheckpointer(path: file.path)
         config.prepareDatabase { db in
             guard !db.configuration.readonly else { return }
             // 8 KB pages for a new database (an existing one keeps its own): a document's row is ~700 bytes, and
@@ -37,7 +37,7 @@ public struct SQLiteSyncStore: SyncStore {
             // A multi-row upsert keeps the pages it changes in a statement journal, to undo the statement alone should
             // it fail: in memory, not a temporary file written through the kernel (~1/10 of a push's writer time).
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
-            checkpointer.install(on: db)
+            checkpointer.install(on: db, threshold: checkpointPages, writerLimit: writerCheckpointPages)
         }
         try self.init(writer: DatabasePool(path: file.path, configuration: config), checkpointer: checkpointer)
     }

@@ -8,29 +8,32 @@ import GRDBSQLite
 /// waiting behind it. SQLite's documentation suggests this: turn off the automatic checkpoint and run it from
 /// another thread. Commits stay exactly as durable; only where the copy into the database file runs changes.
 ///
-/// Installed on the writer's connection (`install(on:)`) as its WAL hook, which replaces the automatic checkpoint:
-/// once the log holds `threshold` pages, a passive checkpoint is started on the checkpointer's own connection
-/// (one at a time; it never blocks the writer or readers). Should the log reach `writerLimit` pages all the same
-/// (the checkpointer could not keep up, or readers held it back), the writer checkpoints itself after its commit,
-/// as SQLite would, so the log stays bounded.
+/// Installed on the writer's connection (`install(on:threshold:writerLimit:)`, the server's store) as its WAL hook,
+/// which replaces the automatic checkpoint: once the log holds `threshold` pages, a passive checkpoint is started on
+/// the checkpointer's own connection (one at a time; it never blocks the writer or readers). Should the log reach
+/// `writerLimit` pages all the same (the checkpointer could not keep up, or readers held it back), the writer
+/// checkpoints itself after its commit, as SQLite would, so the log stays bounded. Or started by hand (`start()`,
+/// the laptop's pull after each group it writes), the writer keeping its automatic checkpoint, which then finds
+/// most of the log copied already.
 package final class WALCheckpointer: @unchecked Sendable {
     private let path: String
-    package let threshold: Int32
-    package let writerLimit: Int32
+    /// Set by `install`, before the hook that reads them.
+    private var threshold: Int32 = .max
+    private var writerLimit: Int32 = .max
     private let queue = DispatchQueue(label: "mimamori.wal-checkpoint", qos: .utility)
     private let lock = NSLock()
     private var scheduled = false
     /// Opened on first use, on `queue`.
     private var connection: DatabaseQueue?
 
-    package init(path: String, threshold: Int32, writerLimit: Int32) {
+    package init(path: String) {
         self.path = path
-        self.threshold = threshold
-        self.writerLimit = max(threshold, writerLimit)
     }
 
     /// Makes `db` (the one writing connection) leave its checkpoints to this checkpointer.
-    package func install(on db: Database) {
+    package func install(on db: Database, threshold: Int32, writerLimit: Int32) {
+        self.threshold = threshold
+        self.writerLimit = max(threshold, writerLimit)
         _ = sqlite3_wal_hook(db.sqliteConnection, { context, db, name, pages in
             guard let context else { return SQLITE_OK }
             let checkpointer = Unmanaged<WALCheckpointer>.fromOpaque(context).takeUnretainedValue()
@@ -38,13 +41,14 @@ package final class WALCheckpointer: @unchecked Sendable {
                 // Behind: the writer copies what is left itself, as SQLite's own hook does.
                 sqlite3_wal_checkpoint(db, name)
             } else if pages >= checkpointer.threshold {
-                checkpointer.schedule()
+                checkpointer.start()
             }
             return SQLITE_OK
         }, Unmanaged.passUnretained(self).toOpaque())
     }
 
-    private func schedule() {
+    /// Starts a passive checkpoint on the checkpointer's own connection and thread, unless one is waiting to.
+    package func start() {
         lock.lock()
         let start = !scheduled
         scheduled = true

@@ -119,9 +119,8 @@ struct ProgramTotalsTests {
     func command() throws {
         let dir = temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        do {
-            let db = try Self.encryptedLaptopWithPrograms(in: dir)
-        }
+        // Made and closed before the command opens it.
+        _ = try Self.encryptedLaptopWithPrograms(in: dir)
         let environment = ["LANG": "ja_JP.UTF-8", "PATH": "/usr/bin:/bin", "HOME": dir.path, "MIMAMORI_HOME": dir.path]
         let text = try runMimamori(["totals", "--fy", "2025"], environment: environment)
         #expect(text.status == 0)
