@@ -139,7 +139,7 @@ public struct SyncEngine: Sendable {
         // Copies each group's log into the database file while the next group is written: the writer's own
         // checkpoint (AppDatabase.configuration) then finds most of it copied. A failed or busy one leaves its
         // frames to the next or to the writer's; they are durable in the log either way.
-        let checkpointer = database.writer is DatabasePool ? WALCheckpointer(path: database.writer.path) : nil
+        let checkpointer = database.writer is DatabasePool ? WALCheckpointer(path: database.writer.path, qos: .userInitiated) : nil
         var group = try await Self.fetchGroup(transport, since: try database.pullCursor(), limit: limit, key: key)
         while true {
             let epoch = try database.requireReplica().serverEpoch

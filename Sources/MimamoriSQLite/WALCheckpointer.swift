@@ -20,14 +20,16 @@ package final class WALCheckpointer: @unchecked Sendable {
     /// Set by `install`, before the hook that reads them.
     private var threshold: Int32 = .max
     private var writerLimit: Int32 = .max
-    private let queue = DispatchQueue(label: "mimamori.wal-checkpoint", qos: .utility)
+    private let queue: DispatchQueue
     private let lock = NSLock()
     private var scheduled = false
     /// Opened on first use, on `queue`.
     private var connection: DatabaseQueue?
 
-    package init(path: String) {
+    /// `qos`: the laptop's pull waits for nothing else, and its checkpoints keep pace only above `.utility`.
+    package init(path: String, qos: DispatchQoS = .utility) {
         self.path = path
+        queue = DispatchQueue(label: "mimamori.wal-checkpoint", qos: qos)
     }
 
     /// Makes `db` (the one writing connection) leave its checkpoints to this checkpointer.
