@@ -125,8 +125,7 @@ struct DocumentBatch {
     private var leftCurrent: [Int64] = []
     /// Documents an office moved out of this laptop's districts, with the district they went to.
     private var withdrawn: [String: String] = [:]
-    private var counterDeltas: [CounterKey: Int] = [:]
-    private var activityDeltas: [ActivityCounterKey: Int] = [:]
+    private var deltas = AppDatabase.CounterDeltas()
     /// Documents whose current set got a second version they did not have (for `PulledPageResult`).
     private(set) var newConflicts = 0
 
@@ -174,14 +173,10 @@ struct DocumentBatch {
         return documents.count - 1
     }
 
-    /// Adds counter changes summed ahead (`AppDatabase.CountedAhead`): `merge` then counts only what they did not.
-    mutating func add(_ counted: AppDatabase.CountedAhead) {
-        if counterDeltas.isEmpty { counterDeltas = counted.indicator } else {
-            for (k, n) in counted.indicator { counterDeltas[k, default: 0] += n }
-        }
-        if activityDeltas.isEmpty { activityDeltas = counted.activity } else {
-            for (k, n) in counted.activity { activityDeltas[k, default: 0] += n }
-        }
+    /// Adds counter changes summed ahead (`AppDatabase.CounterDeltas(pages)`): `merge` then counts only what they
+    /// did not.
+    mutating func add(_ counted: AppDatabase.CounterDeltas) {
+        deltas.merge(counted)
     }
 
     /// Merges a document's incoming versions (with the JSON each arrived as) into its current set through the
@@ -216,10 +211,7 @@ struct DocumentBatch {
         // Whether the change counted ahead is this document's real one; if not, it is taken back out.
         var aheadIsExact = false
         defer {
-            if let ahead = countedAhead, !aheadIsExact {
-                IndicatorCounting.addDeltas(before: ahead, after: nil, to: &counterDeltas)
-                ActivityCounterKey.addDeltas(before: ahead, after: nil, to: &activityDeltas)
-            }
+            if let ahead = countedAhead, !aheadIsExact { deltas.add(before: ahead, after: nil) }
         }
         // Sets hold a version or two: a linear search beats hashing dots.
         func isCurrent(_ dot: Dot) -> Bool { after.versions.contains { $0.dot == dot } }
@@ -260,8 +252,7 @@ struct DocumentBatch {
             // A new document whose display version is the one counted ahead (the only one it has): counted exactly.
             aheadIsExact = true
         } else {
-            IndicatorCounting.addDeltas(before: before.display, after: display, to: &counterDeltas)
-            ActivityCounterKey.addDeltas(before: before.display, after: display, to: &activityDeltas)
+            deltas.add(before: before.display, after: display)
         }
     }
 
@@ -271,9 +262,7 @@ struct DocumentBatch {
     /// changes); the server refuses it with the same news.
     mutating func withdraw(documentId id: String, type: DocumentType, to district: String) {
         let slot = slot(id)
-        let display = documents[slot].set.display
-        IndicatorCounting.addDeltas(before: display, after: nil, to: &counterDeltas)
-        ActivityCounterKey.addDeltas(before: display, after: nil, to: &activityDeltas)
+        deltas.add(before: documents[slot].set.display, after: nil)
         documents[slot].held = []
         documents[slot].set = VersionSet()
         documents[slot].projection = .removed(type)
@@ -425,8 +414,8 @@ struct DocumentBatch {
         try insertRows(db, table: "subject_index", columns: Self.subjectProjectionColumns, width: 8, rows: rowsOf[.subject] ?? [])
         try insertRows(db, table: "activity_index", columns: Self.activityProjectionColumns, width: 8, rows: rowsOf[.activity] ?? [])
         try AppDatabase.eraseSupersededContent(db, documentIds: erased)
-        try CounterRecord.add(counterDeltas, in: db)
-        try ActivityCounterKey.add(activityDeltas.filter { $0.value != 0 }, in: db)
+        try CounterRecord.add(deltas.indicator, in: db)
+        try ActivityCounterKey.add(deltas.activity.filter { $0.value != 0 }, in: db)
     }
 
     static let rowsPerStatement = 250

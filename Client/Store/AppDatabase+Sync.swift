@@ -171,15 +171,15 @@ extension AppDatabase {
     }
 
     /// `applyPulledPages` of pages whose versions may have been sealed already, by the task that fetched them.
-    /// `counted` is what the pages' new documents add to the counters (`CountedAhead(pages)`), when the caller
+    /// `counted` is what the pages' new documents add to the counters (`CounterDeltas(pages)`), when the caller
     /// summed it already, off the single writer.
-    func applyPulledPages(_ pages: [PulledPage], counted: CountedAhead? = nil, now: Timestamp = .now()) throws -> PulledPageResult {
+    func applyPulledPages(_ pages: [PulledPage], counted: CounterDeltas? = nil, now: Timestamp = .now()) throws -> PulledPageResult {
         guard let last = pages.last?.page else { return PulledPageResult(documents: 0, newConflicts: 0) }
         let (result, batch) = try write { db in
             let replica = try AppDatabase.requireReplica(db)
             var highestOwn = UInt64(replica.counter)
             var batch = try DocumentBatch(db, documentIds: pages.flatMap { $0.page.changes.map(\.documentId) }, receivedAt: now)
-            batch.add(counted ?? CountedAhead(pages))
+            batch.add(counted ?? CounterDeltas(pages))
             let key = Keyring.of(db)?.key
             for pulled in pages {
                 // Sealed ahead under this database's key, or sealed by the write.
@@ -190,7 +190,7 @@ extension AppDatabase {
                         continue
                     }
                     try batch.merge(documentId: change.documentId, incoming: change.versions, json: json, sealed: presealed?[i],
-                                    countedAhead: CountedAhead.isCounted(change))
+                                    countedAhead: CounterDeltas.isCountedAhead(change))
                     // Read in place (a closure's argument is borrowed): a version is a large value, costly to copy.
                     highestOwn = change.versions.reduce(highestOwn) { max($0, $1.vector[replica.replicaId]) }
                 }
@@ -212,24 +212,27 @@ extension AppDatabase {
     struct PulledPage: Sendable {
         let received: ReceivedChanges
         var presealed: Sealing.PresealedPage?
-        let counted: CountedAhead
+        let counted: CounterDeltas
 
         init(received: ReceivedChanges, presealed: Sealing.PresealedPage? = nil) {
             self.received = received
             self.presealed = presealed
-            var counted = CountedAhead()
-            for change in received.page.changes where CountedAhead.isCounted(change) { counted.add(change.versions[0], sign: 1) }
+            var counted = CounterDeltas()
+            for change in received.page.changes where CounterDeltas.isCountedAhead(change) {
+                counted.add(before: nil, after: change.versions[0])
+            }
             self.counted = counted
         }
 
         var page: ChangesResponse { received.page }
     }
 
-    /// Counter changes summed ahead of the single writer, as if each pulled change that brings one version of its
-    /// own document (nearly all of a first sync) made a new document of it: the writer takes back the contribution
-    /// of each that did not (a document already held, or named twice) and counts those itself, so the counters
-    /// end exactly as if every change were counted in the write.
-    struct CountedAhead: Sendable {
+    /// Additions to the indicator's and the activity counters. Summed ahead of the single writer by the fetching
+    /// task too (`PulledPage.counted`), as if each pulled change that brings one version of its own document
+    /// (nearly all of a first sync) made a new document of it: the writer takes back the contribution of each that
+    /// did not (a document already held, or named twice) and counts those itself, so the counters end exactly as
+    /// if every change were counted in the write.
+    struct CounterDeltas: Sendable {
         var indicator: [CounterKey: Int] = [:]
         var activity: [ActivityCounterKey: Int] = [:]
 
@@ -241,22 +244,17 @@ extension AppDatabase {
         }
 
         /// Whether `change` is counted ahead: its one version, of its own document, made the display version.
-        static func isCounted(_ change: DocumentChange) -> Bool {
+        static func isCountedAhead(_ change: DocumentChange) -> Bool {
             change.movedTo == nil && change.versions.count == 1 && change.versions[0].documentId == change.documentId
         }
 
-        /// Adds (`sign` 1) or takes out (-1) what `display` counts for as a document's display version.
-        mutating func add(_ display: Version, sign: Int) {
-            if sign > 0 {
-                IndicatorCounting.addDeltas(before: nil, after: display, to: &indicator)
-                ActivityCounterKey.addDeltas(before: nil, after: display, to: &activity)
-            } else {
-                IndicatorCounting.addDeltas(before: display, after: nil, to: &indicator)
-                ActivityCounterKey.addDeltas(before: display, after: nil, to: &activity)
-            }
+        /// What a document's display version going from `before` to `after` changes.
+        mutating func add(before: Version?, after: Version?) {
+            IndicatorCounting.addDeltas(before: before, after: after, to: &indicator)
+            ActivityCounterKey.addDeltas(before: before, after: after, to: &activity)
         }
 
-        mutating func merge(_ other: CountedAhead) {
+        mutating func merge(_ other: CounterDeltas) {
             // The larger one is kept and the smaller added into it.
             var other = other
             if other.indicator.count > indicator.count { swap(&indicator, &other.indicator) }

@@ -182,9 +182,9 @@ public struct SyncEngine: Sendable {
     struct PageGroup: Sendable {
         var pages: [AppDatabase.PulledPage]
         var failure: (any Error)?
-        /// What the pages' new documents add to the counters (`AppDatabase.CountedAhead(pages)`), summed by the
+        /// What the pages' new documents add to the counters (`AppDatabase.CounterDeltas(pages)`), summed by the
         /// fetching task so that the writer only adds the group's keys once.
-        var counted: AppDatabase.CountedAhead?
+        var counted: AppDatabase.CounterDeltas?
     }
 
     /// Fetches pages from `since` until they hold `groupDocuments` documents, the server has no more, or a page
@@ -212,7 +212,7 @@ public struct SyncEngine: Sendable {
             case .failure(let error)?: group.failure = error; break fetching
             }
         }
-        group.counted = AppDatabase.CountedAhead(group.pages)
+        group.counted = AppDatabase.CounterDeltas(group.pages)
         return group
     }
 
@@ -233,7 +233,7 @@ public struct SyncEngine: Sendable {
     /// Applies pages on a thread of their own. Swift concurrency runs everything else on one thread per core; a
     /// group's write holding one of them would leave the next group's fetch and decode (and, when a server runs in
     /// the same process, as in tests and the benchmark, the server too) the other core alone.
-    private func applyOffThePool(_ pages: [AppDatabase.PulledPage], counted: AppDatabase.CountedAhead?) async throws -> PulledPageResult {
+    private func applyOffThePool(_ pages: [AppDatabase.PulledPage], counted: AppDatabase.CounterDeltas?) async throws -> PulledPageResult {
         let database = self.database
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {

@@ -119,7 +119,7 @@ struct EncryptionTests {
         }
         let ahead = try pulled(note: "先に封をした", sequence: 1, under: key)
         let stranger = try pulled(note: "別の鍵で封をした", sequence: 2, under: SymmetricKey(size: .bits256))
-        try db.applyPulledPages([ahead, stranger])
+        _ = try db.applyPulledPages([ahead, stranger])
         let stored = try db.read { try Data.fetchAll($0, sql: "SELECT json FROM version ORDER BY id") }
         #expect(stored.contains(try #require(ahead.presealed?.json.first?.first)), "the bytes sealed ahead are the bytes stored")
         #expect(!stored.contains(try #require(stranger.presealed?.json.first?.first)))
