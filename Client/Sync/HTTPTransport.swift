@@ -70,11 +70,16 @@ public struct HTTPTransport: SyncTransport {
     }
 
     public func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges {
+        try await pageBody(since: since, limit: limit).read()
+    }
+
+    /// The reply's bytes, read later (`PageBody.read`).
+    public func pageBody(since: Int64, limit: Int) async throws -> PageBody {
         try await send(
             path: API.changesPath,
             query: [URLQueryItem(name: "since", value: String(since)), URLQueryItem(name: "limit", value: String(limit)),
                     URLQueryItem(name: API.typesParameter, value: DocumentType.allCases.map(\.rawValue).joined(separator: ","))],
-            body: nil, decode: ReceivedChanges.decode)
+            body: nil, decode: PageBody.init(bytes:))
     }
 
     public func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {

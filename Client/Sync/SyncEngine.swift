@@ -153,7 +153,8 @@ public struct SyncEngine: Sendable {
             }
             let epochChangesNext = applicable.count < group.pages.count
             let fetchNext = last.hasMore && !epochChangesNext && group.failure == nil
-            async let prefetched: PageGroup? = fetchNext ? Self.fetchGroup(transport, since: last.nextSince, limit: limit, key: key) : nil
+            let asked = group.next
+            async let prefetched: PageGroup? = fetchNext ? Self.fetchGroup(transport, since: last.nextSince, limit: limit, key: key, asked: asked) : nil
             // The group's counts summed by the fetching task, unless only some of its pages apply.
             let counted = applicable.count == group.pages.count ? group.counted : nil
             let result = try await applyOffThePool(applicable, counted: counted)
@@ -164,7 +165,7 @@ public struct SyncEngine: Sendable {
             // Pages fetched before a failure are applied first, so a retry starts after them.
             if let failure = group.failure { throw failure }
             if epochChangesNext {
-                group = PageGroup(pages: Array(group.pages.dropFirst(applicable.count)), failure: nil, counted: nil)
+                group = PageGroup(pages: Array(group.pages.dropFirst(applicable.count)), failure: nil, counted: nil, next: group.next)
                 continue
             }
             guard let next = try await prefetched else { return true }
@@ -185,45 +186,79 @@ public struct SyncEngine: Sendable {
         /// What the pages' new documents add to the counters (`AppDatabase.CounterDeltas(pages)`), summed by the
         /// fetching task so that the writer only adds the group's keys once.
         var counted: AppDatabase.CounterDeltas?
+        /// The page after the last, asked for already: the next group starts with it when it starts from its cursor.
+        var next: PageRequest?
+    }
+
+    /// A page asked for ahead of its turn, by the cursor it was asked from. Dropped unused (the page it came from
+    /// said otherwise, or the pull stopped), its exchange is cancelled.
+    final class PageRequest: Sendable {
+        let since: Int64
+        private let reply: Task<PageBody, any Error>
+
+        init(_ transport: any SyncTransport, since: Int64, limit: Int) {
+            self.since = since
+            reply = Task { try await transport.pageBody(since: since, limit: limit) }
+        }
+
+        /// The page as it arrived. A cancelled caller cancels the exchange, as it would without the task between.
+        func body() async throws -> PageBody {
+            try await withTaskCancellationHandler { try await reply.value } onCancel: { reply.cancel() }
+        }
+
+        deinit { reply.cancel() }
     }
 
     /// Fetches pages from `since` until they hold `groupDocuments` documents, the server has no more, or a page
-    /// comes from another epoch. A failure after the first page is returned with the pages before it.
-    /// With `key`, each page's versions are sealed under it as they arrive, while the next page is asked for and
-    /// read (the server writes it meanwhile): one page after another, the fetching task was the pull's slowest
-    /// stage, the server's work, the decoding and the sealing of a page each waiting for the one before.
-    static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil) async throws -> PageGroup {
-        var received = try await page(transport, since: since, limit: limit)
-        let epoch = received.page.epoch
-        var group = PageGroup(pages: [], failure: nil, counted: nil)
+    /// comes from another epoch; `asked`, the last group's `next`, is its first page when asked from `since`.
+    /// A failure after the first page is returned with the pages before it.
+    ///
+    /// The next page is asked for as soon as a page arrives, with the `nextSince` its last bytes announce
+    /// (`PageBody`), and the page is read, sealed under `key` and counted while the server writes the next: one
+    /// page after another, the server's work, the reading and the sealing of a page each waited for the one
+    /// before. The announcement is only a hint: the page asked for with it is kept only when reading gives the
+    /// same `nextSince` (and more to come); otherwise it is dropped and the right one asked for. A page that
+    /// announces nothing (a double, a last page) is read first, as before.
+    static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil,
+                           asked: PageRequest? = nil) async throws -> PageGroup {
+        var request = asked.flatMap { $0.since == since ? $0 : nil } ?? PageRequest(transport, since: since, limit: limit)
+        var group = PageGroup(pages: [], failure: nil, counted: nil, next: nil)
+        var epoch: String?
         var documents = 0
         // A server that sends empty pages saying "more" cannot hold a group open for ever.
         let maxPages = max(1, groupDocuments / max(1, limit)) * 2
-        fetching: while true {
-            documents += received.page.changes.count
-            let more = received.page.hasMore && received.page.epoch == epoch && documents < groupDocuments
-                && group.pages.count + 1 < maxPages
-            let nextSince = received.page.nextSince
-            async let next: Result<ReceivedChanges, any Error>? = more ? attempt { try await page(transport, since: nextSince, limit: limit) } : nil
-            group.pages.append(AppDatabase.PulledPage(received: received, presealed: try key.map { try Sealing.seal(received, key: $0) }))
-            switch await next {
-            case nil: break fetching
-            case .success(let page)?: received = page
-            case .failure(let error)?: group.failure = error; break fetching
+        while true {
+            let received: ReceivedChanges
+            var next: PageRequest?
+            do {
+                let body = try await request.body()
+                next = body.announcedNextSince.flatMap { $0 > request.since ? PageRequest(transport, since: $0, limit: limit) : nil }
+                received = try checked(body.read(), since: request.since)
+            } catch {
+                if group.pages.isEmpty { throw error }
+                group.failure = error
+                break
             }
+            let page = received.page
+            if !page.hasMore || next?.since != page.nextSince { next = nil }
+            if epoch == nil { epoch = page.epoch }
+            documents += page.changes.count
+            let more = page.hasMore && page.epoch == epoch && documents < groupDocuments && group.pages.count + 1 < maxPages
+            if more, next == nil { next = PageRequest(transport, since: page.nextSince, limit: limit) }
+            group.pages.append(AppDatabase.PulledPage(received: received, presealed: try key.map { try Sealing.seal(received, key: $0) }))
+            guard more, let following = next else {
+                group.next = next
+                break
+            }
+            request = following
         }
         group.counted = AppDatabase.CounterDeltas(group.pages)
         return group
     }
 
-    private static func attempt<T>(_ body: () async throws -> T) async -> Result<T, any Error> {
-        do { return .success(try await body()) } catch { return .failure(error) }
-    }
-
-    /// One page, refused when it says there is more but does not move past `since`: a server that did so (broken,
-    /// or not Mimamori's) would keep the laptop pulling the same page for ever.
-    static func page(_ transport: any SyncTransport, since: Int64, limit: Int) async throws -> ReceivedChanges {
-        let received = try await transport.receivedChanges(since: since, limit: limit)
+    /// `received`, refused when it says there is more but does not move past `since`: a server that did so
+    /// (broken, or not Mimamori's) would keep the laptop pulling the same page for ever.
+    static func checked(_ received: ReceivedChanges, since: Int64) throws -> ReceivedChanges {
         if received.page.hasMore, received.page.nextSince <= since {
             throw ClientError.badServerReply("the page of changes after \(since) says there are more but its nextSince (\(received.page.nextSince)) does not move past \(since)")
         }

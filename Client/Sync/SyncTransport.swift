@@ -12,6 +12,9 @@ public protocol SyncTransport: Sendable {
     /// A pull page with each version's bytes as received. `HTTPTransport` keeps the server's bytes; for a
     /// double, each version is encoded by `VersionJSON`.
     func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges
+    /// A pull page before it is read: `HTTPTransport` gives the reply's bytes, with the `nextSince` their end
+    /// announces (the engine asks for the next page with it while it reads this one); a double, the page read.
+    func pageBody(since: Int64, limit: Int) async throws -> PageBody
     /// Closes the connections; the sync engine calls it when a sync ends, however it ends. A later request may
     /// open new ones.
     func shutdown() async
@@ -24,5 +27,9 @@ extension SyncTransport {
 
     public func receivedChanges(since: Int64, limit: Int) async throws -> ReceivedChanges {
         ReceivedChanges(try await changes(since: since, limit: limit))
+    }
+
+    public func pageBody(since: Int64, limit: Int) async throws -> PageBody {
+        PageBody(try await receivedChanges(since: since, limit: limit))
     }
 }

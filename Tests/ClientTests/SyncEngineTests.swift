@@ -219,6 +219,41 @@ struct SyncEngineTests {
         #expect(try db.pullCursor() == 0)
         #expect(try db.pendingCount() == 0, "the push before the pull still went through")
     }
+
+    /// Ten visits and a subject on the double's server, and a new laptop to pull them.
+    func pullFixture() async throws -> (server: FakeServer, writer: AppDatabase, reader: AppDatabase) {
+        let server = FakeServer()
+        let writer = try makeDatabase(visitor: "V-W")
+        for i in 0..<10 { try writer.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: today.adding(days: -i)), today: today) }
+        _ = try await sync(writer, server)
+        let reader = try AppDatabase.inMemory()
+        try reader.initReplica(visitorId: "V-R", name: "r", role: .fureaiMember)
+        return (server, writer, reader)
+    }
+
+    @Test("a page announcing its cursor has the next page asked for with it, once: the page asked for ahead is the one used")
+    func announcedCursorUsed() async throws {
+        let (server, writer, reader) = try await pullFixture()
+        let transport = AnnouncingTransport(server: server) { $0.hasMore ? $0.nextSince : nil }
+        _ = try await SyncEngine(database: reader, transport: transport, pageSize: 3).sync()
+        #expect(try reader.visits().count == 10)
+        #expect(try reader.counters() == writer.counters())
+        let asked = await transport.asked.values
+        #expect(asked == [0, 3, 6, 9], "each page asked for once, in order")
+        #expect(try reader.pullCursor() == 11)
+    }
+
+    @Test("a page whose end announces another cursor than it holds: the page asked for with it is dropped, nothing is skipped")
+    func wrongAnnouncementDropped() async throws {
+        let (server, writer, reader) = try await pullFixture()
+        // One past the real cursor: a laptop that trusted it would skip a document after every page.
+        let transport = AnnouncingTransport(server: server) { $0.hasMore ? $0.nextSince + 1 : nil }
+        _ = try await SyncEngine(database: reader, transport: transport, pageSize: 3).sync()
+        #expect(try reader.visits().count == 10)
+        #expect(try reader.counters() == writer.counters())
+        #expect(try reader.pullCursor() == 11)
+        #expect(Set([0, 3, 6, 9]).isSubset(of: Set(await transport.asked.values)), "the right pages were asked for")
+    }
 }
 
 /// A server double whose every page is empty, says there are more, and gives back the cursor it was asked with.
@@ -239,4 +274,28 @@ struct StallingTransport: SyncTransport {
 actor Tally {
     private(set) var value = 0
     func add() { value += 1 }
+}
+
+/// A server double whose pages announce the cursor `announce` gives (`PageBody.announcedNextSince`), as a real
+/// server's bytes do, recording every cursor it is asked from.
+struct AnnouncingTransport: SyncTransport {
+    let server: FakeServer
+    let announce: @Sendable (ChangesResponse) -> Int64?
+    let asked = Record<Int64>()
+    func health() async throws -> HealthResponse { await server.health() }
+    func push(_ request: PushRequest) async throws -> PushResponse { try await server.push(request) }
+    func changes(since: Int64, limit: Int) async throws -> ChangesResponse { await server.changes(since: since, limit: limit) }
+    func pageBody(since: Int64, limit: Int) async throws -> PageBody {
+        await asked.add(since)
+        let page = await server.changes(since: since, limit: limit)
+        return PageBody(ReceivedChanges(page), announcedNextSince: announce(page))
+    }
+    func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport {
+        TotalsReport.make(fiscalYear: FiscalYear(fiscalYear), asOf: today, counters: await server.counters(), language: language)
+    }
+}
+
+actor Record<T: Sendable> {
+    private(set) var values: [T] = []
+    func add(_ value: T) { values.append(value) }
 }

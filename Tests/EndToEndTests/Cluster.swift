@@ -166,3 +166,28 @@ final class FaultyTransport: SyncTransport, @unchecked Sendable {
         return try await inner.changes(since: since, limit: limit)
     }
 }
+
+/// A transport that forwards to the real one and records each pull page's cursor and what its end announced.
+final class CountingPages: SyncTransport, @unchecked Sendable {
+    let inner: any SyncTransport
+    private let lock = NSLock()
+    private var asked: [Int64] = []
+    private var announced: [Int64] = []
+
+    init(_ inner: any SyncTransport) { self.inner = inner }
+
+    /// The cursors asked from, and the cursors announced, in the order they happened.
+    var seen: (asked: [Int64], announced: [Int64]) { lock.withLock { (asked, announced) } }
+
+    func health() async throws -> HealthResponse { try await inner.health() }
+    func totals(fiscalYear: Int, language: Language) async throws -> TotalsReport { try await inner.totals(fiscalYear: fiscalYear, language: language) }
+    func push(_ request: PushRequest) async throws -> PushResponse { try await inner.push(request) }
+    func changes(since: Int64, limit: Int) async throws -> ChangesResponse { try await inner.changes(since: since, limit: limit) }
+
+    func pageBody(since: Int64, limit: Int) async throws -> PageBody {
+        lock.withLock { asked.append(since) }
+        let body = try await inner.pageBody(since: since, limit: limit)
+        if let next = body.announcedNextSince { lock.withLock { announced.append(next) } }
+        return body
+    }
+}

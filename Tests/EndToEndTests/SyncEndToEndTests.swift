@@ -139,6 +139,25 @@ struct SyncEndToEndTests {
         }
     }
 
+    @Test("a live server's pages announce their cursor: each page is asked for once, ahead, and the pull converges",
+          arguments: StoreKind.available)
+    func announcedPages(store: StoreKind) async throws {
+        try await Cluster.run(replicas: 2, store: store, servers: store.servers) { c in
+            try c.addSubject(0, "S-1")
+            for d in 1...24 { _ = try c.log(0, subject: "S-1", date: String(format: "2025-05-%02d", d)) }
+            try await c.sync(0)
+
+            let db = c.replicas[1]
+            let counting = CountingPages(try SyncEngine.forLogin(database: db).transport)
+            try await SyncEngine(database: db, transport: counting, pageSize: 10).sync()
+            let (asked, announced) = counting.seen
+            #expect(asked.count == 3, "pages of 10, 10 and 5 documents")
+            #expect(Set(asked).count == asked.count, "no page asked for twice")
+            #expect(announced == Array(asked.dropFirst()), "each page but the last announced the next one's cursor")
+            try await c.expectConverged()
+        }
+    }
+
     @Test("a rejected record is kept aside and does not stall the rest of the outbox", arguments: StoreKind.available)
     func rejectedRecordDoesNotStall(store: StoreKind) async throws {
         try await Cluster.run(replicas: 1, store: store, servers: store.servers) { c in
