@@ -142,11 +142,13 @@ struct MimamoriBench {
         // The same push from four laptops at once, into a second, fresh server.
         let store2 = try SQLiteSyncStore(directory: dir.appendingPathComponent("server-concurrent"))
         let concurrentTokens = try await visitorTokens(store2)
+        let machine = MachineCPU.now()
         let concurrentRate = try await withRunningServer(ServerConfiguration(host: "127.0.0.1", port: 0), store: store2, logger: MimamoriBench.serverLogger) { url in
             try await pushAll(documents, to: url, tokens: concurrentTokens, laptopsAtOnce: 4)
         }
         report.add("push over loopback HTTP, batches of 1000, four laptops at once",
                    String(format: "%.0f visits/s (%.3f of ceiling)", concurrentRate, concurrentRate / ceiling))
+        if let busy = machine?.busySince() { report.add("this machine's processors busy during the four laptops' push", busy) }
 
         // The server in its own process: its memory while ingesting `serverVisits`, and bytes stored per visit.
         if serverVisits > 0 {

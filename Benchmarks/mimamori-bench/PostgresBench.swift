@@ -78,6 +78,7 @@ enum PostgresBench {
                 for _ in 0..<servers { stores.append(try await PostgresSyncStore.connect(url)) }
                 let tokens = try await MimamoriBench.visitorTokens(stores[0])
                 let before = cpu?.seconds()
+                let machine = MachineCPU.now()
                 let rate = try await withServers(stores) { urls in
                     try await MimamoriBench.pushAll(documents, to: urls, tokens: tokens, laptopsAtOnce: 4)
                 }
@@ -86,6 +87,9 @@ enum PostgresBench {
                            String(format: "%.0f visits/s (%.3f of ceiling)", rate, rate / insert))
                 addCPU("pushed visit (four laptops, \(label))",
                        cpu.flatMap { c in before.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
+                // Near 100%: laptops, servers and PostgreSQL share saturated processors, so a second server can only
+                // add a process competing for them; it can go faster only where it has processors of its own.
+                if let busy = machine?.busySince() { report.add("PostgreSQL: this machine's processors busy (four laptops, \(label))", busy) }
                 for store in stores { await store.shutdown() }
             } catch {
                 for store in stores { await store.shutdown() }
