@@ -116,6 +116,12 @@ struct PostgresMigrationTests {
                     $json$\(row.versions.map { String(decoding: VersionJSON.encode($0), as: UTF8.self) }.joined(separator: "\n"))$json$)
             """
         }
+        for (key, count) in IndicatorCounting.recount(displays: [upper, lower, conflict.display].compactMap { $0 }) {
+            statements.append("""
+                INSERT INTO counters (fiscal_year, dimension, key, kind, count)
+                VALUES (\(key.fiscalYear), '\(key.dimension.rawValue)', '\(key.key)', '\(key.kind.rawValue)', \(count))
+                """)
+        }
         statements.append("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('\(a)', 4), ('\(b)', 1)")
         statements.append("UPDATE server_state SET last_sequence = 4")
         try await Self.atMigration(5, url, statements)

@@ -50,7 +50,7 @@ struct PostgresPushTransaction: PushTransaction {
         /// The stored documents this transaction locked (`documents`): their rows are updated at commit, the
         /// others' inserted.
         var locked: Set<String> = []
-        /// The documents the push will read (`willRead`), and their lock, sent with the replica's (`storedBatch`).
+        /// The documents the push will read (`willRead`), and their lock, sent with the batch lookup (`storedBatch`).
         var toLock: [String] = []
         var locking: (ids: [String], rows: EventLoopFuture<PostgresQueryResult>)?
         /// The documents to write and number at commit, each with its sequence relative to the base taken then:
@@ -351,7 +351,7 @@ struct PostgresPushTransaction: PushTransaction {
             """) { $0.append(ids) }
     }
 
-    /// The documents `documents` will be asked for: their locks are sent with the replica's, in one round trip.
+    /// The documents `documents` will be asked for: their locks are sent with the batch lookup, in one round trip.
     func willRead(documents ids: [String]) {
         state.toLock = ids
     }
