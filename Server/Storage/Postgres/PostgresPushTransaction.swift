@@ -71,13 +71,13 @@ struct PostgresPushTransaction: PushTransaction {
     /// Document rows to write at commit: their columns, each sequence relative, each version set as stored
     /// (`StoredVersionSet`).
     struct Numbered {
-        var ids: [String] = []
-        var types: [String] = []
-        var districts: [String] = []
+        var ids = PostgresTextArray()
+        var types = PostgresTextArray()
+        var districts = PostgresTextArray()
         var sequences: [Int64] = []
         var versions = PostgresTextArray()
 
-        var isEmpty: Bool { ids.isEmpty }
+        var isEmpty: Bool { sequences.isEmpty }
 
         mutating func append(_ save: DocumentSave) {
             ids.append(save.id)
@@ -225,40 +225,47 @@ struct PostgresPushTransaction: PushTransaction {
     /// it, so none of the rows every push touches (counters) is locked before the `server_state` row.
     static func combined(_ parts: [Part], numbered: Bool) throws -> PostgresQuery {
         var binds = PostgresBindings()
-        var sql = "WITH "
+        var sql: [UInt8] = Array("WITH ".utf8)
+        sql.reserveCapacity(4096)
+        let gate = numbered ? Array("(SELECT FROM numbering) AS numbered, ".utf8) : []
         for (i, part) in parts.enumerated() {
             let offset = binds.count
             try part.bind(&binds)
-            let gate = numbered ? "(SELECT FROM numbering) AS numbered, " : ""
-            let body = renumbered(part.sql, by: offset).replacingOccurrences(of: Part.afterNumbering, with: gate)
-            if i > 0 { sql += ",\n" }
-            sql += (numbered && i == 0 ? "numbering" : "w\(i)") + " AS (" + body + ")"
+            if i > 0 { sql += Array(",\n".utf8) }
+            sql += Array(((numbered && i == 0 ? "numbering" : "w\(i)") + " AS (").utf8)
+            append(part.sql, renumberedBy: offset, gate: gate, to: &sql)
+            sql.append(UInt8(ascii: ")"))
         }
-        sql += "\nSELECT 1"
-        return PostgresQuery(unsafeSQL: sql, binds: binds)
+        sql += Array("\nSELECT 1".utf8)
+        return PostgresQuery(unsafeSQL: String(decoding: sql, as: UTF8.self), binds: binds)
     }
 
-    /// `sql` with each parameter `$n` made `$(n + offset)` (the statements here hold no other `$`).
-    static func renumbered(_ sql: String, by offset: Int) -> String {
-        guard offset > 0 else { return sql }
-        var out = ""
-        var digits = ""
-        var inParameter = false
-        for c in sql {
-            if inParameter, c.isASCII, c.isNumber {
-                digits.append(c)
-                continue
+    /// Appends `sql` to `out`, each parameter `$n` made `$(n + offset)` (the statements here hold no other `$`) and
+    /// `Part.afterNumbering` made `gate`; bytewise: this runs for every push.
+    static func append(_ sql: String, renumberedBy offset: Int, gate: [UInt8], to out: inout [UInt8]) {
+        let bytes = Array(sql.utf8)
+        let marker = Array(Part.afterNumbering.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "$") {
+                var j = i + 1
+                var n = 0
+                while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9"), n < 1_000_000 {
+                    n = n * 10 + Int(bytes[j] - UInt8(ascii: "0"))
+                    j += 1
+                }
+                out.append(b)
+                if j > i + 1 { out += Array(String(n + offset).utf8) }
+                i = j
+            } else if b == marker[0], bytes.count - i >= marker.count, bytes[i..<(i + marker.count)].elementsEqual(marker) {
+                out += gate
+                i += marker.count
+            } else {
+                out.append(b)
+                i += 1
             }
-            if inParameter {
-                out += String((Int(digits) ?? 0) + offset)
-                digits = ""
-                inParameter = false
-            }
-            if c == "$" { inParameter = true }
-            out.append(c)
         }
-        if inParameter { out += String((Int(digits) ?? 0) + offset) }
-        return out
     }
 
     /// Commits the transaction `begin` opened.
