@@ -355,7 +355,11 @@ struct PostgresPushTransaction: PushTransaction {
             FROM (SELECT id FROM unnest($1::text[]) AS u(id) ORDER BY id COLLATE "C") k,
                 LATERAL (SELECT document_id, type, district, versions FROM documents
                          WHERE document_id = k.id AND sequence IS NOT NULL FOR UPDATE) d
-            """) { $0.append(ids) }
+            """) {
+            var array = PostgresTextArray()
+            for id in ids { array.append(id) }
+            $0.append(array)
+        }
     }
 
     /// The documents `documents` will be asked for: their locks are sent with the batch lookup, in one round trip.
