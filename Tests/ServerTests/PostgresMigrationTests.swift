@@ -94,6 +94,78 @@ struct PostgresMigrationTests {
         }
     }
 
+    @Test("a database from before documents' ids and 校区 compared bytewise (migration 6) keeps every document and sequence, pulls the same pages, finds its stored documents when pushed to, and still tells a lost race by its primary key")
+    func documentsComparedBytewise() async throws {
+        // Given a database at migration 5 with rows as that release wrote them: ids and 校区 names whose order differs
+        // between bytewise and case-folding collations, one document in conflict.
+        let url = try await TestPostgres.freshDatabase()
+        let (a, b) = ("replica-a", "replica-b")
+        let upper = Fixture.create(Fixture.visit("Visit-B"), replica: a, counter: 1)
+        let lower = Fixture.create(Fixture.visit("visit-a", district: "higashi"), replica: a, counter: 2)
+        let base = Fixture.create(Fixture.visit("visit-c"), replica: a, counter: 3)
+        let left = try Fixture.edit([base], Fixture.visit("visit-c", note: "left"), replica: a, counter: 4)
+        let right = try Fixture.edit([base], Fixture.visit("visit-c", note: "right"), replica: b, counter: 1)
+        let conflict = try VersionSet([left, right])
+        let rows: [(id: String, district: String, sequence: Int64, versions: [Version])] = [
+            ("Visit-B", "nishi", 1, [upper]), ("visit-a", "higashi", 2, [lower]), ("visit-c", "nishi", 4, conflict.versions),
+        ]
+        var statements = rows.map { row in
+            """
+            INSERT INTO documents (document_id, type, district, sequence, versions)
+            VALUES ('\(row.id)', 'visit', '\(row.district)', \(row.sequence),
+                    $json$\(row.versions.map { String(decoding: VersionJSON.encode($0), as: UTF8.self) }.joined(separator: "\n"))$json$)
+            """
+        }
+        for (key, count) in IndicatorCounting.recount(displays: [upper, lower, conflict.display].compactMap { $0 }) {
+            statements.append("""
+                INSERT INTO counters (fiscal_year, dimension, key, kind, count)
+                VALUES (\(key.fiscalYear), '\(key.dimension.rawValue)', '\(key.key)', '\(key.kind.rawValue)', \(count))
+                """)
+        }
+        statements.append("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('\(a)', 4), ('\(b)', 1)")
+        statements.append("UPDATE server_state SET last_sequence = 4")
+        try await Self.atMigration(5, url, statements)
+
+        // When a server starts on it (and upgrades it).
+        try await TestPostgres.withStore(url) { store in
+            // Then both columns compare bytewise, and the primary key keeps the name a lost race is told by.
+            var collations: [String: String] = [:]
+            for try await (column, collation) in try await store.client.query("""
+                SELECT column_name::text, coalesce(collation_name::text, '') FROM information_schema.columns
+                WHERE table_name = 'documents' AND column_name IN ('document_id', 'district')
+                """).decode((String, String).self) { collations[column] = collation }
+            #expect(collations == ["document_id": "C", "district": "C"])
+            var keys: [String] = []
+            for try await name in try await store.client.query("""
+                SELECT conname::text FROM pg_constraint WHERE conrelid = 'documents'::regclass AND contype = 'p'
+                """).decode(String.self) { keys.append(name) }
+            #expect(keys == ["documents_pkey"])
+
+            // Every document keeps its versions; the pulls send the same sequences per 校区 as before.
+            #expect(try await store.allDocuments() == ["Visit-B": [upper], "visit-a": [lower], "visit-c": conflict.versions])
+            #expect(try await Self.pullAll(store, districts: ["nishi"]).map(\.sequence) == [1, 4])
+            #expect(try await Self.pullAll(store, districts: ["higashi"]).map(\.documentId) == ["visit-a"])
+
+            // And a push finds the stored documents it names (an edit of each, a resolution of the conflict), beside
+            // a new one, in one batch.
+            let token = try await store.issueToken(role: .visitor, name: "Yamada", districts: ["nishi", "higashi"])
+            let edits = [
+                try Fixture.edit([upper], Fixture.visit("Visit-B", note: "edited"), replica: a, counter: 5),
+                try Fixture.edit([lower], Fixture.visit("visit-a", district: "higashi", note: "edited"), replica: a, counter: 6),
+                try Fixture.edit(conflict.versions, Fixture.visit("visit-c", note: "resolved"), replica: a, counter: 7),
+                Fixture.create(Fixture.visit("visit-0"), replica: a, counter: 8),
+            ]
+            let reply = try await store.push(PushRequest(batchId: "after", replicaId: a, versions: edits),
+                                             by: Caller(token: token.info), today: ServerFixture.today)
+            #expect(reply.response.results.map(\.outcome) == [.new, .new, .new, .new])
+            let documents = try await store.allDocuments()
+            #expect(documents.count == 4)
+            for edit in edits { #expect(documents[edit.documentId] == [edit]) }
+            #expect(try await store.changes(since: 4, limit: 10, districts: ["nishi", "higashi"]).changes.map(\.sequence) == [5, 6, 7, 8])
+            #expect(try await store.counters(fiscalYears: [2025]) == (try await store.recount()).filter { $0.key.fiscalYear == 2025 })
+        }
+    }
+
     /// Brings `url`'s database to `migration` and runs `statements` on it, in order.
     static func atMigration(_ migration: Int, _ url: PostgresDatabaseURL, _ statements: [String]) async throws {
         let logger = Logger(label: "mimamori-tests")

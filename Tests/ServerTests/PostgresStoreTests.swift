@@ -113,7 +113,7 @@ struct PostgresStoreTests {
         await #expect {
             _ = try await PostgresSyncStore.connect(database, timeout: TestPostgres.connectTimeout)
         } throws: { error in
-            error.localizedDescription.contains("schema version 99, newer than this server knows (5)")
+            error.localizedDescription.contains("schema version 99, newer than this server knows (6)")
         }
     }
 

@@ -326,6 +326,50 @@ extension SeveralServersTests {
         }
     }
 
+    @Test("the same batch sent twice at once (a retry through another server while the first sending still runs) is stored once, and both sendings get the same reply")
+    func sameBatchTwiceAtOnce() async throws {
+        try await TestPostgres.withStore { store in
+            let token = try await store.issueToken(role: .visitor, name: "Yamada", districts: ["nishi"])
+            let caller = Caller(token: token.info)
+            // Given batches of a laptop: new visits, then edits of them, then a mix; each sent twice at the same time
+            // (two pooled connections, as through two servers).
+            var counter: UInt64 = 0
+            var held: [String: Version] = [:]
+            var batches: [PushRequest] = []
+            for round in 0..<6 {
+                var versions: [Version] = []
+                for d in 0..<8 where round == 0 || (d + round) % 2 == 0 {
+                    counter += 1
+                    let id = "visit-\(d)"
+                    let payload = Fixture.visit(id, note: "round \(round)")
+                    let v = try held[id].map { try Fixture.edit([$0], payload, replica: "replica-a", counter: counter) }
+                        ?? Fixture.create(payload, replica: "replica-a", counter: counter)
+                    held[id] = v
+                    versions.append(v)
+                }
+                batches.append(PushRequest(batchId: "batch-\(round)", replicaId: "replica-a", versions: versions))
+            }
+            // When each batch is sent twice at once, one batch after another.
+            for batch in batches {
+                async let first = store.push(batch, by: caller, today: ServerFixture.today)
+                async let second = store.push(batch, by: caller, today: ServerFixture.today)
+                let (a, b) = try await (first, second)
+                // Then both sendings answer the same, every version new, and one of them is the stored reply.
+                #expect(a.body == b.body)
+                #expect(a.response.results.map(\.outcome) == Array(repeating: .new, count: batch.versions.count))
+                #expect([a.replayed, b.replayed].filter { $0 }.count == 1)
+            }
+            // And each version was numbered once: the feed holds each visit once, at its last change, and the counters
+            // equal a recount.
+            let total = batches.reduce(0) { $0 + $1.versions.count }
+            #expect(try await store.lastSequence() == Int64(total))
+            #expect(try await store.allDocuments() == held.mapValues { [$0] })
+            let feed = try await store.changes(since: 0, limit: 100, districts: ["nishi"]).changes
+            #expect(feed.count == held.count)
+            #expect(try await store.counters(fiscalYears: [2025]) == (try await store.recount()).filter { $0.key.fiscalYear == 2025 })
+        }
+    }
+
     /// How many sessions of `store`'s database wait for a lock.
     static func waitingForLocks(_ store: PostgresSyncStore) async throws -> Int {
         for try await count in try await store.client.query("""

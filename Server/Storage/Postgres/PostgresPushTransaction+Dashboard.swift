@@ -10,9 +10,9 @@ import PostgresNIO
 extension PostgresPushTransaction: DashboardTableWriter {
     func addDistrictCounters(_ deltas: [DistrictCounterKey: Int]) throws {
         let rows = Array(deltas)
-        try sendAtCommit("""
+        sendAtCommit("""
             INSERT INTO district_counters (fiscal_year, district, dimension, key, kind, count)
-            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+            SELECT * FROM \(Part.afterNumbering)unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
             ON CONFLICT (fiscal_year, district, dimension, key, kind) DO UPDATE SET count = district_counters.count + excluded.count
             """) {
             $0.append(rows.map { Int32(clamping: $0.key.fiscalYear) })
@@ -31,9 +31,9 @@ extension PostgresPushTransaction: DashboardTableWriter {
             b.append(rows.map(\.key.district))
             b.append(rows.map(\.key.subjectId))
         }
-        try sendAtCommit("""
+        sendAtCommit("""
             INSERT INTO nichiji_holders (fiscal_year, district, subject_id, count)
-            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::bigint[])
+            SELECT * FROM \(Part.afterNumbering)unnest($1::integer[], $2::text[], $3::text[], $4::bigint[])
             ON CONFLICT (fiscal_year, district, subject_id) DO UPDATE SET count = nichiji_holders.count + excluded.count
             """) {
             bind(&$0, rows)
@@ -42,7 +42,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
         // Only a row that went down can have reached zero.
         let lowered = rows.filter { $0.value < 0 }
         guard !lowered.isEmpty else { return }
-        try sendAtCommit("""
+        try sendAfterCommitStatement("""
             DELETE FROM nichiji_holders h USING unnest($1::integer[], $2::text[], $3::text[]) AS k(fiscal_year, district, subject_id)
             WHERE h.fiscal_year = k.fiscal_year AND h.district = k.district AND h.subject_id = k.subject_id AND h.count = 0
             """) { bind(&$0, lowered) }
@@ -51,9 +51,9 @@ extension PostgresPushTransaction: DashboardTableWriter {
     func addMinsei(metrics: [MinseiKey: Int], days: [MinseiDayKey: Int]) throws {
         if !metrics.isEmpty {
             let rows = Array(metrics)
-            try sendAtCommit("""
+            sendAtCommit("""
                 INSERT INTO minsei_activity (month, district, visitor_id, metric, count)
-                SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+                SELECT * FROM \(Part.afterNumbering)unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
                 ON CONFLICT (month, district, visitor_id, metric) DO UPDATE SET count = minsei_activity.count + excluded.count
                 """) {
                 $0.append(rows.map(\.key.month))
@@ -71,9 +71,9 @@ extension PostgresPushTransaction: DashboardTableWriter {
             b.append(rows.map(\.key.visitorId))
             b.append(rows.map(\.key.date))
         }
-        try sendAtCommit("""
+        sendAtCommit("""
             INSERT INTO minsei_days (month, district, visitor_id, date, count)
-            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+            SELECT * FROM \(Part.afterNumbering)unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             ON CONFLICT (month, district, visitor_id, date) DO UPDATE SET count = minsei_days.count + excluded.count
             """) {
             bind(&$0, rows)
@@ -81,7 +81,7 @@ extension PostgresPushTransaction: DashboardTableWriter {
         }
         let lowered = rows.filter { $0.value < 0 }
         guard !lowered.isEmpty else { return }
-        try sendAtCommit("""
+        try sendAfterCommitStatement("""
             DELETE FROM minsei_days d USING unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS k(month, district, visitor_id, date)
             WHERE d.month = k.month AND d.district = k.district AND d.visitor_id = k.visitor_id AND d.date = k.date AND d.count = 0
             """) { bind(&$0, lowered) }
@@ -109,7 +109,8 @@ extension PostgresPushTransaction: DashboardTableWriter {
     }
 
     func recordPush(replica: String, refused: Int, at now: Timestamp) throws {
-        try send("""
+        // In the commit's statement (one statement fewer); the replica's row has one writer at a time (its lock).
+        sendAtCommit("""
             INSERT INTO replica_activity (replica_id, last_push_at, last_contact_at, refused_total, refused_last_push)
             VALUES ($1, $2, $2, $3, $3)
             ON CONFLICT (replica_id) DO UPDATE SET last_push_at = excluded.last_push_at,

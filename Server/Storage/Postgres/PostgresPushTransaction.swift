@@ -9,9 +9,9 @@ import PostgresNIO
 /// statement per table whatever its size.
 ///
 /// Several servers push at once, so a push locks only what it reads and writes (docs/sync.md, "Several servers
-/// on one PostgreSQL"): its replica (`storedBatch`), then its stored documents' rows in document id order
-/// (`documents`, which reads their versions from the same rows); and it holds the one global lock, the
-/// `server_state` row, only to number its changes, write their rows (versions and all) and commit (`commit`). A
+/// on one PostgreSQL"): its stored documents' rows in document id order (`documents`, which reads their versions
+/// from the same rows), then, at commit, its replica, and the one global lock, the `server_state` row, held only
+/// to number its changes, write their rows (versions and all), the counters and the reply, and commit (`finish`). A
 /// document not stored yet is not locked: its row is inserted at commit, and should another push have stored it
 /// meanwhile, that insert fails on the primary key and the push runs again (`PostgresSyncStore.push`). Until the
 /// commit the push's changes carry no sequence: `lastSequence()` answers 0, so `PushProcessor` numbers the batch's
@@ -20,8 +20,9 @@ import PostgresNIO
 /// `PushProcessor` is synchronous (SQLite's transactions are), so each read waits for its reply. That is
 /// only safe off the event loops and off Swift's cooperative pool: `PostgresSyncStore` runs the processor on a
 /// thread of its own (`PostgresSyncStore.onOwnThread`). Writes return no rows the push needs, so they are
-/// queued on the connection without waiting (it sends them in order, each as soon as the one before is done);
-/// `commit` queues the numbering, the writes kept for it and COMMIT the same way and waits once, for all.
+/// queued on the connection without waiting (it sends them in order, each as soon as the one before is done), and
+/// nearly all are kept for the commit: `commit` queues the replica's lock, one statement holding the numbering and
+/// every write kept for it, and COMMIT the same way, and waits once, for all.
 struct PostgresPushTransaction: PushTransaction {
     let connection: PostgresConnection
     let logger: Logger
@@ -36,6 +37,12 @@ struct PostgresPushTransaction: PushTransaction {
     static func begin(_ connection: PostgresConnection, logger: Logger) -> PostgresPushTransaction {
         let tx = PostgresPushTransaction(connection: connection, logger: logger)
         tx.state.futures.append(connection.query("BEGIN", logger: logger))
+        // A push's statements bind arrays of up to 1000 elements (the versions alone ~750 KB). Planned for their values
+        // (PostgreSQL's choice for a statement run once), each array became a constant that the planner copied
+        // several times over (the commit's statement with its `WITH` queries most): about 1/8 of PostgreSQL's CPU per
+        // pushed visit, measured with perf. Their plans do not depend on the values (one index probe per id, inserts
+        // from `unnest`), so the push plans them once for any values; for its own statements only.
+        tx.state.futures.append(connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger))
         return tx
     }
 
@@ -44,37 +51,47 @@ struct PostgresPushTransaction: PushTransaction {
         /// Statements sent and not yet waited for.
         var futures: [EventLoopFuture<PostgresQueryResult>] = []
         var epoch: EventLoopFuture<PostgresQueryResult>?
+        /// The pushing replica (`storedBatch`), whose lock `finish` takes.
+        var replica: String?
         /// The stored documents this transaction locked (`documents`): their rows are updated at commit, the
         /// others' inserted.
-        var stored: Set<String> = []
-        /// The documents the push will read (`willRead`), and their lock, sent with the replica's (`storedBatch`).
+        var locked: Set<String> = []
+        /// The documents the push will read (`willRead`), and their lock, sent with the batch lookup (`storedBatch`).
         var toLock: [String] = []
         var locking: (ids: [String], rows: EventLoopFuture<PostgresQueryResult>)?
-        /// The documents to write and number at commit, each with its sequence relative to the base taken then.
-        var numbered = Numbered()
+        /// The documents to write and number at commit, each with its sequence relative to the base taken then:
+        /// those `documents` found and locked (updated then), and the others (inserted).
+        var stored = Numbered()
+        var new = Numbered()
         var moves: [(id: String, type: DocumentType, from: String, to: String, sequence: Int64)] = []
         /// How many sequences the batch takes (`setLastSequence`, relative).
         var taken: Int64 = 0
-        /// Additions to rows every push touches (counters), sent under the global lock: no push then waits for
-        /// another's row locks, nor can two pushes deadlock on them whatever order their keys come in.
-        var atCommit: [PostgresQuery] = []
+        /// Writes kept for the commit's one statement (`finish`): the additions to rows every push touches
+        /// (counters), made under the global lock — no push then waits for another's row locks, nor can two pushes
+        /// deadlock on them whatever order their keys come in — and the replica's own rows and the batch's reply.
+        var atCommit: [Part] = []
+        /// Writes that must see the commit's statement done (deleting counter rows it brought to zero), sent after it.
+        var afterCommitWrites: [PostgresQuery] = []
     }
 
     /// Document rows to write at commit: their columns, each sequence relative, each version set as stored
     /// (`StoredVersionSet`).
     struct Numbered {
-        var ids: [String] = []
-        var types: [String] = []
-        var districts: [String] = []
+        var ids = PostgresTextArray()
+        var types = PostgresTextArray()
+        var districts = PostgresTextArray()
         var sequences: [Int64] = []
-        var versions: [String] = []
+        var versions = PostgresTextArray()
 
-        mutating func append(_ other: Numbered, at i: Int) {
-            ids.append(other.ids[i])
-            types.append(other.types[i])
-            districts.append(other.districts[i])
-            sequences.append(other.sequences[i])
-            versions.append(other.versions[i])
+        var isEmpty: Bool { sequences.isEmpty }
+
+        mutating func append(_ save: DocumentSave) {
+            ids.append(save.id)
+            types.append(save.document.type.rawValue)
+            districts.append(save.document.district)
+            sequences.append(save.sequence)
+            // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
+            versions.append(StoredVersionSet.encode(save))
         }
 
         func bind(_ binds: inout PostgresBindings) {
@@ -105,9 +122,15 @@ struct PostgresPushTransaction: PushTransaction {
         state.futures.append(connection.query(try query(sql, bind), logger: logger))
     }
 
-    /// A write kept until the global lock is taken (`commit`).
-    func sendAtCommit(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws {
-        state.atCommit.append(try query(sql, bind))
+    /// A write kept for the commit's one statement (`finish`), made after the global lock is taken when its SQL
+    /// says `Part.afterNumbering`.
+    func sendAtCommit(_ sql: String, _ bind: @escaping (inout PostgresBindings) throws -> Void) {
+        state.atCommit.append(Part(sql: sql, bind: bind))
+    }
+
+    /// A write sent after the commit's statement, still in the transaction and under the global lock.
+    func sendAfterCommitStatement(_ sql: String, _ bind: (inout PostgresBindings) throws -> Void) throws {
+        state.afterCommitWrites.append(try query(sql, bind))
     }
 
     /// Waits for every queued statement; throws the first one's failure.
@@ -121,66 +144,134 @@ struct PostgresPushTransaction: PushTransaction {
         if let failure { throw failure }
     }
 
-    /// Sends what waits for the global lock and waits for everything: the numbering (which takes the lock on the
-    /// `server_state` row), the moves, the counters, then COMMIT when `commit` (a caller with a transaction of
-    /// its own commits it itself). The lock is held from the numbering to the COMMIT, so pushes commit in the
-    /// order of their sequences, and no push waits on another's row while holding it.
+    /// Sends what waits for the global lock and waits for everything: one statement for all the writes kept for
+    /// the commit — the numbering (which takes the lock on the `server_state` row), the document rows, the moves,
+    /// the counters, the replica's rows and the batch's reply — then COMMIT when `commit` (a caller with a
+    /// transaction of its own commits it itself). The lock is held from the numbering to the COMMIT, so pushes
+    /// commit in the order of their sequences, and no push waits on another's row while holding it.
     func finish(commit: Bool) throws {
-        if !state.numbered.ids.isEmpty {
-            var new = Numbered()
-            var stored = Numbered()
-            let numbered = state.numbered
-            for i in numbered.ids.indices {
-                let isStored = state.stored.contains(numbered.ids[i])
-                if isStored { stored.append(numbered, at: i) } else { new.append(numbered, at: i) }
-            }
-            // The UPDATE of the one `server_state` row is the global lock; the writes after it use the base it
-            // returns. A stored document's row (locked by `documents`) is updated; a new one's inserted, which
-            // fails on the primary key if another push stored the document since `documents` found it absent.
-            // Each row is written once, versions and sequence together: writing it before the lock and setting only
-            // the sequence under it would lengthen the lock (an UPDATE of an indexed column writes a new row version,
-            // versions and all, and new entries in every index: 15.1 ms per 1000 rows against 12.3 for this insert,
-            // docs/sync.md) and write every row twice.
-            try send("""
-                WITH numbering AS (
-                    UPDATE server_state SET last_sequence = last_sequence + $1 WHERE id = 1 RETURNING last_sequence - $1 AS base),
-                stored AS (
+        var parts = state.atCommit
+        state.atCommit = []
+        let numbered = !state.new.isEmpty || !state.stored.isEmpty
+        if numbered {
+            let (new, stored, taken) = (state.new, state.stored, state.taken)
+            // A stored document's row (locked by `documents`) is updated; a new one's inserted, which fails on the
+            // primary key if another push stored the document since `documents` found it absent. Each row is
+            // written once, versions and sequence together: writing it before the lock and setting only the
+            // sequence under it would lengthen the lock (an UPDATE of an indexed column writes a new row version,
+            // versions and all, and new entries in every index: 15.1 ms per 1000 rows against 12.3 for this
+            // insert, docs/sync.md) and write every row twice.
+            parts.insert(Part(sql: """
+                UPDATE server_state SET last_sequence = last_sequence + $1 WHERE id = 1 RETURNING last_sequence - $1 AS base
+                """, bind: { $0.append(taken) }), at: 0)
+            if !stored.isEmpty {
+                parts.insert(Part(sql: """
                     INSERT INTO documents (document_id, type, district, sequence, versions)
                     SELECT k.id, k.type, k.district, numbering.base + k.n, k.versions
-                    FROM numbering, unnest($7::text[], $8::text[], $9::text[], $10::bigint[], $11::text[]) AS k(id, type, district, n, versions)
+                    FROM numbering, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS k(id, type, district, n, versions)
                     ON CONFLICT (document_id) DO UPDATE SET type = excluded.type, district = excluded.district, sequence = excluded.sequence,
-                        versions = excluded.versions)
-                INSERT INTO documents (document_id, type, district, sequence, versions)
-                SELECT k.id, k.type, k.district, numbering.base + k.n, k.versions
-                FROM numbering, unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::text[]) AS k(id, type, district, n, versions)
-                """) {
-                $0.append(state.taken)
-                new.bind(&$0)
-                stored.bind(&$0)
+                        versions = excluded.versions
+                    """, bind: stored.bind), at: 1)
+            }
+            if !new.isEmpty {
+                parts.insert(Part(sql: """
+                    INSERT INTO documents (document_id, type, district, sequence, versions)
+                    SELECT k.id, k.type, k.district, numbering.base + k.n, k.versions
+                    FROM numbering, unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::text[]) AS k(id, type, district, n, versions)
+                    """, bind: new.bind), at: 1)
             }
         }
         if !state.moves.isEmpty {
             let moves = state.moves
-            try send("""
+            parts.append(Part(sql: """
                 INSERT INTO moves (document_id, from_district, to_district, type, sequence)
-                SELECT k.id, k.from_district, k.to_district, k.type, s.last_sequence - $1 + k.n
-                FROM server_state s, unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[])
+                SELECT k.id, k.from_district, k.to_district, k.type, numbering.base + k.n
+                FROM numbering, unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::bigint[])
                     AS k(id, from_district, to_district, type, n)
-                WHERE s.id = 1
                 ON CONFLICT (document_id, from_district) DO UPDATE SET to_district = excluded.to_district, sequence = excluded.sequence
-                """) {
-                $0.append(state.taken)
+                """, bind: {
                 $0.append(moves.map(\.id))
                 $0.append(moves.map(\.from))
                 $0.append(moves.map(\.to))
                 $0.append(moves.map(\.type.rawValue))
                 $0.append(moves.map(\.sequence))
-            }
+            }))
         }
-        for query in state.atCommit { state.futures.append(connection.query(query, logger: logger)) }
-        state.atCommit = []
+        if !parts.isEmpty {
+            if let replica = state.replica {
+                // The replica's lock, held to commit: its own rows (its highest counter, its activity) and its
+                // batches' replies have one writer at a time. Taken after the documents' locks and before the
+                // global one, as every push does, so no two pushes wait for each other in a circle.
+                try send("SELECT pg_advisory_xact_lock($1, hashtext($2))") {
+                    $0.append(Self.replicaLockClass)
+                    $0.append(replica)
+                }
+            }
+            state.futures.append(connection.query(try Self.combined(parts, numbered: numbered), logger: logger))
+        }
+        for query in state.afterCommitWrites { state.futures.append(connection.query(query, logger: logger)) }
+        state.afterCommitWrites = []
         if commit { state.futures.append(connection.query("COMMIT", logger: logger)) }
         try waitForQueued()
+    }
+
+    /// A write kept for the commit's one statement (`finish`): its SQL, whose parameters are numbered from $1, and
+    /// their values. Where the SQL holds `Part.afterNumbering`, the write reads the numbering first, so the rows
+    /// it changes are locked only once the global lock is held.
+    struct Part {
+        let sql: String
+        let bind: (inout PostgresBindings) throws -> Void
+
+        static let afterNumbering = "/*after numbering*/"
+    }
+
+    /// One statement of `parts`, each a data-modifying `WITH` query (PostgreSQL runs each once and to the end, read
+    /// or not), its parameters renumbered after those of the parts before it. When `numbered`, the first part is
+    /// the numbering, named `numbering`, which the others read: every part that marks `Part.afterNumbering` joins
+    /// it, so none of the rows every push touches (counters) is locked before the `server_state` row.
+    static func combined(_ parts: [Part], numbered: Bool) throws -> PostgresQuery {
+        var binds = PostgresBindings()
+        var sql: [UInt8] = Array("WITH ".utf8)
+        sql.reserveCapacity(4096)
+        let gate = numbered ? Array("(SELECT FROM numbering) AS numbered, ".utf8) : []
+        for (i, part) in parts.enumerated() {
+            let offset = binds.count
+            try part.bind(&binds)
+            if i > 0 { sql += Array(",\n".utf8) }
+            sql += Array(((numbered && i == 0 ? "numbering" : "w\(i)") + " AS (").utf8)
+            append(part.sql, renumberedBy: offset, gate: gate, to: &sql)
+            sql.append(UInt8(ascii: ")"))
+        }
+        sql += Array("\nSELECT 1".utf8)
+        return PostgresQuery(unsafeSQL: String(decoding: sql, as: UTF8.self), binds: binds)
+    }
+
+    /// Appends `sql` to `out`, each parameter `$n` made `$(n + offset)` (the statements here hold no other `$`) and
+    /// `Part.afterNumbering` made `gate`; bytewise: this runs for every push.
+    static func append(_ sql: String, renumberedBy offset: Int, gate: [UInt8], to out: inout [UInt8]) {
+        let bytes = Array(sql.utf8)
+        let marker = Array(Part.afterNumbering.utf8)
+        var i = 0
+        while i < bytes.count {
+            let b = bytes[i]
+            if b == UInt8(ascii: "$") {
+                var j = i + 1
+                var n = 0
+                while j < bytes.count, bytes[j] >= UInt8(ascii: "0"), bytes[j] <= UInt8(ascii: "9"), n < 1_000_000 {
+                    n = n * 10 + Int(bytes[j] - UInt8(ascii: "0"))
+                    j += 1
+                }
+                out.append(b)
+                if j > i + 1 { out += Array(String(n + offset).utf8) }
+                i = j
+            } else if b == marker[0], bytes.count - i >= marker.count, bytes[i..<(i + marker.count)].elementsEqual(marker) {
+                out += gate
+                i += marker.count
+            } else {
+                out.append(b)
+                i += 1
+            }
+        }
     }
 
     /// Commits the transaction `begin` opened.
@@ -196,6 +287,7 @@ struct PostgresPushTransaction: PushTransaction {
         let future = state.epoch ?? connection.query("SELECT epoch FROM server_state WHERE id = 1", logger: logger)
         state.epoch = future
         guard let row = try future.wait().rows.first else { throw PostgresSyncStore.Failure.noServerState }
+        // The first column (`storedBatch` reads the batch's reply after it).
         return try row.decode(String.self)
     }
 
@@ -205,31 +297,33 @@ struct PostgresPushTransaction: PushTransaction {
     /// Any constant: the class of the advisory locks on replicas (the two-key form, apart from the migrations' lock).
     static let replicaLockClass: Int32 = 0x6D69_6D61
 
-    /// Takes the replica's lock first, held to commit: a batch retried through another server while its first
-    /// sending still runs waits for it, then reads its reply; and the replica's own rows (its highest counter,
-    /// its activity) are written by one push at a time.
+    /// Reads the batch's stored reply, if any. The replica's lock is taken only at commit (`finish`), so that a
+    /// laptop's next batch reads and merges while the one before it writes: a batch retried through another server
+    /// while its first sending still runs is applied again in vain, and fails at the latest on its reply's primary key
+    /// (`batches_pkey`, after the first sending committed), and then runs again and finds the stored reply
+    /// (`PostgresSyncStore.lostRace`).
     func storedBatch(replica: String, batchId: String) throws -> StoredBatch? {
-        try send("SELECT pg_advisory_xact_lock($1, hashtext($2))") {
-            $0.append(Self.replicaLockClass)
-            $0.append(replica)
-        }
-        // Needed for the reply; read now, in the same round trip.
-        state.epoch = connection.query("SELECT epoch FROM server_state WHERE id = 1", logger: logger)
-        let lookup = connection.query(try query("SELECT reply, content_hash FROM batches WHERE replica_id = $1 AND batch_id = $2") {
+        state.replica = replica
+        // The epoch, needed for the reply, is read with the batch (one statement fewer), in the same round trip.
+        let lookup = connection.query(try query("""
+            SELECT s.epoch, b.reply, b.content_hash FROM server_state s
+            LEFT JOIN batches b ON b.replica_id = $1 AND b.batch_id = $2
+            WHERE s.id = 1
+            """) {
             $0.append(replica)
             $0.append(batchId)
         }, logger: logger)
-        // The documents' locks too, after the replica's (in vain when the batch turns out stored: nothing is written).
+        state.epoch = lookup
+        // The documents' locks too, in the same round trip (in vain when the batch turns out stored: nothing is written).
         if !state.toLock.isEmpty {
             let rows = connection.query(try lockDocuments(state.toLock), logger: logger)
             state.futures.append(rows)
             state.locking = (state.toLock, rows)
         }
         try waitForQueued()
-        return try lookup.wait().rows.first.map { row in
-            let (reply, hash) = try row.decode((Data, Data?).self)
-            return StoredBatch(reply: reply, contentHash: hash)
-        }
+        guard let row = try lookup.wait().rows.first else { throw PostgresSyncStore.Failure.noServerState }
+        let (_, reply, hash) = try row.decode((String, Data?, Data?).self)
+        return reply.map { StoredBatch(reply: $0, contentHash: hash) }
     }
 
     /// Locks the stored documents' rows in id order, and reads them, versions and all. Every push takes its row
@@ -250,7 +344,7 @@ struct PostgresPushTransaction: PushTransaction {
         }
         for row in locked {
             let (id, type, district, versions) = try row.decode((String, String, String, String).self)
-            state.stored.insert(id)
+            state.locked.insert(id)
             guard let type = DocumentType(rawValue: type) else { continue }
             result[id] = StoredDocument(type: type, district: district, versions: try VersionSet(StoredVersionSet.decode(versions)))
         }
@@ -267,10 +361,14 @@ struct PostgresPushTransaction: PushTransaction {
             FROM (SELECT id FROM unnest($1::text[]) AS u(id) ORDER BY id COLLATE "C") k,
                 LATERAL (SELECT document_id, type, district, versions FROM documents
                          WHERE document_id = k.id AND sequence IS NOT NULL FOR UPDATE) d
-            """) { $0.append(ids) }
+            """) {
+            var array = PostgresTextArray()
+            for id in ids { array.append(id) }
+            $0.append(array)
+        }
     }
 
-    /// The documents `documents` will be asked for: their locks are sent with the replica's, in one round trip.
+    /// The documents `documents` will be asked for: their locks are sent with the batch lookup, in one round trip.
     func willRead(documents ids: [String]) {
         state.toLock = ids
     }
@@ -290,12 +388,7 @@ struct PostgresPushTransaction: PushTransaction {
     /// small.
     func saveDocuments(_ saves: [DocumentSave]) throws {
         for save in saves {
-            state.numbered.ids.append(save.id)
-            state.numbered.types.append(save.document.type.rawValue)
-            state.numbered.districts.append(save.document.district)
-            state.numbered.sequences.append(save.sequence)
-            // The canonical JSON the server writes itself from the checked version, never the sender's bytes.
-            state.numbered.versions.append(String(decoding: StoredVersionSet.encode(save), as: UTF8.self))
+            if state.locked.contains(save.id) { state.stored.append(save) } else { state.new.append(save) }
         }
     }
 
@@ -307,7 +400,8 @@ struct PostgresPushTransaction: PushTransaction {
         guard !counters.isEmpty else { return }
         // In key order: a bulk load raises several replicas' rows (a push only its own).
         let rows = counters.sorted { $0.key < $1.key }
-        try send("""
+        // In the commit's statement (one statement fewer); the replica's row has one writer at a time (its lock).
+        sendAtCommit("""
             INSERT INTO replica_counters (replica_id, highest_counter)
             SELECT * FROM unnest($1::text[], $2::bigint[])
             ON CONFLICT (replica_id) DO UPDATE SET highest_counter = excluded.highest_counter
@@ -321,9 +415,9 @@ struct PostgresPushTransaction: PushTransaction {
     func addToCounters(_ deltas: [CounterKey: Int]) throws {
         guard !deltas.isEmpty else { return }
         let rows = Array(deltas)
-        try sendAtCommit("""
+        sendAtCommit("""
             INSERT INTO counters (fiscal_year, dimension, key, kind, count)
-            SELECT * FROM unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::bigint[])
+            SELECT * FROM \(Part.afterNumbering)unnest($1::integer[], $2::text[], $3::text[], $4::text[], $5::bigint[])
             ON CONFLICT (fiscal_year, dimension, key, kind) DO UPDATE SET count = counters.count + excluded.count
             """) {
             $0.append(rows.map { Int32(clamping: $0.key.fiscalYear) })
@@ -339,7 +433,8 @@ struct PostgresPushTransaction: PushTransaction {
     }
 
     func storeReply(replica: String, batchId: String, contentHash: Data, body: Data, refused: Int) throws {
-        try send("INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES ($1, $2, $3, $4)") {
+        // In the commit's statement: one statement fewer.
+        sendAtCommit("INSERT INTO batches (replica_id, batch_id, reply, content_hash) VALUES ($1, $2, $3, $4)") {
             $0.append(replica)
             $0.append(batchId)
             try $0.append(body)

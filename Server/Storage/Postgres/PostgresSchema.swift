@@ -139,6 +139,18 @@ enum PostgresSchema {
             // A new table has no statistics until autovacuum comes by; a pull planned without them sorts every row.
             "ANALYZE documents",
         ]),
+        // A push probes the primary key once per document it names (`lockDocuments`) and inserts each changed
+        // document into it and into the 校区 index, all under locks: compared in the database's collation (strcoll
+        // for any but C), each comparison of two ids cost several times a bytewise one. Ids and 校区 names are
+        // identifiers, never sorted for a person, so bytewise is right for them (the lock order already is bytewise).
+        // Measured (100 batches of 1000 new rows, PostgreSQL 15, database collation C.UTF-8, the cheapest of the
+        // linguistic ones): the insert 7% cheaper, the probes 12%. The column keeps its type, so no row is
+        // rewritten; its indexes are rebuilt, under their names (`PostgresSyncStore.lostRace` knows `documents_pkey`).
+        (6, "documents' id and 校区 compared bytewise (COLLATE \"C\"): cheaper index probes and inserts under the push's locks", [
+            """
+            ALTER TABLE documents ALTER COLUMN document_id TYPE text COLLATE "C", ALTER COLUMN district TYPE text COLLATE "C"
+            """,
+        ]),
     ]
 
     /// The migration after which what a database already holds is counted into the dashboard's tables, once.

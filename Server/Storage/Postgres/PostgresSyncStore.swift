@@ -204,11 +204,12 @@ public final class PostgresSyncStore: SyncStore, Sendable {
     static let pushAttempts = 8
 
     /// Whether a push failed because another stored one of the documents it found new (the insert of its row
-    /// hit the primary key: `PostgresPushTransaction.finish`), or because PostgreSQL broke a deadlock by ending
+    /// hit the primary key: `PostgresPushTransaction.finish`), or the same batch, sent twice at once (the insert
+    /// of its reply hit the primary key; run again, it finds that reply), or because PostgreSQL broke a deadlock by ending
     /// it (only with servers of an older release, which lock in another order, on the same database).
     static func lostRace(_ error: PSQLError) -> Bool {
         switch error.serverInfo?[.sqlState] {
-        case "23505": error.serverInfo?[.constraintName] == "documents_pkey"
+        case "23505": ["documents_pkey", "batches_pkey"].contains(error.serverInfo?[.constraintName])
         case "40P01": true
         default: false
         }
