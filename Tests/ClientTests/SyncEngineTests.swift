@@ -187,20 +187,14 @@ struct SyncEngineTests {
 
     @Test("an interrupted pull resumes from the last applied page without gaps")
     func resumePull() async throws {
-        let server = FakeServer()
-        let writer = try makeDatabase(visitor: "V-W")
-        for i in 0..<9 { try writer.logVisit(VisitFields(subjectId: "S-0001", kind: .fureaiWatch, date: today.adding(days: -i)), today: today) }
-        _ = try await sync(writer, server)
-
-        let reader = try AppDatabase.inMemory()
-        try reader.initReplica(visitorId: "V-R", name: "r", role: .fureaiMember)
+        let (server, writer, reader) = try await pullFixture()
         try reader.adoptServerEpoch(await server.epoch)
         // apply only the first page, as if the process was killed afterwards
         let first = await server.changes(since: 0, limit: 4)
         try reader.applyPulledPage(first)
         #expect(try reader.pullCursor() == first.nextSince)
         _ = try await sync(reader, server, pageSize: 4)
-        #expect(try reader.visits().count == 9)
+        #expect(try reader.visits().count == 10)
         #expect(try reader.counters() == writer.counters())
     }
 

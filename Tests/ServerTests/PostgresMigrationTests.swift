@@ -46,12 +46,7 @@ struct PostgresMigrationTests {
                 """)
         }
         statements.append("INSERT INTO moves (document_id, from_district, to_district, type, sequence) VALUES ('visit-4', 'nishi', 'higashi', 'visit', 7)")
-        for (key, count) in counts {
-            statements.append("""
-                INSERT INTO counters (fiscal_year, dimension, key, kind, count)
-                VALUES (\(key.fiscalYear), '\(key.dimension.rawValue)', '\(key.key)', '\(key.kind.rawValue)', \(count))
-                """)
-        }
+        statements += Self.counterRows(counts)
         statements.append("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('\(a)', 6), ('\(b)', 2), ('\(c)', 2), ('\(o)', 1)")
         statements.append("UPDATE server_state SET last_sequence = 8")
         try await Self.atMigration(4, url, statements)
@@ -116,12 +111,7 @@ struct PostgresMigrationTests {
                     $json$\(row.versions.map { String(decoding: VersionJSON.encode($0), as: UTF8.self) }.joined(separator: "\n"))$json$)
             """
         }
-        for (key, count) in IndicatorCounting.recount(displays: [upper, lower, conflict.display].compactMap { $0 }) {
-            statements.append("""
-                INSERT INTO counters (fiscal_year, dimension, key, kind, count)
-                VALUES (\(key.fiscalYear), '\(key.dimension.rawValue)', '\(key.key)', '\(key.kind.rawValue)', \(count))
-                """)
-        }
+        statements += Self.counterRows(IndicatorCounting.recount(displays: [upper, lower, conflict.display].compactMap { $0 }))
         statements.append("INSERT INTO replica_counters (replica_id, highest_counter) VALUES ('\(a)', 4), ('\(b)', 1)")
         statements.append("UPDATE server_state SET last_sequence = 4")
         try await Self.atMigration(5, url, statements)
@@ -163,6 +153,16 @@ struct PostgresMigrationTests {
             for edit in edits { #expect(documents[edit.documentId] == [edit]) }
             #expect(try await store.changes(since: 4, limit: 10, districts: ["nishi", "higashi"]).changes.map(\.sequence) == [5, 6, 7, 8])
             #expect(try await store.counters(fiscalYears: [2025]) == (try await store.recount()).filter { $0.key.fiscalYear == 2025 })
+        }
+    }
+
+    /// The `counters` rows of `counts`, as an older release wrote them.
+    static func counterRows(_ counts: [CounterKey: Int]) -> [String] {
+        counts.map { key, count in
+            """
+            INSERT INTO counters (fiscal_year, dimension, key, kind, count)
+            VALUES (\(key.fiscalYear), '\(key.dimension.rawValue)', '\(key.key)', '\(key.kind.rawValue)', \(count))
+            """
         }
     }
 
