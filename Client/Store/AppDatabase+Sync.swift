@@ -171,15 +171,14 @@ extension AppDatabase {
     }
 
     /// `applyPulledPages` of pages whose versions may have been sealed already, by the task that fetched them.
-    /// `counted` is what the pages' new documents add to the counters (`CounterDeltas(pages)`), when the caller
-    /// summed it already, off the single writer.
-    func applyPulledPages(_ pages: [PulledPage], counted: CounterDeltas? = nil, now: Timestamp = .now()) throws -> PulledPageResult {
+    func applyPulledPages(_ pages: [PulledPage], now: Timestamp = .now()) throws -> PulledPageResult {
         guard let last = pages.last?.page else { return PulledPageResult(documents: 0, newConflicts: 0) }
         let (result, batch) = try write { db in
             let replica = try AppDatabase.requireReplica(db)
             var highestOwn = UInt64(replica.counter)
             var batch = try DocumentBatch(db, documentIds: pages.flatMap { $0.page.changes.map(\.documentId) }, receivedAt: now)
-            batch.add(counted ?? CounterDeltas(pages))
+            // What the pages' new documents add to the counters, counted by the task that made each page.
+            batch.add(CounterDeltas(pages))
             let key = Keyring.of(db)?.key
             for pulled in pages {
                 // Sealed ahead under this database's key, or sealed by the write.

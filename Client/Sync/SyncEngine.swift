@@ -155,9 +155,7 @@ public struct SyncEngine: Sendable {
             let fetchNext = last.hasMore && !epochChangesNext && group.failure == nil
             let asked = group.next
             async let prefetched: PageGroup? = fetchNext ? Self.fetchGroup(transport, since: last.nextSince, limit: limit, key: key, asked: asked) : nil
-            // The group's counts summed by the fetching task, unless only some of its pages apply.
-            let counted = applicable.count == group.pages.count ? group.counted : nil
-            let result = try await applyOffThePool(applicable, counted: counted)
+            let result = try await applyOffThePool(applicable)
             checkpointer?.start()
             summary.pulled += result.documents
             summary.newConflicts += result.newConflicts
@@ -165,7 +163,7 @@ public struct SyncEngine: Sendable {
             // Pages fetched before a failure are applied first, so a retry starts after them.
             if let failure = group.failure { throw failure }
             if epochChangesNext {
-                group = PageGroup(pages: Array(group.pages.dropFirst(applicable.count)), failure: nil, counted: nil, next: group.next)
+                group = PageGroup(pages: Array(group.pages.dropFirst(applicable.count)), failure: nil, next: group.next)
                 continue
             }
             guard let next = try await prefetched else { return true }
@@ -183,9 +181,6 @@ public struct SyncEngine: Sendable {
     struct PageGroup: Sendable {
         var pages: [AppDatabase.PulledPage]
         var failure: (any Error)?
-        /// What the pages' new documents add to the counters (`AppDatabase.CounterDeltas(pages)`), summed by the
-        /// fetching task so that the writer only adds the group's keys once.
-        var counted: AppDatabase.CounterDeltas?
         /// The page after the last, asked for already: the next group starts with it when it starts from its cursor.
         var next: PageRequest?
     }
@@ -222,7 +217,7 @@ public struct SyncEngine: Sendable {
     static func fetchGroup(_ transport: any SyncTransport, since: Int64, limit: Int, key: Sealing.TaskKey? = nil,
                            asked: PageRequest? = nil) async throws -> PageGroup {
         var request = asked.flatMap { $0.since == since ? $0 : nil } ?? PageRequest(transport, since: since, limit: limit)
-        var group = PageGroup(pages: [], failure: nil, counted: nil, next: nil)
+        var group = PageGroup(pages: [], failure: nil, next: nil)
         var epoch: String?
         var documents = 0
         // A server that sends empty pages saying "more" cannot hold a group open for ever.
@@ -252,7 +247,6 @@ public struct SyncEngine: Sendable {
             }
             request = following
         }
-        group.counted = AppDatabase.CounterDeltas(group.pages)
         return group
     }
 
@@ -268,11 +262,11 @@ public struct SyncEngine: Sendable {
     /// Applies pages on a thread of their own. Swift concurrency runs everything else on one thread per core; a
     /// group's write holding one of them would leave the next group's fetch and decode (and, when a server runs in
     /// the same process, as in tests and the benchmark, the server too) the other core alone.
-    private func applyOffThePool(_ pages: [AppDatabase.PulledPage], counted: AppDatabase.CounterDeltas?) async throws -> PulledPageResult {
+    private func applyOffThePool(_ pages: [AppDatabase.PulledPage]) async throws -> PulledPageResult {
         let database = self.database
         return try await withCheckedThrowingContinuation { continuation in
             DispatchQueue.global(qos: .userInitiated).async {
-                continuation.resume(with: Result { try database.applyPulledPages(pages, counted: counted) })
+                continuation.resume(with: Result { try database.applyPulledPages(pages) })
             }
         }
     }
