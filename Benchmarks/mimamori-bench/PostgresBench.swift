@@ -35,7 +35,7 @@ enum PostgresBench {
                 let push = try await MimamoriBench.pushAll(documents, to: [url], tokens: tokens, laptopsAtOnce: 1)
                 report.add("PostgreSQL: push over loopback HTTP, batches of 1000, one laptop at a time",
                            String(format: "%.0f visits/s (%.3f of ceiling)", push, push / insert))
-                addCPU("pushed visit (one laptop)", cpu.flatMap { c in before.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
+                addCPU("pushed visit (one laptop)", cpu?.microseconds(since: before, per: documents.count), to: &report)
                 // What autovacuum does within a minute of a bulk push: without statistics PostgreSQL plans each page
                 // as a sort of every row above `since`, so the figure would depend on a race with autovacuum.
                 try await analyze(store.url)
@@ -44,7 +44,7 @@ enum PostgresBench {
                                                        pageSize: pageSize, expected: documents.count)
                 report.add("PostgreSQL: pull and apply into an (encrypted) laptop database (pages of \(pageSize))",
                            String(format: "%.0f visits/s (%.3f of ceiling)", pull, pull / insert))
-                addCPU("pulled visit", cpu.flatMap { c in beforePull.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
+                addCPU("pulled visit", cpu?.microseconds(since: beforePull, per: documents.count), to: &report)
                 let totals = HTTPTransport(baseURL: url, token: coordinator.secret, replicaId: "bench-coordinator")
                 var loaded = visits
                 for target in [visits, 1_000_000, 10_000_000] where target <= maxVisits && target >= loaded {
@@ -86,7 +86,7 @@ enum PostgresBench {
                 report.add("PostgreSQL: push, four laptops at once through \(label)",
                            String(format: "%.0f visits/s (%.3f of ceiling)", rate, rate / insert))
                 addCPU("pushed visit (four laptops, \(label))",
-                       cpu.flatMap { c in before.map { (c.seconds() - $0) * 1e6 / Double(documents.count) } }, to: &report)
+                       cpu?.microseconds(since: before, per: documents.count), to: &report)
                 // Near 100%: laptops, servers and PostgreSQL share saturated processors, so a second server can only
                 // add a process competing for them; it can go faster only where it has processors of its own.
                 if let busy = machine?.busySince() { report.add("PostgreSQL: this machine's processors busy (four laptops, \(label))", busy) }
@@ -168,7 +168,7 @@ enum PostgresBench {
                 """, logger: logger)
         }
         let insert = Double(versions.count) / (ContinuousClock.now - start).seconds
-        let insertCPU = cpu.flatMap { c in cpuBefore.map { (c.seconds() - $0) * 1e6 / Double(versions.count) } }
+        let insertCPU = cpu?.microseconds(since: cpuBefore, per: versions.count)
         // COPY's text format: tab-separated, with backslash, tab and newline escaped (JSON has none raw, but be exact).
         func escaped(_ s: String) -> String {
             s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")

@@ -33,6 +33,11 @@ struct PostgresCPU: Sendable {
         return (parent, utime + stime, utime + stime + cutime + cstime)
     }
 
+    /// Microseconds of the cluster's CPU per item over `count` items since `before` (a reading of `seconds()`).
+    func microseconds(since before: Double?, per count: Int) -> Double? {
+        before.map { (seconds() - $0) * 1e6 / Double(count) }
+    }
+
     /// Seconds of CPU the cluster has used so far.
     func seconds() -> Double {
         var ticks = Self.stat(of: postmaster)?.withChildren ?? 0
