@@ -7,7 +7,8 @@
 // `StrictJSON.check`) accepts too and gives an equal value, and both writers give the same bytes for it,
 // which read back to the same value. Whenever the fast reader refuses, `decode` is exactly the Codable
 // path. What is kept of a received version as its stored bytes (a push's, a pulled page's) is always
-// `VersionJSON.encode` of the version read, whether copied or encoded again. Any difference, or any trap, is a crash libFuzzer reports and keeps.
+// `VersionJSON.encode` of the version read, whether copied or encoded again. The cursor a pull page's end
+// announces (`announcedNextSince`) is the page's own whenever the page reads. Any difference, or any trap, is a crash libFuzzer reports and keeps.
 
 import Foundation
 
@@ -45,6 +46,11 @@ public func fuzzVersionJSON(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt
         let decoded = try? MimamoriJSON.decodeChanges(bytes)
         agree(decoded, codable)
         if let decoded { agree(MimamoriJSON.encodeChanges(decoded), try? MimamoriJSON.encode(decoded)) }
+        // The cursor a page's end announces, read without decoding it, is the page's own whenever the page reads.
+        if let announced = MimamoriJSON.announcedNextSince(bytes), let decoded {
+            agree(announced, decoded.nextSince)
+            agree(decoded.hasMore, true)
+        }
         // What a laptop stores of each pulled version, likewise.
         if let received = try? ReceivedChanges.decode(bytes) {
             for (change, kept) in zip(received.page.changes, received.versionJSON) {

@@ -115,6 +115,29 @@ extension MimamoriJSON {
         return r
     }
 
+    /// What every page a Mimamori server writes ends with when there are more (`ChangesPageWriter` and
+    /// `encodeChanges` both write the keys sorted, so `nextSince` comes last, after `hasMore`).
+    private static let moreTail = Array(#","hasMore":true,"nextSince":"#.utf8)
+
+    /// `N` when a pull page's bytes end with `,"hasMore":true,"nextSince":N}` (and perhaps white space), N at most 18
+    /// digits; nil for anything else (a last page, another key order). Read without decoding the page: a hint the
+    /// laptop checks against the page once decoded (`PageBody`).
+    public static func announcedNextSince(_ bytes: Data) -> Int64? {
+        bytes.withUnsafeBytes { raw -> Int64? in
+            let b = raw.bindMemory(to: UInt8.self)
+            var end = b.count
+            while end > 0, [0x20, 0x0A, 0x0D, 0x09].contains(b[end - 1]) { end -= 1 }
+            guard end > 0, b[end - 1] == UInt8(ascii: "}") else { return nil }
+            end -= 1
+            var start = end
+            while start > 0, end - start < 19, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(b[start - 1]) { start -= 1 }
+            // 18 digits always fit an Int64.
+            guard start < end, end - start <= 18, start >= moreTail.count else { return nil }
+            for (i, byte) in moreTail.enumerated() where b[start - moreTail.count + i] != byte { return nil }
+            return b[start..<end].reduce(Int64(0)) { $0 * 10 + Int64($1 - UInt8(ascii: "0")) }
+        }
+    }
+
     /// `encode(response)`, byte for byte, with each version written by `VersionJSON`.
     public static func encodeChanges(_ response: ChangesResponse) -> Data {
         var w = FastJSONWriter(out: [])
